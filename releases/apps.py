@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReleasesConfig(AppConfig):
+    name = "releases"
+    verbose_name = _("Press releases")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        # Pillow refuses images above twice this size outright and warns above it;
+        # validate_image turns both into form errors.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS

@@ -1,0 +1,12 @@
+"""The newsroom's content model, split by concept."""
+
+from .events import Counterpart, Delegation, DelegationMember, DelegationStop, Event, ProgrammeItem
+from .organisations import Contact, Organisation, Topic
+from .people import Appointment, Person
+from .releases import Release, ReleaseAttachment, ReleaseImage, ReleasePerson
+
+__all__ = [
+    "Appointment", "Contact", "Counterpart", "Delegation", "DelegationMember", "DelegationStop",
+    "Event", "Organisation", "Person", "ProgrammeItem", "Release", "ReleaseAttachment",
+    "ReleaseImage", "ReleasePerson", "Topic",
+]

@@ -1,0 +1,97 @@
+"""Who issues releases and what they are about: organisations, contacts, topics."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..fields import SanitisedRichTextField
+
+
+class Organisation(models.Model):
+    """A ministry (Ressort) or a subordinate authority."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        AUTHORITY = "authority", _("Subordinate authority")
+        OTHER = "other", _("Other body")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True,
+                                  help_text=_("Abbreviation, e.g. SMR."))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MINISTRY)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("parent organisation"))
+    website = models.URLField(_("website"), blank=True)
+    press_email = models.EmailField(_("press e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    footer = SanitisedRichTextField(
+        _("footer"), blank=True,
+        help_text=_("Shown under every release of this organisation, "
+                    "e.g. the notice on electronic signatures."))
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("releases:organisation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def postal_address(self):
+        return ", ".join(filter(None, [self.street, f"{self.postal_code} {self.city}".strip()]))
+
+
+class Contact(models.Model):
+    """A press contact (Ansprechpartner) named on releases."""
+
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True,
+                            help_text=_("e.g. Pressesprecher"))
+    phone = models.CharField(_("direct phone"), max_length=50, blank=True,
+                             help_text=_("Direct line (Durchwahl), e.g. +49 351 564 50024"))
+    mobile = models.CharField(_("mobile"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="contacts",
+                                     verbose_name=_("organisation"))
+    is_active = models.BooleanField(_("active"), default=True,
+                                    help_text=_("Inactive contacts stay on old releases but "
+                                                "are no longer listed."))
+
+    class Meta:
+        verbose_name = _("press contact")
+        verbose_name_plural = _("press contacts")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"],
+                                    name="contact_unique_name_per_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation.short_name or self.organisation.name})"
+
+
+class Topic(models.Model):
+    """A subject (Thema) releases are filed under."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("releases:topic-detail", kwargs={"slug": self.slug})

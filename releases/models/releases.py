@@ -1,0 +1,263 @@
+"""Press releases and what hangs off them: people, images, attachments."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..fields import SanitisedRichTextField
+from ..uploads import validate_attachment, validate_image
+from .events import Delegation, Event
+from .organisations import Contact, Organisation, Topic
+from .people import Person
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """The only definition of what the public may see.
+
+        Published (or scheduled) releases whose publication time has come and
+        whose embargo (Sperrfrist), if any, is over. Withdrawn and unfinished
+        releases never match. Visibility needs no job: it is a comparison with now.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status__in=Release.VISIBLE_STATUSES,
+            published_at__lte=now,
+        )
+
+    def for_listing(self):
+        """What list pages show of each release, in a fixed number of queries."""
+        return self.select_related("organisation").prefetch_related("topics").order_by(
+            "-published_at", "-pk")
+
+
+class Release(models.Model):
+    """A press release (Medieninformation) and its kin."""
+
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "medieninformation", _("Press release")
+        INVITATION = "presseeinladung", _("Press invitation")
+        NOTICE = "terminhinweis", _("Appointment notice")
+        STATEMENT = "statement", _("Statement")
+        SPEECH = "rede", _("Speech")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    VISIBLE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
+
+    uuid = models.UUIDField(_("stable identifier"), default=uuid.uuid4, unique=True,
+                            editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PRESS_RELEASE)
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="releases",
+                                     verbose_name=_("organisation"))
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True, editable=False)
+    number_year = models.PositiveSmallIntegerField(_("number year"), null=True, blank=True,
+                                                   editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200)
+    teaser = models.TextField(_("teaser"), blank=True, max_length=1000,
+                              help_text=_("Two or three sentences for lists, feeds and search "
+                                          "engines. Plain text."))
+    body = SanitisedRichTextField(_("text"))
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="releases",
+                                      verbose_name=_("press contacts"))
+    people = models.ManyToManyField(Person, through="ReleasePerson", blank=True,
+                                    related_name="releases", verbose_name=_("people"))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="releases",
+                                    verbose_name=_("topics"))
+    events = models.ManyToManyField(Event, blank=True, related_name="releases",
+                                    verbose_name=_("appointments"))
+    delegations = models.ManyToManyField(Delegation, blank=True, related_name="releases",
+                                         verbose_name=_("delegation trips"))
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("related releases"))
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True,
+        help_text=_("Date and time (Europe/Berlin) from which the release is public."))
+    embargo_until = models.DateTimeField(
+        _("embargo until"), null=True, blank=True,
+        help_text=_("Sperrfrist: nobody but accredited journalists sees the release before "
+                    "this time."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", editable=False,
+                                   verbose_name=_("created by"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", editable=False,
+                                   verbose_name=_("updated by"))
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("press release")
+        verbose_name_plural = _("press releases")
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="release_visibility_idx"),
+            models.Index(fields=["-published_at", "-id"], name="release_newest_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number_year", "number"],
+                condition=Q(number__isnull=False),
+                name="release_unique_number_per_organisation_and_year",
+                violation_error_message=_("This number is already taken for the year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True, number_year__isnull=True)
+                | Q(number__isnull=False, number_year__isnull=False),
+                name="release_number_has_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["scheduled", "published"]) | Q(published_at__isnull=False),
+                name="release_public_needs_time",
+                violation_error_message=_("A published or scheduled release needs a "
+                                          "publication time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("releases:release-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def number_label(self):
+        """The office's running number, e.g. 123/2021; empty until published."""
+        return f"{self.number}/{self.number_year}" if self.number else ""
+
+    @property
+    def local_published_at(self):
+        return timezone.localtime(self.published_at) if self.published_at else None
+
+    @property
+    def lead_image(self):
+        images = list(self.images.all())
+        return images[0] if images else None
+
+    def minister_in_office(self):
+        """The organisation's minister on the release's date (a 2021 release names 2021's)."""
+        date = timezone.localdate(self.published_at) if self.published_at else timezone.localdate()
+        for appointment in self.organisation.appointments.all():
+            if appointment.kind == appointment.Kind.MINISTER and appointment.is_held_on(date):
+                return appointment
+        return None
+
+
+class ReleasePerson(models.Model):
+    """A person named in a release: a minister, or someone quoted with their role."""
+
+    release = models.ForeignKey(Release, models.CASCADE, related_name="release_people",
+                                verbose_name=_("press release"))
+    person = models.ForeignKey(Person, models.PROTECT, related_name="release_roles",
+                               verbose_name=_("person"))
+    role = models.CharField(
+        _("role"), max_length=300, blank=True,
+        help_text=_("Role at the time, e.g. „Geschäftsführer der Wirtschaftsförderung Sachsen "
+                    "GmbH“. Empty for office holders: their office on the date is shown."))
+    is_quoted = models.BooleanField(_("quoted"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("person in the release")
+        verbose_name_plural = _("people in the release")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "person"],
+                                    name="release_person_once"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+    def role_label(self):
+        if self.role:
+            return self.role
+        date = self.release.published_at or timezone.now()
+        office = self.person.office_on(date)
+        return office.title if office else self.person.description
+
+
+def _generated_name(prefix, filename):
+    """Uploads are stored under random names: nothing of the uploader's name reaches a path."""
+    suffix = Path(filename).suffix.lower()
+    if not suffix.isascii() or len(suffix) > 6:
+        suffix = ""
+    return f"{prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def image_upload_to(instance, filename):
+    return _generated_name("images", filename)
+
+
+def attachment_upload_to(instance, filename):
+    return _generated_name("attachments", filename)
+
+
+class ReleaseImage(models.Model):
+    """A photo with the release; credit and licence live here, not in the file's metadata."""
+
+    release = models.ForeignKey(Release, models.CASCADE, related_name="images",
+                                verbose_name=_("press release"))
+    image = models.ImageField(_("image"), upload_to=image_upload_to,
+                              width_field="width", height_field="height",
+                              validators=[validate_image])
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
+    alt_text = models.CharField(
+        _("alternative text"), max_length=300,
+        help_text=_("What the image shows, for people who cannot see it."))
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(_("photographer / credit"), max_length=200,
+                              help_text=_("e.g. Foto: SMR/Max Mustermann"))
+    licence = models.CharField(_("licence"), max_length=200, blank=True,
+                               help_text=_("e.g. CC BY 4.0 or „Nur zur Berichterstattung“"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class ReleaseAttachment(models.Model):
+    """A document offered with the release, e.g. a PDF of the programme."""
+
+    release = models.ForeignKey(Release, models.CASCADE, related_name="attachments",
+                                verbose_name=_("press release"))
+    file = models.FileField(_("file"), upload_to=attachment_upload_to,
+                            validators=[validate_attachment])
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def extension(self):
+        return Path(self.file.name).suffix.lstrip(".").upper()

@@ -1,0 +1,102 @@
+"""Validation of uploaded files by their content, not by their names."""
+
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".csv": "text/csv",
+}
+
+
+def _check_size(upload, limit):
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s). At most %(limit)s are allowed.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large")
+
+
+def validate_image(upload):
+    """Accept JPEG, PNG, WebP and GIF that Pillow can read, within size and pixel limits."""
+    _check_size(upload, settings.MAX_IMAGE_UPLOAD_BYTES)
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+    except Image.DecompressionBombError as error:
+        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            _("The file is not an image or it is damaged. Please upload a JPEG, PNG, WebP or "
+              "GIF file."), code="invalid_image") from error
+    finally:
+        upload.seek(position)
+    if image_format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(
+            _("Images must be JPEG, PNG, WebP or GIF files."), code="image_format")
+    if width * height > settings.MAX_IMAGE_PIXELS:
+        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+
+
+def _sniff_attachment(suffix, head, upload):
+    if suffix == ".pdf":
+        return head.startswith(b"%PDF-")
+    if suffix == ".csv":
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A cut in the middle of a multibyte sequence is fine; anything else is not text.
+            return error.start >= len(head) - 3 or _is_latin1_text(head)
+        return True
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if suffix == ".odt":
+                return archive.read("mimetype") == ATTACHMENT_TYPES[".odt"].encode()
+            expected = "word/document.xml" if suffix == ".docx" else "xl/workbook.xml"
+            return "[Content_Types].xml" in names and expected in names
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False
+
+
+def _is_latin1_text(head):
+    return all(byte >= 0x20 or byte in b"\t\r\n" for byte in head)
+
+
+def validate_attachment(upload):
+    """Accept PDF, DOCX, ODT, XLSX and CSV whose content matches their name."""
+    _check_size(upload, settings.MAX_ATTACHMENT_BYTES)
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("Only PDF, DOCX, ODT, XLSX and CSV files can be attached."), code="attachment_type")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        head = upload.read(2048)
+        matches = _sniff_attachment(suffix, head, upload)
+    finally:
+        upload.seek(position)
+    if not matches:
+        raise ValidationError(
+            _("The content of the file does not match its type %(type)s.")
+            % {"type": suffix.lstrip(".").upper()}, code="attachment_content")

@@ -1,0 +1,84 @@
+"""Shared fixtures and the rule that CI may not silently skip tests.
+
+Tests marked ``postgres`` need PostgreSQL and ``browser`` tests need Chromium.
+Locally they are skipped when those are missing; with
+NEWSROOM_REQUIRE_ALL_TESTS=1 (set by CI) a skip becomes a failure.
+"""
+
+import datetime
+import os
+import shutil
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from releases.models import Contact, Organisation, Person, Release, Topic
+
+REQUIRE_ALL = os.environ.get("NEWSROOM_REQUIRE_ALL_TESTS", "") not in {"", "0", "false"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def skip_or_fail(reason):
+    if REQUIRE_ALL:
+        pytest.fail(f"required test could not run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_environment(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (set DATABASE_URL)")
+    if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        skip_or_fail(f"needs Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(
+        name="Sächsisches Staatsministerium für Regionalentwicklung", short_name="SMR",
+        slug="smr", website="https://www.smr.sachsen.de", press_email="medien@smr.sachsen.de",
+        footer="<p>Kein Zugang für verschlüsselte elektronische Dokumente.</p>")
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Digitalisierung", slug="digitalisierung")
+
+
+@pytest.fixture
+def contact(organisation):
+    return Contact.objects.create(name="Frank Meyer", phone="+49 351 564 50024",
+                                  email="medien@smr.sachsen.de", organisation=organisation)
+
+
+@pytest.fixture
+def person(db):
+    return Person.objects.create(given_name="Thomas", family_name="Schmidt",
+                                 slug="thomas-schmidt")
+
+
+@pytest.fixture
+def make_release(organisation):
+    """Create a release; published an hour ago unless told otherwise."""
+    counter = iter(range(1, 100_000))
+
+    def make(**fields):
+        n = next(counter)
+        values = {
+            "organisation": organisation,
+            "title": f"Medieninformation {n}",
+            "slug": f"medieninformation-{n}",
+            "body": "<p>Text.</p>",
+            "status": Release.Status.PUBLISHED,
+            "published_at": timezone.now() - datetime.timedelta(hours=1),
+        }
+        values.update(fields)
+        return Release.objects.create(**values)
+
+    return make
