@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Appointment, Delegation, Event, Organisation, Person, Release, ReleasePerson, Topic
+from ..models import Appointment, Delegation, Event, Organisation, Person, Release, ReleasePerson, Topic
 
 
 def public_releases():

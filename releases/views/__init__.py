@@ -1,0 +1,3 @@
+"""Public views, one module per area. Every query starts from Release.objects.public()."""
+
+from .pages import *  # noqa: F403
