@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import api
 
 app_name = "releases"
 
@@ -16,4 +17,8 @@ urlpatterns = [
     path("termine/<int:pk>-<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("delegationsreisen/<slug:slug>/", views.DelegationDetailView.as_view(),
          name="delegation-detail"),
+    # Read-only JSON API (ninjs 2.2), see releases/views/api.py.
+    path("api/releases/", api.release_list, name="api-release-list"),
+    path("api/releases/<str:release_id>/", api.release_detail, name="api-release-detail"),
+    path("api/openapi.json", api.openapi, name="api-openapi"),
 ]

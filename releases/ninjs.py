@@ -1,0 +1,479 @@
+"""The one mapping between a Release and IPTC ninjs 2.2 (News in JSON).
+
+The API, the export and the ninjs importer all go through here:
+``to_ninjs`` turns a release into a document valid against
+``releases/schemas/ninjs-schema_2.2.json``; ``from_ninjs`` turns a ninjs
+document back into plain values (strings, datetimes, lists of dicts) that an
+importer can store. ``from_ninjs(to_ninjs(release))`` gives back every field
+the mapping carries.
+
+Where ninjs 2.2 has no property of its own, the mapping uses these conventions:
+
+- ``people[].literal`` holds a person's role or office (people objects have no
+  ``role``); ``rel`` says how the release relates to them: ``quoted``,
+  ``mentioned``, ``minister`` (the organisation's minister in office on the
+  release's date) or ``contact`` (a press contact, with ``contactinfo``).
+- ``contentcreated`` is the publication time: the date on the letterhead.
+- the canonical web page is a rendition named ``html``.
+- images and attachments are associations whose ``uri`` is a UUID derived
+  from the release's UUID, so it survives new domains and slugs.
+
+ninjs 2.2 events carry no dates, so an appointment travels as name and link
+only; its place goes to ``places``.
+"""
+
+import datetime
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from .html import clean_html, html_to_text
+from .models import Appointment, Release, ReleasePerson
+from .uploads import ATTACHMENT_TYPES
+
+NINJS_VERSION = "2.2"
+NINJS_SCHEMA_URL = "https://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "ninjs-schema_2.2.json"
+
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".webp": "image/webp", ".gif": "image/gif"}
+
+# people[].rel values.
+QUOTED, MENTIONED, MINISTER, CONTACT = "quoted", "mentioned", "minister", "contact"
+# events[].rel values.
+APPOINTMENT, DELEGATION = "appointment", "delegation"
+PUBLISHER = "publisher"
+
+
+def releases_for_ninjs(queryset, now=None):
+    """``queryset`` with everything ``to_ninjs`` reads, fetched in a fixed number of queries.
+
+    Whether each release is public is annotated from ``Release.objects.public()``,
+    so the document's ``pubstatus`` follows the one visibility rule.
+    """
+    return queryset.select_related("organisation").prefetch_related(
+        "topics", "contacts", "images", "attachments", "events", "delegations__stops",
+        Prefetch("organisation__appointments",
+                 queryset=Appointment.objects.select_related("person")),
+        Prefetch("release_people", queryset=ReleasePerson.objects.select_related(
+            "person").prefetch_related("person__appointments")),
+    ).annotate(
+        ninjs_is_public=Exists(Release.objects.public(now).filter(pk=OuterRef("pk"))),
+    )
+
+
+# Export --------------------------------------------------------------------
+
+def to_ninjs(release, *, base_url=None):
+    """The ninjs 2.2 document of ``release``; links are absolute to ``base_url`` (SITE_URL)."""
+    base = (base_url or settings.SITE_URL).rstrip("/") + "/"
+    with translation.override(settings.LANGUAGE_CODE):
+        return _Export(release, base).document()
+
+
+class _Export:
+    def __init__(self, release, base):
+        self.release = release
+        self.base = base
+
+    def absolute(self, url):
+        return urljoin(self.base, url)
+
+    def document(self):
+        release = self.release
+        organisation = release.organisation
+        pubstatus = self.pubstatus()
+        doc = {
+            "uri": release_uri(release),
+            "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA_URL},
+            "type": "text",
+            "representationtype": "full",
+            "profile": release.kind,
+            "genres": [{"name": str(release.get_kind_display()), "literal": release.kind}],
+            "title": release.title,
+            "slugline": release.slug,
+            "language": "de",
+            "pubstatus": pubstatus,
+            "firstcreated": _datetime(release.created_at),
+            "versioncreated": _datetime(release.updated_at),
+            "contentcreated": _datetime(release.published_at),
+            "embargoed": _datetime(release.embargo_until),
+            "copyrightholder": organisation.name,
+            "located": organisation.city,
+            "altids": ([{"role": "number", "value": release.number_label}]
+                       if release.number_label else []),
+            "headlines": _compact([
+                {"role": "main", "value": release.title},
+                {"role": "subhead", "value": release.subtitle} if release.subtitle else None,
+            ]),
+            "descriptions": ([{"role": "summary", "contenttype": "text/plain",
+                               "value": release.teaser}] if release.teaser else []),
+            "bodies": [self.body()],
+            "people": self.people(),
+            "organisations": [self.organisation()],
+            "subjects": [
+                {"name": topic.name, "literal": topic.slug,
+                 "uri": self.absolute(topic.get_absolute_url())}
+                for topic in release.topics.all()
+            ],
+            "events": self.events(),
+            "places": self.places(),
+            "associations": self.images() + self.attachments(),
+            "renditions": ([{"name": "html", "contenttype": "text/html",
+                             "title": release.title,
+                             "href": self.absolute(release.get_absolute_url())}]
+                           if pubstatus == "usable" else []),
+        }
+        return {key: value for key, value in doc.items() if value not in (None, "", [])}
+
+    def pubstatus(self):
+        release = self.release
+        if release.status == Release.Status.WITHDRAWN:
+            return "canceled"
+        is_public = getattr(release, "ninjs_is_public", None)
+        if is_public is None:
+            is_public = Release.objects.public().filter(pk=release.pk).exists()
+        return "usable" if is_public else "withheld"
+
+    def body(self):
+        text = html_to_text(self.release.body)
+        return {"role": "main", "contenttype": "text/html", "value": self.release.body,
+                "charcount": len(text), "wordcount": len(text.split())}
+
+    def people(self):
+        entries = []
+        named = set()
+        for entry in self.release.release_people.all():
+            person = entry.person
+            named.add(person.pk)
+            entries.append(_compact_dict({
+                "name": person.full_name, "rel": QUOTED if entry.is_quoted else MENTIONED,
+                "literal": entry.role_label(), "uri": self.absolute(person.get_absolute_url()),
+            }))
+        office = self.release.minister_in_office()
+        if office is not None and office.person_id not in named:
+            entries.insert(0, _compact_dict({
+                "name": office.person.full_name, "rel": MINISTER, "literal": office.title,
+                "uri": self.absolute(office.person.get_absolute_url()),
+            }))
+        for contact in self.release.contacts.all():
+            entries.append(_compact_dict({
+                "name": contact.name, "rel": CONTACT, "literal": contact.role,
+                "contactinfo": _contactinfo(
+                    ("email", "office", contact.email), ("phone", "office", contact.phone),
+                    ("mobile", "office", contact.mobile)),
+            }))
+        return entries
+
+    def organisation(self):
+        organisation = self.release.organisation
+        info = _contactinfo(("web", "office", organisation.website),
+                            ("email", "office", organisation.press_email),
+                            ("phone", "office", organisation.phone))
+        address = _compact_dict({
+            "lines": [organisation.street] if organisation.street else None,
+            "postalcode": organisation.postal_code, "locality": organisation.city,
+        })
+        if address:
+            info.append({"role": "office", "address": address})
+        return _compact_dict({
+            "name": organisation.name, "rel": PUBLISHER, "literal": organisation.short_name,
+            "uri": self.absolute(organisation.get_absolute_url()), "contactinfo": info,
+        })
+
+    def events(self):
+        linked = [(APPOINTMENT, event) for event in self.release.events.all()]
+        linked += [(DELEGATION, trip) for trip in self.release.delegations.all()]
+        return [{"name": item.title, "rel": rel, "uri": self.absolute(item.get_absolute_url())}
+                for rel, item in linked]
+
+    def places(self):
+        seen, places = set(), []
+        locations = [(event.city, event.country) for event in self.release.events.all()]
+        for trip in self.release.delegations.all():
+            locations += [(stop.city, stop.country) for stop in trip.stops.all()]
+        for city, country in locations:
+            if not (city or country) or (city, country) in seen:
+                continue
+            seen.add((city, country))
+            places.append({"name": city or country, "contactinfo": [
+                {"address": _compact_dict({"locality": city, "country": country})}]})
+        return places
+
+    def images(self):
+        associations = []
+        for index, image in enumerate(self.release.images.all(), start=1):
+            associations.append(_compact_dict({
+                "name": f"image-{index}",
+                "uri": _part_uri(self.release, "image", image.pk),
+                "type": "picture",
+                "title": image.caption or image.alt_text,
+                "descriptions": _compact([
+                    {"role": "alt", "contenttype": "text/plain", "value": image.alt_text},
+                    ({"role": "caption", "contenttype": "text/plain", "value": image.caption}
+                     if image.caption else None),
+                ]),
+                "by": image.credit,
+                "copyrightnotice": image.credit,
+                "usageterms": image.licence,
+                "renditions": [_compact_dict({
+                    "name": "original", "href": self.absolute(image.image.url),
+                    "contenttype": IMAGE_TYPES.get(Path(image.image.name).suffix.lower()),
+                    "width": image.width, "height": image.height,
+                })],
+            }))
+        return associations
+
+    def attachments(self):
+        return [
+            {
+                "name": f"attachment-{index}",
+                "uri": _part_uri(self.release, "attachment", attachment.pk),
+                "title": attachment.title,
+                "renditions": [_compact_dict({
+                    "name": "original", "title": attachment.title,
+                    "href": self.absolute(attachment.file.url),
+                    "contenttype": ATTACHMENT_TYPES.get(Path(attachment.file.name).suffix.lower()),
+                })],
+            }
+            for index, attachment in enumerate(self.release.attachments.all(), start=1)
+        ]
+
+
+def release_uri(release):
+    """The release's ninjs identifier: independent of domain, slug and database."""
+    return release.uuid.urn
+
+
+def _part_uri(release, kind, pk):
+    return uuid.uuid5(release.uuid, f"{kind}/{pk}").urn
+
+
+def _datetime(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _contactinfo(*entries):
+    return [{"type": kind, "role": role, "value": value} for kind, role, value in entries if value]
+
+
+def _compact(items):
+    return [item for item in items if item]
+
+
+def _compact_dict(values):
+    return {key: value for key, value in values.items() if value not in (None, "", [])}
+
+
+# Import --------------------------------------------------------------------
+
+def from_ninjs(data):
+    """Plain field values of the ninjs document ``data`` (a dict), for an importer.
+
+    Unknown or missing properties give empty values; body HTML is cleaned like
+    every other rich text on the way in. A date-time that cannot be read raises
+    ``ValueError``: an embargo must never be dropped silently.
+    """
+    if not isinstance(data, dict):
+        raise ValueError("A ninjs document is a JSON object.")
+    people = _items(data, "people")
+    organisations = _items(data, "organisations")
+    organisation = next((o for o in organisations if o.get("rel") == PUBLISHER),
+                        organisations[0] if organisations else {})
+    minister = next((p for p in people if p.get("rel") == MINISTER), None)
+    events = _items(data, "events")
+    return {
+        "uuid": _uuid(data.get("uri")),
+        "uri": _text(data.get("uri")),
+        "kind": _kind(data),
+        "title": _by_role(_items(data, "headlines"), ("main", None)) or _text(data.get("title")),
+        "subtitle": _by_role(_items(data, "headlines"), ("subhead", "subtitle")),
+        "slug": _text(data.get("slugline")),
+        "teaser": _by_role(_items(data, "descriptions"), ("summary", None)),
+        "body": _body(_items(data, "bodies")),
+        "number_label": _by_role(_items(data, "altids"), ("number",)),
+        "language": _text(data.get("language")),
+        "pubstatus": _text(data.get("pubstatus")) or "usable",
+        "published_at": _parse_datetime(data.get("contentcreated")),
+        "embargo_until": _parse_datetime(data.get("embargoed")),
+        "created_at": _parse_datetime(data.get("firstcreated")),
+        "updated_at": _parse_datetime(data.get("versioncreated")),
+        "organisation": _organisation(organisation),
+        "contacts": [_contact(p) for p in people if p.get("rel") == CONTACT],
+        "people": [
+            {"name": _text(p.get("name")), "role": _text(p.get("literal")),
+             "is_quoted": p.get("rel") == QUOTED,
+             "slug": _own_slug(p.get("uri"), "person-detail")}
+            for p in people if p.get("rel") not in (CONTACT, MINISTER)
+        ],
+        "minister": None if minister is None else {
+            "name": _text(minister.get("name")), "role": _text(minister.get("literal")),
+            "slug": _own_slug(minister.get("uri"), "person-detail")},
+        "topics": [
+            {"name": _text(s.get("name")),
+             "slug": _text(s.get("literal")) or _own_slug(s.get("uri"), "topic-detail")}
+            for s in _items(data, "subjects")
+        ],
+        "events": [{"name": _text(e.get("name")), "uri": _text(e.get("uri"))}
+                   for e in events if e.get("rel") != DELEGATION],
+        "delegations": [{"name": _text(e.get("name")), "uri": _text(e.get("uri")),
+                         "slug": _own_slug(e.get("uri"), "delegation-detail")}
+                        for e in events if e.get("rel") == DELEGATION],
+        "places": [_place(p) for p in _items(data, "places")],
+        "images": [_image(a) for a in _items(data, "associations")
+                   if a.get("type") == "picture"],
+        # Attachments are the associations without a news type (see to_ninjs).
+        "attachments": [_attachment(a) for a in _items(data, "associations")
+                        if "type" not in a and _items(a, "renditions")],
+    }
+
+
+def _items(data, key):
+    value = data.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value):
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(value):
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _by_role(items, roles):
+    for role in roles:
+        for item in items:
+            if item.get("role") == role and _text(item.get("value")):
+                return _text(item["value"])
+    return ""
+
+
+def _uuid(uri):
+    try:
+        return uuid.UUID(uri) if isinstance(uri, str) and uri.startswith("urn:uuid:") else None
+    except ValueError:
+        return None
+
+
+def _kind(data):
+    kinds = set(Release.Kind.values)
+    for candidate in [g.get("literal") for g in _items(data, "genres")] + [data.get("profile")]:
+        if candidate in kinds:
+            return candidate
+    return ""
+
+
+def _body(bodies):
+    html_bodies = [b for b in bodies if b.get("contenttype") == "text/html"]
+    for body in sorted(html_bodies, key=lambda b: b.get("role") != "main"):
+        if _text(body.get("value")):
+            return clean_html(body["value"])
+    for body in bodies:
+        if body.get("contenttype") in (None, "text/plain") and _text(body.get("value")):
+            paragraphs = re.split(r"\n\s*\n", body["value"].strip())
+            return clean_html("".join(f"<p>{escape(p.strip())}</p>" for p in paragraphs))
+    return ""
+
+
+def _info(entity, kind):
+    for entry in entity.get("contactinfo") or []:
+        if isinstance(entry, dict) and entry.get("type") == kind and _text(entry.get("value")):
+            return _text(entry["value"])
+    return ""
+
+
+def _address(entity):
+    for entry in entity.get("contactinfo") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("address"), dict):
+            return entry["address"]
+    return {}
+
+
+def _organisation(entity):
+    address = _address(entity)
+    lines = address.get("lines") if isinstance(address.get("lines"), list) else []
+    return {
+        "name": _text(entity.get("name")), "short_name": _text(entity.get("literal")),
+        "slug": _own_slug(entity.get("uri"), "organisation-detail"),
+        "website": _info(entity, "web"), "email": _info(entity, "email"),
+        "phone": _info(entity, "phone"),
+        "street": ", ".join(_text(line) for line in lines if _text(line)),
+        "postal_code": _text(address.get("postalcode")), "city": _text(address.get("locality")),
+    }
+
+
+def _contact(entity):
+    return {"name": _text(entity.get("name")), "role": _text(entity.get("literal")),
+            "email": _info(entity, "email"), "phone": _info(entity, "phone"),
+            "mobile": _info(entity, "mobile")}
+
+
+def _place(entity):
+    address = _address(entity)
+    return {"name": _text(entity.get("name")), "city": _text(address.get("locality")),
+            "country": _text(address.get("country"))}
+
+
+def _original(association):
+    renditions = _items(association, "renditions")
+    return next((r for r in renditions if r.get("name") == "original"),
+                renditions[0] if renditions else {})
+
+
+def _image(association):
+    rendition = _original(association)
+    descriptions = _items(association, "descriptions")
+    return {
+        "href": _text(rendition.get("href")), "contenttype": _text(rendition.get("contenttype")),
+        "width": _number(rendition.get("width")), "height": _number(rendition.get("height")),
+        "alt_text": _by_role(descriptions, ("alt",)),
+        "caption": _by_role(descriptions, ("caption",)),
+        "credit": _text(association.get("copyrightnotice")) or _text(association.get("by")),
+        "licence": _text(association.get("usageterms")),
+    }
+
+
+def _attachment(association):
+    rendition = _original(association)
+    return {"href": _text(rendition.get("href")),
+            "contenttype": _text(rendition.get("contenttype")),
+            "title": _text(association.get("title")) or _text(rendition.get("title"))
+            or _text(association.get("name"))}
+
+
+def _parse_datetime(value):
+    """An aware datetime; ninjs requires an offset, a missing one is read as the site's time."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"Not a date-time: {value!r}")
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ValueError(f"Not a date-time: {value!r}") from error
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def _own_slug(uri, url_name):
+    """The slug in ``uri`` when it is a link to one of this site's pages of ``url_name``."""
+    if not isinstance(uri, str) or not uri.startswith(("http://", "https://")):
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            match = resolve(urlsplit(uri).path)
+        except Resolver404:
+            return ""
+    if match.namespace != "releases" or match.url_name != url_name:
+        return ""
+    return match.kwargs.get("slug", "")
+

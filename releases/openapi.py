@@ -1,0 +1,113 @@
+"""The OpenAPI 3.1 description of the read-only release API (served at /api/openapi.json).
+
+Release documents are described by the IPTC ninjs 2.2 JSON Schema itself,
+referenced by its public address; a copy lives in ``releases/schemas/``.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from .models import Release
+from .ninjs import NINJS_SCHEMA_URL
+
+_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def openapi_document(page_size, max_page_size):
+    with translation.override(settings.LANGUAGE_CODE):
+        list_path = reverse("releases:api-release-list")
+        detail_path = reverse("releases:api-release-detail",
+                              kwargs={"release_id": _PLACEHOLDER}).replace(_PLACEHOLDER, "{uuid}")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Newsroom press releases",
+            "version": "1.0.0",
+            "description": (
+                "Read-only access to the public press releases as IPTC ninjs 2.2 documents. "
+                "Releases under embargo, scheduled for later, unpublished or withdrawn are "
+                "not part of the API: asking for one answers 404."
+            ),
+        },
+        "servers": [{"url": settings.SITE_URL}],
+        "paths": {
+            list_path: {"get": {
+                "operationId": "listReleases",
+                "summary": "Public releases, newest first",
+                "parameters": [
+                    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1,
+                                                            "default": 1}),
+                    _query("page_size", "Releases per page.", {
+                        "type": "integer", "minimum": 1, "maximum": max_page_size,
+                        "default": page_size}),
+                    _query("topic", "Only releases filed under the topic with this slug.",
+                           {"type": "string"}),
+                    _query("organisation",
+                           "Only releases of the organisation with this slug.",
+                           {"type": "string"}),
+                    _query("kind", "Only releases of this kind.",
+                           {"type": "string", "enum": list(Release.Kind.values)}),
+                    _query("since", "Only releases published at or after this time "
+                           "(ISO 8601 date or date-time; without an offset Europe/Berlin).",
+                           {"type": "string"}),
+                ],
+                "responses": {
+                    "200": _json("A page of releases.", {"$ref": "#/components/schemas/Page"}),
+                    "400": _json("A parameter cannot be used.", _ERROR),
+                    "404": _json("The page does not exist.", _ERROR),
+                },
+            }},
+            detail_path: {"get": {
+                "operationId": "getRelease",
+                "summary": "One public release",
+                "parameters": [{
+                    "name": "uuid", "in": "path", "required": True,
+                    "description": "The release's stable identifier (its ninjs uri is "
+                                   "urn:uuid:<uuid>).",
+                    "schema": {"type": "string", "format": "uuid"},
+                }],
+                "responses": {
+                    "200": _json("The release.", {"$ref": "#/components/schemas/Ninjs"}),
+                    "404": _json("No public release has this identifier.", _ERROR),
+                },
+            }},
+        },
+        "components": {"schemas": {
+            "Ninjs": {"$ref": NINJS_SCHEMA_URL},
+            "Page": {
+                "type": "object",
+                "required": ["count", "next", "previous", "results"],
+                "properties": {
+                    "count": {"type": "integer", "description": "Matching releases in all."},
+                    "next": {"type": ["string", "null"], "format": "uri"},
+                    "previous": {"type": ["string", "null"], "format": "uri"},
+                    "results": {"type": "array",
+                                "items": {"$ref": "#/components/schemas/Ninjs"}},
+                },
+            },
+            "Error": _ERROR_SCHEMA,
+        }},
+    }
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["status", "message"],
+        "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+    }},
+}
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _query(name, description, schema):
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}
+
+
+def _json(description, schema):
+    return {"description": description,
+            "content": {"application/json": {"schema": schema}}}

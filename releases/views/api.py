@@ -1,0 +1,137 @@
+"""The read-only JSON API: public releases as ninjs 2.2 documents.
+
+Everything starts from ``Release.objects.public()``: a release that is not
+public answers 404 like one that does not exist. Errors are JSON too.
+"""
+
+import datetime
+import re
+import uuid
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from ..models import Release
+from ..ninjs import releases_for_ninjs, to_ninjs
+from ..openapi import openapi_document
+
+CONTENT_TYPE = "application/json; charset=utf-8"
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+# "+02:00" arrives as " 02:00" when a client forgets to encode the plus sign.
+_UNENCODED_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
+
+
+class BadRequest(ValueError):
+    """A query parameter cannot be used; the message says which and why."""
+
+
+def json_response(data, status=200):
+    return JsonResponse(data, status=status, content_type=CONTENT_TYPE,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def error_response(status, message):
+    return json_response({"error": {"status": status, "message": message}}, status=status)
+
+
+@require_safe
+def release_list(request):
+    """Public releases, newest first, paginated, optionally filtered."""
+    try:
+        page_number = _positive_int(request.GET.get("page"), "page", default=1)
+        page_size = _positive_int(request.GET.get("page_size"), "page_size", default=PAGE_SIZE)
+        if page_size > MAX_PAGE_SIZE:
+            raise BadRequest(_("page_size must be at most %(max)d.") % {"max": MAX_PAGE_SIZE})
+        queryset = _filtered(Release.objects.public(), request.GET)
+    except BadRequest as error:
+        return error_response(400, str(error))
+
+    paginator = Paginator(releases_for_ninjs(queryset).order_by("-published_at", "-pk"),
+                          page_size)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage:
+        return error_response(404, _("There is no page %(page)d.") % {"page": page_number})
+    return json_response({
+        "count": paginator.count,
+        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+        "previous": (_page_url(request, page.previous_page_number())
+                     if page.has_previous() else None),
+        "results": [to_ninjs(release) for release in page.object_list],
+    })
+
+
+@require_safe
+def release_detail(request, release_id):
+    """One public release by its UUID."""
+    try:
+        identity = uuid.UUID(release_id)
+    except ValueError:
+        identity = None
+    release = (releases_for_ninjs(Release.objects.public()).filter(uuid=identity).first()
+               if identity else None)
+    if release is None:
+        return error_response(404, _("There is no public release with this identifier."))
+    return json_response(to_ninjs(release))
+
+
+@require_safe
+def openapi(request):
+    return json_response(openapi_document(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE))
+
+
+def _positive_int(value, name, default):
+    if value is None or value == "":
+        return default
+    # Nine digits are plenty; longer strings are refused before int() has to read them.
+    if not value.isascii() or not value.isdigit() or len(value) > 9 or int(value) < 1:
+        raise BadRequest(_("%(name)s must be a whole number of at least 1.") % {"name": name})
+    return int(value)
+
+
+def _filtered(queryset, params):
+    if params.get("topic"):
+        queryset = queryset.filter(topics__slug=params["topic"])
+    if params.get("organisation"):
+        queryset = queryset.filter(organisation__slug=params["organisation"])
+    if params.get("kind"):
+        if params["kind"] not in Release.Kind.values:
+            raise BadRequest(_("kind must be one of: %(kinds)s.")
+                             % {"kinds": ", ".join(Release.Kind.values)})
+        queryset = queryset.filter(kind=params["kind"])
+    if params.get("since"):
+        queryset = queryset.filter(published_at__gte=_since(params["since"]))
+    return queryset
+
+
+def _since(value):
+    """An ISO 8601 date or date-time; without an offset it is Berlin time."""
+    value = _UNENCODED_OFFSET.sub(r"+\1", value.strip())
+    try:
+        moment = parse_datetime(value)
+        if moment is None and (day := parse_date(value)) is not None:
+            moment = datetime.datetime.combine(day, datetime.time())
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise BadRequest(_("since must be an ISO 8601 date or date-time, "
+                           "e.g. 2021-10-08 or 2021-10-08T10:00:00+02:00."))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise BadRequest(_("since is out of range.")) from error
+
+
+def _page_url(request, number):
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
