@@ -1,10 +1,22 @@
 """The editors' working place."""
 
+import re
+
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .forms import (
+    AppointmentForm,
+    ContactForm,
+    DelegationForm,
+    DelegationStopForm,
+    EventForm,
+    PersonForm,
+    ReleaseForm,
+)
 from .models import (
     Appointment,
     Contact,
@@ -23,7 +35,7 @@ from .models import (
     Topic,
 )
 
-admin.site.site_header = _("Newsroom – editorial office")
+admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Press releases and more")
 
@@ -45,6 +57,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
+    form = ContactForm
     list_display = ["name", "role", "phone", "email", "organisation", "is_active"]
     list_filter = ["organisation", "is_active"]
     list_select_related = ["organisation"]
@@ -61,12 +74,14 @@ class TopicAdmin(admin.ModelAdmin):
 
 class AppointmentInline(admin.TabularInline):
     model = Appointment
+    form = AppointmentForm
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonForm
     list_display = ["full_name", "description"]
     search_fields = ["family_name", "given_name", "description"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
@@ -88,7 +103,14 @@ class ReleasePersonInline(admin.TabularInline):
 class ReleaseImageInline(admin.StackedInline):
     model = ReleaseImage
     extra = 0
-    fields = ["image", "alt_text", "caption", "credit", "licence", "order"]
+    fields = ["image", "thumbnail", "alt_text", "caption", "credit", "licence", "order"]
+    readonly_fields = ["thumbnail"]
+
+    @admin.display(description=_("stored image"))
+    def thumbnail(self, image):
+        if not image.image:
+            return "–"
+        return format_html('<img src="{}" alt="" height="120">', image.image.url)
 
 
 class ReleaseAttachmentInline(admin.TabularInline):
@@ -97,13 +119,19 @@ class ReleaseAttachmentInline(admin.TabularInline):
     fields = ["file", "title", "order"]
 
 
+# "123/2026": editors and journalists refer to releases by their number.
+NUMBER_SEARCH = re.compile(r"^\s*(\d+)\s*/\s*(\d{4})\s*$")
+
+
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
+    form = ReleaseForm
     list_display = ["title", "kind", "status", "published_at", "organisation", "number_label"]
     list_filter = ["status", "organisation", "topics", "kind"]
     list_select_related = ["organisation"]
     date_hierarchy = "published_at"
     search_fields = ["title", "subtitle", "teaser"]
+    search_help_text = _("Title, subtitle or teaser; or a number such as 12/2026.")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisation", "contacts", "topics", "events", "delegations",
                            "related"]
@@ -111,12 +139,18 @@ class ReleaseAdmin(admin.ModelAdmin):
     inlines = [ReleasePersonInline, ReleaseImageInline, ReleaseAttachmentInline]
     actions = ["publish_selected"]
     save_on_top = True
+    # What an editor fills in on deadline comes first; links and bookkeeping last.
     fieldsets = [
-        (None, {"fields": ["kind", "organisation", "title", "subtitle", "slug", "teaser",
+        (None, {"fields": [("kind", "organisation"), "title", "subtitle", "slug", "teaser",
                            "body"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "embargo_until",
-                                       "number_label"]}),
-        (_("Links"), {"fields": ["contacts", "topics", "events", "delegations", "related"]}),
+        (_("Publication"), {
+            "fields": ["status", "published_at", "embargo_until", "number_label"],
+            "description": _("Choose “Published” and leave the time empty to publish now. "
+                             "The number is assigned on publication."),
+        }),
+        (_("Press contacts and topics"), {"fields": ["contacts", "topics"]}),
+        (_("Links to appointments, trips and other releases"), {
+            "classes": ["collapse"], "fields": ["events", "delegations", "related"]}),
         (_("History"), {"classes": ["collapse"],
                         "fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
     ]
@@ -124,6 +158,27 @@ class ReleaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("number"), ordering="number")
     def number_label(self, release):
         return release.number_label or "–"
+
+    def get_search_results(self, request, queryset, search_term):
+        match = NUMBER_SEARCH.match(search_term)
+        if match:
+            number, year = match.groups()
+            return queryset.filter(number=int(number), number_year=int(year)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def is_public(self, release):
+        return Release.objects.public().filter(pk=release.pk).exists()
+
+    def view_on_site(self, release):
+        # Unpublished releases get the preview link instead (render_change_form).
+        return release.get_absolute_url() if self.is_public(release) else None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None and obj.pk is not None and not self.is_public(obj):
+            context["preview_url"] = obj.get_absolute_url()
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
 
     def save_model(self, request, obj, form, change):
         services.save_release(obj, user=request.user)
@@ -152,6 +207,7 @@ class EventReleaseInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = EventForm
     list_display = ["title", "starts_at", "city", "organisation", "is_cancelled"]
     list_filter = ["organisation", "is_cancelled", "requires_accreditation", "topics"]
     list_select_related = ["organisation"]
@@ -179,12 +235,14 @@ class DelegationMemberInline(admin.TabularInline):
 
 class DelegationStopInline(admin.TabularInline):
     model = DelegationStop
+    form = DelegationStopForm
     extra = 0
     show_change_link = True
 
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
+    form = DelegationForm
     list_display = ["title", "leader", "start_date", "end_date", "countries", "member_count"]
     list_select_related = ["leader"]
     search_fields = ["title", "countries", "purpose"]
@@ -201,6 +259,7 @@ class ProgrammeItemInline(admin.StackedInline):
 
 @admin.register(DelegationStop)
 class DelegationStopAdmin(admin.ModelAdmin):
+    form = DelegationStopForm
     list_display = ["city", "delegation", "arrival_date", "departure_date"]
     list_select_related = ["delegation"]
     search_fields = ["city", "delegation__title"]
