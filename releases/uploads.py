@@ -38,7 +38,8 @@ def validate_image(upload):
             width, height = image.size
             image.verify()
     except Image.DecompressionBombError as error:
-        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels") from error
+        raise ValidationError(_("The image has too many pixels."),
+                              code="too_many_pixels") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("The file is not an image or it is damaged. Please upload a JPEG, PNG, WebP or "

@@ -65,8 +65,9 @@ class TestCleanHtml:
             "<h2>Überschrift</h2><h3>Zwischenzeile</h3><p><strong>Fett</strong> und "
             "<em>kursiv</em>: Größe, Straße, Ärger, Öl, Übung, »Zitat«</p>"
             "<ul><li>eins</li></ul><ol><li>zwei</li></ol>"
-            '<p><a href="https://www.smr.sachsen.de">SMR</a> <a href="mailto:medien@smr.sachsen.de">'
-            'Mail</a> <a href="tel:+4935156450024">Telefon</a> <a href="/themen/polen/">Polen</a></p>'
+            '<p><a href="https://www.smr.sachsen.de">SMR</a> '
+            '<a href="mailto:medien@smr.sachsen.de">Mail</a> '
+            '<a href="tel:+4935156450024">Telefon</a> <a href="/themen/polen/">Polen</a></p>'
             "<blockquote><p>Zitat</p></blockquote>"
             "<table><thead><tr><th>Ort</th></tr></thead><tbody><tr><td>Kattowitz</td></tr></tbody>"
             "</table>"

@@ -52,12 +52,12 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("releases:person-detail", kwargs={"slug": self.slug})
+
     @property
     def full_name(self):
         return " ".join(filter(None, [self.honorific, self.given_name, self.family_name]))
-
-    def get_absolute_url(self):
-        return reverse("releases:person-detail", kwargs={"slug": self.slug})
 
     def office_on(self, date):
         """The appointment this person held on ``date`` (a date or datetime), or None."""
