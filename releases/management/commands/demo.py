@@ -46,6 +46,8 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write("")
+        # The login must be readable before the server blocks, also when piped to a log.
+        self.stdout.flush()
         call_command("runserver", f"{HOST}:{port}", use_reloader=False)
 
 
