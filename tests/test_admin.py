@@ -458,6 +458,23 @@ class TestBadInput:
         assert not Release.objects.exists()
         assert stored_files(settings) == []
 
+    @pytest.mark.parametrize(("name", "content"), [
+        ("setup.exe", b"MZ\x90\x00\x03\x00"),
+        ("programm.pdf", b"<html><body>Kein PDF</body></html>"),
+        ("programm.docx", b"%PDF-1.4\n%%EOF\n"),
+    ], ids=["exe", "html-as-pdf", "pdf-as-docx"])
+    def test_attachment_that_is_not_what_its_name_says_is_refused_at_the_file_field(
+            self, editor_client, organisation, settings, name, content):
+        response = editor_client.post(admin_url(Release, "add"), release_data(organisation, **{
+            **management_form("attachments", total=1),
+            "attachments-0-file": SimpleUploadedFile(name, content),
+            "attachments-0-title": "Programm der Werkstatt", "attachments-0-order": "0"}))
+        assert response.status_code == 200
+        assert inline_errors(response, "attachments")[0]["file"]
+        assert "Programm der Werkstatt" in response.content.decode()
+        assert not Release.objects.exists()
+        assert stored_files(settings) == []
+
     def test_image_over_the_pixel_limit_is_refused_by_validate_image(
             self, editor_client, organisation, settings):
         # Pillow and Django's form field accept it; only releases.uploads counts pixels.
