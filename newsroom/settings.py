@@ -57,6 +57,9 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The sites framework is only here for flatpages (Impressum, Datenschutz,
+# Barrierefreiheit); absolute links are built from SITE_URL.
+SITE_ID = 1
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "ckeditor",
     "releases",
