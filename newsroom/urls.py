@@ -1,10 +1,20 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-urlpatterns = i18n_patterns(
+from releases.sitemaps import SITEMAPS
+from releases.views.site import robots_txt
+
+# Crawlers' files live outside the language prefix: one sitemap, one robots.txt.
+urlpatterns = [
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("releases.urls")),
     prefix_default_language=False,

@@ -1,22 +1,59 @@
-from django.urls import path
+"""Public pages under German paths; /en/ serves the same pages with an English interface."""
 
-from . import views
-from .views import api
+from django.contrib.flatpages.views import flatpage
+from django.urls import path, re_path
+
+from . import feeds
+from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
+from .views import api, archive, contacts, events, pages
 
 app_name = "releases"
 
+
+def feed_paths(prefix, rss, atom, name):
+    """An RSS feed at <prefix>feed/ and its Atom twin at <prefix>feed/atom/."""
+    return [
+        path(f"{prefix}feed/", rss(), name=name),
+        path(f"{prefix}feed/atom/", atom(), name=f"{name}-atom"),
+    ]
+
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("medieninformationen/", views.ReleaseListView.as_view(), name="release-list"),
-    path("medieninformationen/<int:pk>-<slug:slug>/", views.ReleaseDetailView.as_view(),
+    path("", pages.HomeView.as_view(), name="home"),
+    path("medieninformationen/", pages.ReleaseListView.as_view(), name="release-list"),
+    path("medieninformationen/<int:pk>-<slug:slug>/", pages.ReleaseDetailView.as_view(),
          name="release-detail"),
-    path("themen/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
-    path("ressorts/<slug:slug>/", views.OrganisationDetailView.as_view(),
+    path("medieninformationen/art/<slug:kind>/", pages.KindDetailView.as_view(),
+         name="kind-detail"),
+    *feed_paths("medieninformationen/", feeds.ReleaseFeed, feeds.ReleaseAtomFeed, "feed"),
+    *feed_paths("medieninformationen/art/<slug:kind>/", feeds.KindFeed, feeds.KindAtomFeed,
+                "kind-feed"),
+    path("themen/", pages.TopicListView.as_view(), name="topic-list"),
+    path("themen/<slug:slug>/", pages.TopicDetailView.as_view(), name="topic-detail"),
+    *feed_paths("themen/<slug:slug>/", feeds.TopicFeed, feeds.TopicAtomFeed, "topic-feed"),
+    path("ressorts/", pages.OrganisationListView.as_view(), name="organisation-list"),
+    path("ressorts/<slug:slug>/", pages.OrganisationDetailView.as_view(),
          name="organisation-detail"),
-    path("personen/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
-    path("termine/<int:pk>-<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
-    path("delegationsreisen/<slug:slug>/", views.DelegationDetailView.as_view(),
+    *feed_paths("ressorts/<slug:slug>/", feeds.OrganisationFeed, feeds.OrganisationAtomFeed,
+                "organisation-feed"),
+    path("personen/<slug:slug>/", pages.PersonDetailView.as_view(), name="person-detail"),
+    *feed_paths("personen/<slug:slug>/", feeds.PersonFeed, feeds.PersonAtomFeed, "person-feed"),
+    path("archiv/", archive.ArchiveView.as_view(), name="archive"),
+    re_path(r"^archiv/(?P<year>[12][0-9]{3})/$", archive.ArchiveYearView.as_view(),
+            name="archive-year"),
+    re_path(r"^archiv/(?P<year>[12][0-9]{3})/(?P<month>0[1-9]|1[0-2])/$",
+            archive.ArchiveMonthView.as_view(), name="archive-month"),
+    path("termine/", events.EventListView.as_view(), name="event-list"),
+    path("termine/vergangene/", events.EventListView.as_view(past=True), name="event-past"),
+    path("termine/<int:pk>-<slug:slug>/", events.EventDetailView.as_view(), name="event-detail"),
+    path("delegationsreisen/", events.DelegationListView.as_view(), name="delegation-list"),
+    path("delegationsreisen/<slug:slug>/", events.DelegationDetailView.as_view(),
          name="delegation-detail"),
+    path("pressekontakte/", contacts.ContactListView.as_view(), name="contact-list"),
+    path("pressekontakte/<int:pk>.vcf", contacts.contact_vcard_view, name="contact-vcard"),
+    path("impressum/", flatpage, {"url": IMPRINT_URL}, name="imprint"),
+    path("datenschutz/", flatpage, {"url": PRIVACY_URL}, name="privacy"),
+    path("barrierefreiheit/", flatpage, {"url": ACCESSIBILITY_URL}, name="accessibility"),
     # Read-only JSON API (ninjs 2.2), see releases/views/api.py.
     path("api/releases/", api.release_list, name="api-release-list"),
     path("api/releases/<str:release_id>/", api.release_detail, name="api-release-detail"),

@@ -1,15 +1,26 @@
-"""Public pages. Every query starts from Release.objects.public()."""
+"""Start page, release pages and release listings. Every query starts from public()."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ..models import Appointment, Delegation, Event, Organisation, Person, Release, ReleasePerson, Topic
+from ..links import absolute_url
+from ..models import Appointment, Event, Organisation, Person, Release, ReleasePerson, Topic
+
+PAGE_SIZE = 20
 
 
 def public_releases():
     return Release.objects.public()
+
+
+def public_release_count():
+    """Count of public releases per row, for topic and organisation indexes."""
+    return Count("releases", filter=Q(releases__in=public_releases()))
 
 
 class HomeView(TemplateView):
@@ -22,7 +33,8 @@ class HomeView(TemplateView):
             Event.objects.upcoming().select_related("organisation").order_by("starts_at")[:5])
         context["topics"] = Topic.objects.all()
         context["ministers"] = Person.objects.current_ministers().prefetch_related(
-            Prefetch("appointments", queryset=Appointment.objects.current()))
+            Prefetch("appointments", queryset=Appointment.objects.current().filter(
+                kind=Appointment.Kind.MINISTER)))
         return context
 
 
@@ -33,87 +45,191 @@ class ReleaseDetailView(DetailView):
         queryset = Release.objects.all()
         if not self.request.user.has_perm("releases.change_release"):
             queryset = queryset.public()
-        return queryset.select_related("organisation").prefetch_related(
-            "topics", "contacts", "images", "attachments", "events", "delegations",
-            Prefetch("organisation__appointments", queryset=Appointment.objects.select_related(
-                "person")),
+        return queryset.annotate(
+            is_public=Exists(public_releases().filter(pk=OuterRef("pk"))),
+        ).select_related("organisation").prefetch_related(
+            "topics", "contacts", "images", "attachments", "delegations",
+            Prefetch("events", queryset=Event.objects.order_by("starts_at")),
+            # minister_in_office() looks through these.
+            Prefetch("organisation__appointments", queryset=Appointment.objects.filter(
+                kind=Appointment.Kind.MINISTER).select_related("person")),
+            # role_label() looks through the people's appointments.
             Prefetch("release_people", queryset=ReleasePerson.objects.select_related(
                 "person").prefetch_related("person__appointments")),
-            Prefetch("related", queryset=Release.objects.public().order_by("-published_at")),
+            Prefetch("related", queryset=public_releases().select_related(
+                "organisation").order_by("-published_at", "-pk")),
         )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
-        context = self.get_context_data(object=self.object)
-        context["is_preview"] = not Release.objects.public().filter(pk=self.object.pk).exists()
+        is_preview = not self.object.is_public
+        context = self.get_context_data(object=self.object, is_preview=is_preview)
         response = self.render_to_response(context)
-        if context["is_preview"]:
+        if is_preview:
             response["X-Robots-Tag"] = "noindex, nofollow"
             response["Cache-Control"] = "private, no-store"
         return response
 
-
-class ReleaseListMixin:
-    paginate_by = 20
-
-    def releases(self):
-        raise NotImplementedError
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["releases"] = self.releases().for_listing()[:20]
+        context["minister"] = self.object.minister_in_office()
+        context["structured_data"] = news_article(self.object)
         return context
 
 
-class TopicDetailView(ReleaseListMixin, DetailView):
-    model = Topic
-
-    def releases(self):
-        return public_releases().filter(topics=self.object)
-
-
-class OrganisationDetailView(ReleaseListMixin, DetailView):
-    model = Organisation
-
-    def releases(self):
-        return public_releases().filter(organisation=self.object)
-
-
-class PersonDetailView(ReleaseListMixin, DetailView):
-    queryset = Person.objects.prefetch_related("appointments__organisation")
-
-    def releases(self):
-        return public_releases().filter(people=self.object)
-
-
-class EventDetailView(DetailView):
-    queryset = Event.objects.select_related("organisation").prefetch_related("ministers", "topics")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = public_releases().filter(events=self.object).for_listing()
-        context["now"] = timezone.now()
-        return context
-
-
-class DelegationDetailView(DetailView):
-    queryset = Delegation.objects.select_related("leader", "organisation").prefetch_related(
-        "members", "stops__programme__counterparts__person")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["releases"] = public_releases().filter(delegations=self.object).for_listing()
-        context["events"] = self.object.events.order_by("starts_at")
-        return context
+def news_article(release):
+    """schema.org NewsArticle of a release, for search engines (JSON-LD)."""
+    organisation = {"@type": "GovernmentOrganization", "name": release.organisation.name}
+    if release.organisation.website:
+        organisation["url"] = release.organisation.website
+    url = absolute_url(release.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": release.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": "de",
+        "articleSection": release.get_kind_display(),
+        "author": organisation,
+        "publisher": organisation,
+        "dateModified": timezone.localtime(release.updated_at).isoformat(),
+    }
+    if release.published_at:
+        data["datePublished"] = timezone.localtime(release.published_at).isoformat()
+    if release.subtitle:
+        data["alternativeHeadline"] = release.subtitle
+    if release.teaser:
+        data["description"] = release.teaser
+    if release.number_label:
+        data["identifier"] = release.number_label
+    images = [absolute_url(image.image.url) for image in release.images.all()]
+    if images:
+        data["image"] = images
+    topics = [topic.name for topic in release.topics.all()]
+    if topics:
+        data["keywords"] = topics
+    return data
 
 
+def feed_links(title, name, **kwargs):
+    """A listing's RSS and Atom feed, for <link rel="alternate"> and visible links."""
+    return {
+        "title": title,
+        "rss": reverse(f"releases:{name}", kwargs=kwargs),
+        "atom": reverse(f"releases:{name}-atom", kwargs=kwargs),
+    }
 
 
 class ReleaseListView(ListView):
-    paginate_by = 20
+    """All public releases, newest first; the subject pages below narrow it down."""
+
+    paginate_by = PAGE_SIZE
     template_name = "releases/release_list.html"
+    context_object_name = "releases"
 
     def get_queryset(self):
         return public_releases().for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            feed=feed_links(_("All press releases"), "feed"), kinds=Release.Kind.choices,
+            **kwargs)
+
+
+class SubjectReleaseListView(ListView):
+    """Releases about one subject (a topic, person, organisation); ``subject`` in context."""
+
+    paginate_by = PAGE_SIZE
+    context_object_name = "releases"
+    subject_queryset = None
+
+    def get_subject(self):
+        return get_object_or_404(self.subject_queryset, slug=self.kwargs["slug"])
+
+    def get(self, request, *args, **kwargs):
+        self.subject = self.get_subject()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filter_releases(public_releases()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        feed = feed_links(self.subject_name(), self.feed_name, **self.feed_kwargs())
+        return super().get_context_data(subject=self.subject, feed=feed, **kwargs)
+
+    def subject_name(self):
+        return str(self.subject)
+
+    def feed_kwargs(self):
+        return {"slug": self.subject.slug}
+
+
+class TopicDetailView(SubjectReleaseListView):
+    subject_queryset = Topic.objects.all()
+    template_name = "releases/topic_detail.html"
+    feed_name = "topic-feed"
+
+    def filter_releases(self, releases):
+        return releases.filter(topics=self.subject)
+
+
+class OrganisationDetailView(SubjectReleaseListView):
+    subject_queryset = Organisation.objects.all()
+    template_name = "releases/organisation_detail.html"
+    feed_name = "organisation-feed"
+
+    def filter_releases(self, releases):
+        return releases.filter(organisation=self.subject)
+
+
+class PersonDetailView(SubjectReleaseListView):
+    """A person's releases and, for office holders, their appointment history."""
+
+    subject_queryset = Person.objects.prefetch_related(Prefetch(
+        "appointments", queryset=Appointment.objects.select_related("organisation")))
+    template_name = "releases/person_detail.html"
+    feed_name = "person-feed"
+
+    def filter_releases(self, releases):
+        return releases.filter(people=self.subject)
+
+
+class KindDetailView(SubjectReleaseListView):
+    """Releases of one kind, e.g. all Presseeinladungen."""
+
+    template_name = "releases/kind_detail.html"
+    feed_name = "kind-feed"
+
+    def get_subject(self):
+        try:
+            return Release.Kind(self.kwargs["kind"])
+        except ValueError:
+            raise Http404(_("No such kind of release.")) from None
+
+    def subject_name(self):
+        return str(self.subject.label)
+
+    def feed_kwargs(self):
+        return {"kind": self.subject.value}
+
+    def filter_releases(self, releases):
+        return releases.filter(kind=self.subject)
+
+
+class TopicListView(ListView):
+    template_name = "releases/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return Topic.objects.annotate(release_count=public_release_count())
+
+
+class OrganisationListView(ListView):
+    template_name = "releases/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        return Organisation.objects.annotate(release_count=public_release_count())

@@ -1,0 +1,69 @@
+"""Template helpers of the public site."""
+
+import json
+import re
+from pathlib import Path
+
+from django import template
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
+
+from ..links import absolute_url
+
+register = template.Library()
+
+# The escapes of django.utils.html.json_script: inside a <script> element
+# no "</script>" or "<!--" can end it early.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """``data`` as a <script type="application/ld+json"> element, escaped like json_script."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def absolute(path):
+    """A path (or a file's URL) as an absolute URL on the public site."""
+    return absolute_url(path)
+
+
+@register.filter
+def datetime_label(value):
+    """Date and time in Berlin, e.g. "8. Oktober 2021, 10:30 Uhr"."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return pgettext("date and time", "%(date)s, %(time)s") % {
+        "date": date_format(local, "DATE_FORMAT"),
+        "time": time_format(local, "TIME_FORMAT"),
+    }
+
+
+@register.filter
+def file_extension(field_file):
+    """"PDF" for a stored file "…/abc.pdf"."""
+    return Path(field_file.name).suffix.lstrip(".").upper() if field_file else ""
+
+
+@register.filter
+def file_size(field_file):
+    """Human-readable size of a stored file; empty when the storage cannot tell."""
+    try:
+        return filesizeformat(field_file.size)
+    except (OSError, ValueError):
+        return ""
+
+
+@register.filter
+def tel_href(phone):
+    """A tel: URI of a written phone number: "+49 (0)351 564-50024" -> "tel:+4935156450024"."""
+    number = re.sub(r"\(0\)", "", phone or "")
+    number = ("+" if number.strip().startswith("+") else "") + re.sub(r"\D", "", number)
+    return f"tel:{number}" if number.strip("+") else ""

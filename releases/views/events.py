@@ -1,0 +1,73 @@
+"""Appointments (Termine) and delegation trips, with the public releases about them."""
+
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.views.generic import DetailView, ListView
+
+from ..models import Counterpart, Delegation, Event, Person
+from .pages import PAGE_SIZE, public_releases
+
+
+class EventListView(ListView):
+    """Upcoming appointments, soonest first; ``past=True`` lists past ones, latest first."""
+
+    paginate_by = PAGE_SIZE
+    template_name = "releases/event_list.html"
+    context_object_name = "events"
+    past = False
+
+    def get_queryset(self):
+        if self.past:
+            events = Event.objects.past().order_by("-starts_at")
+        else:
+            events = Event.objects.upcoming().order_by("starts_at")
+        return events.select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(past=self.past, **kwargs)
+
+
+class EventDetailView(DetailView):
+    queryset = Event.objects.select_related("organisation", "delegation").prefetch_related(
+        "topics",
+        # office_on() looks through the ministers' appointments.
+        Prefetch("ministers", queryset=Person.objects.prefetch_related("appointments")),
+    )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.slug != kwargs["slug"]:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["releases"] = public_releases().filter(events=self.object).for_listing()
+        context["ministers"] = [
+            (person, person.office_on(self.object.starts_at))
+            for person in self.object.ministers.all()
+        ]
+        return context
+
+
+class DelegationListView(ListView):
+    paginate_by = PAGE_SIZE
+    context_object_name = "delegations"
+    queryset = Delegation.objects.select_related("leader", "organisation")
+
+
+class DelegationDetailView(DetailView):
+    queryset = Delegation.objects.select_related("leader", "organisation").prefetch_related(
+        "members", "topics", "stops__programme",
+        Prefetch("stops__programme__counterparts",
+                 queryset=Counterpart.objects.select_related("person")),
+        Prefetch("events", queryset=Event.objects.select_related("organisation").order_by(
+            "starts_at")),
+        "leader__appointments",
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["releases"] = public_releases().filter(delegations=self.object).for_listing()
+        context["leader_office"] = self.object.leader.office_on(self.object.start_date)
+        return context
