@@ -76,6 +76,10 @@ class AppointmentInline(admin.TabularInline):
     model = Appointment
     form = AppointmentForm
     extra = 0
+    # The model's verbose name ("appointment") is also the one of Event (a Termin);
+    # an office held is something else to an editor.
+    verbose_name = _("office")
+    verbose_name_plural = _("offices")
     autocomplete_fields = ["organisation"]
 
 

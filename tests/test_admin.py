@@ -259,6 +259,12 @@ class TestAdminPages:
         assert f'<img src="{objects[Release].images.get().image.url}"' in (
             response.content.decode())
 
+    def test_offices_on_the_person_form_are_not_called_like_appointments(self, editor_client,
+                                                                         objects):
+        response = editor_client.get(admin_url(Person, "change", objects[Person].pk))
+        (offices,) = response.context["inline_admin_formsets"]
+        assert str(offices.opts.verbose_name_plural) != str(Event._meta.verbose_name_plural)
+
     def test_superuser_sees_the_same_pages(self, client, objects, admin_user):
         client.force_login(admin_user)
         for model in REGISTERED:
@@ -573,6 +579,9 @@ class TestBadInput:
         assert response.status_code == 200
         errors = inline_errors(response, "appointments")[0]
         assert list(errors) == ["end_date"]
+        with translation.override("de"):
+            assert errors["end_date"] == [
+                str(Appointment._meta.constraints[0].violation_error_message)]
         assert "Staatsminister für Regionalentwicklung" in response.content.decode()
         assert not Person.objects.exists()
         assert not Appointment.objects.exists()
@@ -588,6 +597,17 @@ class TestBadInput:
         assert response.status_code == 200
         assert list(form_errors(response)) == ["end_date"]
         assert not Delegation.objects.exists()
+
+    def test_stop_departing_before_arrival_is_refused_at_the_departure(self, editor_client,
+                                                                       objects):
+        response = editor_client.post(admin_url(DelegationStop, "add"), {
+            "delegation": str(objects[Delegation].pk), "city": "Krakau", "country": "Polen",
+            "arrival_date": "07.10.2021", "departure_date": "06.10.2021", "order": "1",
+            **management_form("programme")})
+        assert response.status_code == 200
+        assert list(form_errors(response)) == ["departure_date"]
+        assert 'value="Krakau"' in response.content.decode()
+        assert not DelegationStop.objects.filter(city="Krakau").exists()
 
     def test_same_person_twice_in_a_release_is_refused(self, editor_client, organisation,
                                                        person):
