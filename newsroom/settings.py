@@ -7,6 +7,7 @@ SECRET_KEY, ALLOWED_HOSTS and friends (see README.md).
 
 import os
 import secrets
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -160,6 +161,9 @@ STORAGES = {
 # Without a collectstatic run (the embedded default) whitenoise serves
 # straight from the app folders.
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
+if WHITENOISE_USE_FINDERS:
+    # STATIC_ROOT only exists after collectstatic; without it there is nothing to warn about.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
