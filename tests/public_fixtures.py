@@ -1,11 +1,10 @@
 """Fixtures for the public site's tests: a full release, hidden releases, an archive of any size.
 
-Imported by name into test_views.py and test_site.py.
+Loaded as a plugin by test_views.py and test_site.py (pytest_plugins).
 """
 
 import datetime
 import io
-import zoneinfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,12 +28,7 @@ from releases.models import (
     Topic,
 )
 
-BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-HIDDEN = "VERBORGEN"  # in the title of every release the public must not see
-
-
-def berlin(*args):
-    return datetime.datetime(*args, tzinfo=BERLIN)
+from .public_data import HIDDEN, berlin
 
 
 def png(width=40, height=30):

@@ -20,7 +20,7 @@ from releases.models import Contact
 from releases.templatetags.public_site import json_ld, tel_href
 from releases.vcard import contact_vcard
 
-from .public_fixtures import HIDDEN
+from .public_data import HIDDEN
 
 pytest_plugins = ["tests.public_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ class TestEveryPage:
     def test_english_interface_under_en(self, client, full_release):
         html = client.get("/en" + full_release.get_absolute_url()).content.decode()
         assert '<html lang="en">' in html
-        assert full_release.title in html
+        assert f'<h1 lang="de">{full_release.title}</h1>' in html  # German content marked
         assert 'hreflang="de"' in html
 
     def test_release_page_with_stylesheet_is_under_60_kb_compressed(self, client, full_release):

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from releases.models import Contact, Event, Release
 
-from .public_fixtures import HIDDEN, berlin
+from .public_data import HIDDEN, berlin
 
 pytest_plugins = ["tests.public_fixtures"]
 pytestmark = pytest.mark.django_db
