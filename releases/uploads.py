@@ -27,30 +27,51 @@ def _check_size(upload, limit):
             code="too_large")
 
 
+def _already_stored(upload):
+    """A file that is already in storage was checked when it was uploaded.
+
+    Re-reading it on every save would be slow on object storage and turn a
+    file missing from storage into a crash.
+    """
+    return getattr(upload, "_committed", False) and getattr(upload, "name", None)
+
+
+def _invalid_image():
+    return ValidationError(
+        _("The file is not an image or it is damaged. Please upload a JPEG, PNG, WebP or "
+          "GIF file."), code="invalid_image")
+
+
 def validate_image(upload):
-    """Accept JPEG, PNG, WebP and GIF that Pillow can read, within size and pixel limits."""
+    """Accept JPEG, PNG, WebP and GIF that Pillow can decode, within size and pixel limits."""
+    if _already_stored(upload):
+        return
     _check_size(upload, settings.MAX_IMAGE_UPLOAD_BYTES)
+    if not upload.size:
+        raise _invalid_image()
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            image_format = image.format
+            # Format and size come from the header: check them before decoding anything.
+            if image.format not in ALLOWED_IMAGE_FORMATS:
+                raise ValidationError(
+                    _("Images must be JPEG, PNG, WebP or GIF files."), code="image_format")
             width, height = image.size
+            if width * height > settings.MAX_IMAGE_PIXELS:
+                raise ValidationError(_("The image has too many pixels."),
+                                      code="too_many_pixels")
             image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # verify() does not decode JPEG data; a cut-off file fails here
     except Image.DecompressionBombError as error:
         raise ValidationError(_("The image has too many pixels."),
                               code="too_many_pixels") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(
-            _("The file is not an image or it is damaged. Please upload a JPEG, PNG, WebP or "
-              "GIF file."), code="invalid_image") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+        raise _invalid_image() from error
     finally:
         upload.seek(position)
-    if image_format not in ALLOWED_IMAGE_FORMATS:
-        raise ValidationError(
-            _("Images must be JPEG, PNG, WebP or GIF files."), code="image_format")
-    if width * height > settings.MAX_IMAGE_PIXELS:
-        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
 
 
 def _sniff_attachment(suffix, head, upload):
@@ -85,11 +106,15 @@ def _is_latin1_text(head):
 
 def validate_attachment(upload):
     """Accept PDF, DOCX, ODT, XLSX and CSV whose content matches their name."""
+    if _already_stored(upload):
+        return
     _check_size(upload, settings.MAX_ATTACHMENT_BYTES)
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         raise ValidationError(
             _("Only PDF, DOCX, ODT, XLSX and CSV files can be attached."), code="attachment_type")
+    if not upload.size:
+        raise ValidationError(_("The file is empty."), code="empty")
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)

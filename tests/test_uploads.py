@@ -82,8 +82,6 @@ class TestValidateImage:
     def test_non_image_or_damaged_image_is_rejected(self, name, content):
         assert rejection_code(validate_image, upload(name, content)) == "invalid_image"
 
-    @pytest.mark.xfail(strict=True, reason="validate_image only calls Pillow's verify(), which "
-                       "does not decode JPEG data; decoding (load()) would catch the cut")
     def test_truncated_jpeg_is_rejected(self):
         content = image_bytes("JPEG", (400, 300))
         assert rejection_code(validate_image, upload("foto.jpg", content[:len(content) // 2])) \
@@ -135,7 +133,8 @@ class TestValidateAttachment:
         ("programm.docx", PDF, "attachment_content"),
         ("programm.pdf", docx_bytes(), "attachment_content"),
         ("programm.pdf", HTML, "attachment_content"),
-        ("programm.pdf", b"", "attachment_content"),
+        ("programm.pdf", b"", "empty"),
+        ("teilnehmer.csv", b"", "empty"),
         ("programm.docx", b"PK\x03\x04 not really a zip", "attachment_content"),
         ("programm.xlsx", docx_bytes(), "attachment_content"),
         ("teilnehmer.csv", b"MZ\x90\x00\x03\x00\x00\x00", "attachment_content"),
@@ -143,7 +142,7 @@ class TestValidateAttachment:
         ("programm.pdf.exe", PDF, "attachment_type"),
         ("grafik.svg", SVG, "attachment_type"),
         ("programm", PDF, "attachment_type"),
-    ], ids=["pdf-as-docx", "docx-as-pdf", "html-as-pdf", "zero-byte-pdf", "broken-zip-as-docx",
+    ], ids=["pdf-as-docx", "docx-as-pdf", "html-as-pdf", "zero-byte-pdf", "zero-byte-csv", "broken-zip-as-docx",
             "docx-as-xlsx", "binary-as-csv", "exe", "pdf-with-exe-suffix", "svg", "no-suffix"])
     def test_document_that_is_not_what_its_name_says_is_rejected(self, name, content, code):
         assert rejection_code(validate_attachment, upload(name, content)) == code
