@@ -20,6 +20,12 @@ Where ninjs 2.2 has no property of its own, the mapping uses these conventions:
 
 ninjs 2.2 events carry no dates, so an appointment travels as name and link
 only; its place goes to ``places``.
+
+The export (``to_ninjs(..., restorable=True)``) adds what an import needs to
+restore a release exactly and the public API leaves out: the workflow status
+as an alternative id with role ``status`` (``pubstatus`` only says whether the
+public sees it), and the minister entry even when the minister is also named
+(without it a quoted minister's office could not be told from a role).
 """
 
 import datetime
@@ -33,6 +39,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from .html import clean_html, html_to_text
 from .models import Appointment, Release, ReleasePerson
@@ -50,6 +57,9 @@ QUOTED, MENTIONED, MINISTER, CONTACT = "quoted", "mentioned", "minister", "conta
 # events[].rel values.
 APPOINTMENT, DELEGATION = "appointment", "delegation"
 PUBLISHER = "publisher"
+# altids[].role of the workflow status in a restorable export.
+STATUS = "status"
+PUBSTATUSES = ("usable", "withheld", "canceled")
 
 
 def releases_for_ninjs(queryset, now=None):
@@ -71,17 +81,21 @@ def releases_for_ninjs(queryset, now=None):
 
 # Export --------------------------------------------------------------------
 
-def to_ninjs(release, *, base_url=None):
-    """The ninjs 2.2 document of ``release``; links are absolute to ``base_url`` (SITE_URL)."""
+def to_ninjs(release, *, base_url=None, restorable=False):
+    """The ninjs 2.2 document of ``release``; links are absolute to ``base_url`` (SITE_URL).
+
+    ``restorable`` adds the status and the minister for the export (see above).
+    """
     base = (base_url or settings.SITE_URL).rstrip("/") + "/"
     with translation.override(settings.LANGUAGE_CODE):
-        return _Export(release, base).document()
+        return _Export(release, base, restorable).document()
 
 
 class _Export:
-    def __init__(self, release, base):
+    def __init__(self, release, base, restorable=False):
         self.release = release
         self.base = base
+        self.restorable = restorable
 
     def absolute(self, url):
         return urljoin(self.base, url)
@@ -107,8 +121,11 @@ class _Export:
             "embargoed": _datetime(release.embargo_until),
             "copyrightholder": organisation.name,
             "located": organisation.city,
-            "altids": ([{"role": "number", "value": release.number_label}]
-                       if release.number_label else []),
+            "altids": _compact([
+                {"role": "number", "value": release.number_label}
+                if release.number_label else None,
+                {"role": STATUS, "value": release.status} if self.restorable else None,
+            ]),
             "headlines": _compact([
                 {"role": "main", "value": release.title},
                 {"role": "subhead", "value": release.subtitle} if release.subtitle else None,
@@ -158,7 +175,7 @@ class _Export:
                 "literal": entry.role_label(), "uri": self.absolute(person.get_absolute_url()),
             }))
         office = self.release.minister_in_office()
-        if office is not None and office.person_id not in named:
+        if office is not None and (self.restorable or office.person_id not in named):
             entries.insert(0, _compact_dict({
                 "name": office.person.full_name, "rel": MINISTER, "literal": office.title,
                 "uri": self.absolute(office.person.get_absolute_url()),
@@ -282,7 +299,7 @@ def from_ninjs(data):
     ``ValueError``: an embargo must never be dropped silently.
     """
     if not isinstance(data, dict):
-        raise ValueError("A ninjs document is a JSON object.")
+        raise ValueError(_("A ninjs document is a JSON object."))
     people = _items(data, "people")
     organisations = _items(data, "organisations")
     organisation = next((o for o in organisations if o.get("rel") == PUBLISHER),
@@ -301,6 +318,7 @@ def from_ninjs(data):
         "number_label": _by_role(_items(data, "altids"), ("number",)),
         "language": _text(data.get("language")),
         "pubstatus": _text(data.get("pubstatus")) or "usable",
+        "status": _by_role(_items(data, "altids"), (STATUS,)),
         "published_at": _parse_datetime(data.get("contentcreated")),
         "embargo_until": _parse_datetime(data.get("embargoed")),
         "created_at": _parse_datetime(data.get("firstcreated")),
@@ -333,6 +351,73 @@ def from_ninjs(data):
         "attachments": [_attachment(a) for a in _items(data, "associations")
                         if "type" not in a and _items(a, "renditions")],
     }
+
+
+# What from_ninjs reads, by JSON type. from_ninjs itself skips what it cannot
+# use; an importer calls check_ninjs first so that a wrong type is an error.
+_TEXT_PROPERTIES = ("uri", "title", "slugline", "language", "pubstatus", "profile",
+                    "contentcreated", "embargoed", "firstcreated", "versioncreated")
+_LIST_PROPERTIES = ("headlines", "descriptions", "bodies", "altids", "genres", "people",
+                    "organisations", "subjects", "events", "places", "associations")
+_VALUE_LISTS = ("headlines", "descriptions", "bodies", "altids")
+_NAME_LISTS = ("people", "organisations", "subjects", "events", "places")
+
+
+def check_ninjs(data):
+    """Raise ``ValueError`` naming the first property whose JSON type ``from_ninjs`` cannot use.
+
+    Stricter than ``from_ninjs``, which skips such values: an importer must not
+    store a release whose title was a number as one without a title.
+    """
+    if not isinstance(data, dict):
+        raise ValueError(_("A ninjs document is a JSON object, not %(type)s.")
+                         % {"type": _json_type(data)})
+    for key in _TEXT_PROPERTIES:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise _wrong_type(key, "text", data[key])
+    pubstatus = data.get("pubstatus")
+    if pubstatus is not None and pubstatus not in PUBSTATUSES:
+        raise ValueError(_("pubstatus: %(value)s is not one of %(allowed)s.")
+                         % {"value": _shorten(pubstatus), "allowed": ", ".join(PUBSTATUSES)})
+    for key in _LIST_PROPERTIES:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise _wrong_type(key, "list", value)
+        for index, item in enumerate(value):
+            where = f"{key}[{index}]"
+            if not isinstance(item, dict):
+                raise _wrong_type(where, "object", item)
+            if key in _VALUE_LISTS and not isinstance(item.get("value", ""), str):
+                raise _wrong_type(f"{where}.value", "text", item["value"])
+            if key in _NAME_LISTS and not isinstance(item.get("name", ""), str):
+                raise _wrong_type(f"{where}.name", "text", item["name"])
+
+
+def _json_type(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return _("true/false")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, str):
+        return _("text")
+    if isinstance(value, list):
+        return _("a list")
+    return _("an object")
+
+
+def _wrong_type(where, expected, value):
+    expected = {"text": _("text"), "list": _("a list"), "object": _("an object")}[expected]
+    return ValueError(_("%(where)s: expected %(expected)s, found %(found)s.")
+                      % {"where": where, "expected": expected, "found": _json_type(value)})
+
+
+def _shorten(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _items(data, key):
@@ -454,11 +539,11 @@ def _parse_datetime(value):
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise ValueError(f"Not a date-time: {value!r}")
+        raise ValueError(_("Not a date-time: %(value)s") % {"value": _shorten(value)})
     try:
         moment = datetime.datetime.fromisoformat(value.strip())
     except ValueError as error:
-        raise ValueError(f"Not a date-time: {value!r}") from error
+        raise ValueError(_("Not a date-time: %(value)s") % {"value": _shorten(value)}) from error
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment
