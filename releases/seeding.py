@@ -1,9 +1,11 @@
 """The seed: reference data from seeds/reference.json and the documents beside it.
 
 Everything is keyed by natural keys (slugs, names) and written through
-``upsert``, so loading the seed again changes nothing. Seed documents get a
-stable identity from their file name: correcting a typo in a seed document
-updates its release instead of adding a second one.
+``upsert``, so loading the seed again changes nothing. The documents go
+through the importer (``import_releases --publish``), so what the demo shows
+is what the importer makes of a real document. They get a stable identity
+from their file name: correcting a typo in a seed document updates its
+release instead of adding a second one.
 """
 
 import json
@@ -14,8 +16,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .importers import parse_file
-from .importers.store import local_date, local_datetime, set_related, store_release, upsert
+from .importers import DocumentError
+from .importers.document import DOCUMENT_SUFFIXES
+from .importers.run import Importer
+from .importers.store import local_date, local_datetime, set_related, upsert
 from .models import (
     Appointment,
     Contact,
@@ -29,7 +33,6 @@ from .models import (
     Topic,
 )
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
 SEED_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "newsroom:seeds")
 
 
@@ -50,9 +53,11 @@ def load_seed(directory=None):
     reference = directory / "reference.json"
     if reference.is_file():
         load_reference(json.loads(reference.read_text(encoding="utf-8")), counts)
-    for path in sorted(directory.iterdir()):
-        if path.suffix in DOCUMENT_SUFFIXES and path.is_file():
-            store_release(parse_file(path), identity=document_identity(path), counts=counts)
+    documents = [path for path in sorted(directory.iterdir())
+                 if path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file()]
+    report = Importer(publish=True, counts=counts).run(documents, identity_for=document_identity)
+    if report.failures:
+        raise DocumentError("\n".join(f"{label}: {reason}" for label, reason in report.failures))
     return counts
 
 

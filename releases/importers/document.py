@@ -20,8 +20,10 @@ split a guess, so a sidecar file (same name, ``.json``) may give them, along
 with links the text cannot carry (topics, people, appointments, trips).
 
 Parts that are missing stay empty; only a document without title or body is
-refused. The result is a :class:`ParsedRelease`, the structure every importer
-(text, DOCX, HTML, ninjs) produces.
+refused. DOCX and HTML documents are first written out as this Markdown
+(``word.py``, ``webpage.py``), so every format goes through this one parser.
+The result is a :class:`ParsedRelease`; its ``values()`` are the structure
+that ``ninjs.from_ninjs`` produces too, and that ``store.store_release`` saves.
 """
 
 import datetime
@@ -32,9 +34,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..html import html_to_text
+from .errors import DocumentError
+from .webpage import html_markdown
+from .word import docx_markdown
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")
+DOCX_SUFFIXES = (".docx",)
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 #: Kind headings and the ``Release.Kind`` value they stand for.
 KINDS = {
@@ -70,10 +82,6 @@ _LIST_ITEM = re.compile(r"^(?:[-•–]|\*(?!\*))\s+")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
-class DocumentError(ValueError):
-    """The document cannot become a release; the message says why, for an editor."""
-
-
 @dataclass
 class ParsedRelease:
     """What a document says, independent of its format.
@@ -96,6 +104,12 @@ class ParsedRelease:
     footer_paragraphs: list[str] = field(default_factory=list)
     source_hash: str = ""
     metadata: dict = field(default_factory=dict)
+    #: A heading right under the headline: the subtitle, unless the sidecar says otherwise.
+    subheadline: str = ""
+    #: The document's own identifier (sidecar ``uri``, DOCX identifier, HTML canonical link).
+    source_id: str = ""
+    #: Remarks for the import report, e.g. the encoding that was guessed.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def body_html(self):
@@ -109,14 +123,84 @@ class ParsedRelease:
     def body_text(self):
         return html_to_text(self.body_html)
 
+    def values(self):
+        """The document in the shape of ``ninjs.from_ninjs``: what ``store_release`` saves.
+
+        The sidecar links topics, appointments, trips and people by slug (they
+        must exist); the letterhead's organisation and contact are found or
+        created by name. A document is meant for publication: its pubstatus is
+        ``usable``; the sidecar's ``status`` is kept as the carried status.
+        """
+        meta = self.metadata
+        published_at = None
+        if meta.get("published_at"):
+            published_at = _local_datetime(meta["published_at"])
+        elif self.date:
+            # The document gives a day only: the release counts from that day's start.
+            published_at = _local_datetime(self.date.isoformat())
+        organisation = dict.fromkeys(("name", "short_name", "slug", "website", "email",
+                                      "phone", "street", "postal_code", "city"), "")
+        organisation.update(name=self.organisation_name, slug=meta.get("organisation") or "",
+                            footer=self.footer_html)
+        contacts = [{"name": self.contact_name, "role": "", "email": self.contact_email,
+                     "phone": self.contact_phone, "mobile": ""}] if self.contact_name else []
+        return {
+            "uuid": None, "uri": self.source_id, "kind": self.kind, "title": self.title,
+            "subtitle": self.subtitle, "slug": "", "teaser": meta.get("teaser") or "",
+            "body": self.body_html, "number_label": "", "language": "de",
+            "pubstatus": "usable", "status": meta.get("status") or "",
+            "published_at": published_at, "embargo_until": None,
+            "created_at": None, "updated_at": None,
+            "organisation": organisation, "contacts": contacts,
+            "people": [{"name": "", "slug": entry["person"], "role": entry.get("role") or "",
+                        "is_quoted": bool(entry.get("is_quoted"))}
+                       for entry in meta.get("people", [])],
+            "minister": None,
+            "topics": [{"name": "", "slug": slug} for slug in meta.get("topics", [])],
+            "events": [{"name": "", "uri": "", "slug": slug} for slug in meta.get("events", [])],
+            "delegations": [{"name": "", "uri": "", "slug": slug}
+                            for slug in meta.get("delegations", [])],
+            "places": [], "images": [], "attachments": [],
+        }
+
+
+# Keys that only a ninjs document has: such a file beside a document is an item of its own.
+_NINJS_ONLY_KEYS = ("headlines", "bodies", "pubstatus", "standard", "type", "versioncreated")
+
+
+def sidecar_path(path):
+    """The document's metadata file, if there is one (same name, ``.json``, not ninjs)."""
+    sidecar = Path(path).with_suffix(".json")
+    if not sidecar.is_file():
+        return None
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return sidecar  # a broken sidecar is the document's error, see parse_file
+    if isinstance(data, dict) and any(key in data for key in _NINJS_ONLY_KEYS):
+        return None
+    return sidecar
+
 
 def parse_file(path):
-    """Parse the document at ``path`` together with its sidecar ``.json``, if there is one."""
+    """Parse the document at ``path`` together with its sidecar ``.json``, if there is one.
+
+    Text, Markdown, HTML and DOCX are told apart by the file's suffix.
+    """
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in DOCUMENT_SUFFIXES:
+        raise DocumentError(_("Unsupported file type %(suffix)s.") % {"suffix": suffix or "–"})
+    size = path.stat().st_size
+    if size == 0:
+        raise DocumentError(_("The file is empty."))
+    if size > MAX_DOCUMENT_BYTES:
+        raise DocumentError(_("The file is larger than %(limit)d MB; a press release is not.")
+                            % {"limit": MAX_DOCUMENT_BYTES // (1024 * 1024)})
     raw = path.read_bytes()
     metadata = None
-    sidecar = path.with_suffix(".json")
-    if sidecar.is_file():
+    sidecar = sidecar_path(path)
+    if sidecar is not None:
         try:
             metadata = json.loads(sidecar.read_text(encoding="utf-8"))
         except ValueError as error:
@@ -126,14 +210,47 @@ def parse_file(path):
         if not isinstance(metadata, dict):
             raise DocumentError(_("The metadata file %(name)s must hold a JSON object.")
                                 % {"name": sidecar.name})
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DocumentError(_("The document %(name)s is not UTF-8 text.")
-                            % {"name": path.name}) from error
+    notes, source_id = [], ""
+    if suffix in DOCX_SUFFIXES:
+        text, source_id = docx_markdown(raw)
+    else:
+        text, note = decode_text(raw)
+        notes += [note] if note else []
+        if suffix in HTML_SUFFIXES:
+            text, source_id = html_markdown(text)
     parsed = parse_document(text, metadata)
     parsed.source_hash = hashlib.sha256(raw).hexdigest()
+    parsed.source_id = parsed.source_id or source_id
+    parsed.notes = notes
     return parsed
+
+
+def decode_text(raw):
+    """``raw`` bytes as text, and a note when it was not UTF-8.
+
+    UTF-8 (with or without byte order mark) and UTF-16 with a byte order mark
+    are read as such; anything else that looks like text is read as
+    Windows-1252 (the usual encoding of older German Windows files; Latin-1
+    where 1252 has a gap). Binary content is refused.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), ""
+        except UnicodeDecodeError as error:
+            raise DocumentError(_("The file starts like UTF-16 text but is not.")) from error
+    if not raw.strip():
+        raise DocumentError(_("The file is empty."))
+    control = sum(1 for byte in raw[:65536] if byte < 32 and byte not in b"\t\n\r\f")
+    if b"\x00" in raw or control > len(raw[:65536]) // 100:
+        raise DocumentError(_("The file is not text: it holds binary data."))
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), _("not UTF-8: read as Windows-1252 (Western European)")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), _("not UTF-8: read as ISO-8859-1 (Latin-1)")
 
 
 def parse_document(text, metadata=None):
@@ -178,8 +295,19 @@ def _parse_header(blocks, parsed):
                 parsed.kind = kind
                 continue
             parsed.headline = " ".join([text, *(plain_text(line) for line in block[1:])])
+            following = blocks[index + 1][0].strip() if index + 1 < len(blocks) else ""
+            subheading = _HEADING.match(following)
+            if (subheading and len(blocks[index + 1]) == 1
+                    and len(subheading.group(1)) > len(heading.group(1))):
+                parsed.subheadline = plain_text(subheading.group(2))
+                return index + 2
             return index + 1
         lines = [plain_text(line) for line in block]
+        kind = KINDS.get(lines[0].lower().rstrip(":")) if len(lines) == 1 else None
+        if kind and not parsed.kind and not parsed.organisation_name:
+            # The kind as a plain or bold line instead of a heading (DOCX, HTML).
+            parsed.kind = kind
+            continue
         label = _label(block[0])
         if label is not None:
             lines = lines[1:]
@@ -276,14 +404,41 @@ def _paragraph(block):
 
 def _apply_metadata(parsed, metadata):
     parsed.title = parsed.headline
+    for key in ("title", "subtitle", "uri", "teaser", "organisation", "published_at", "status"):
+        if metadata.get(key) is not None and not isinstance(metadata[key], str):
+            raise DocumentError(_("The metadata's %(key)s must be text.") % {"key": key})
+    for key in ("topics", "events", "delegations"):
+        value = metadata.get(key, [])
+        if not (isinstance(value, list) and all(isinstance(slug, str) for slug in value)):
+            raise DocumentError(_("The metadata's %(key)s must be a list of slugs.")
+                                % {"key": key})
+    people = metadata.get("people", [])
+    if not (isinstance(people, list) and all(
+            isinstance(entry, dict) and isinstance(entry.get("person"), str) for entry in people)):
+        raise DocumentError(_("The metadata's people must be a list of objects with a "
+                              "\"person\" slug."))
     title = (metadata.pop("title", "") or "").strip()
     subtitle = metadata.pop("subtitle", None)
     if title:
         parsed.title = title
         if subtitle is None and parsed.headline.startswith(title):
             subtitle = parsed.headline[len(title):]
+    if subtitle is None and parsed.subheadline:
+        subtitle = parsed.subheadline
     parsed.subtitle = (subtitle or "").strip()
+    parsed.source_id = str(metadata.pop("uri", "") or "").strip()
     parsed.metadata = metadata
+
+
+def _local_datetime(value):
+    """An aware datetime from ISO text; without an offset the time is the site's local time."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise DocumentError(_("Not a date-time: %(value)s") % {"value": value}) from error
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
 
 
 def _protect(text):

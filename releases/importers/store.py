@@ -1,11 +1,36 @@
-"""Saving what importers and the seed produce, without touching rows that already match.
+"""The one function that writes an imported release: ``store_release``.
 
-``upsert`` writes a row only when a value differs, so a second import of the
-same material leaves every row, ``updated_at`` included, as it was.
+Every reader (ninjs, text, Markdown, DOCX, HTML) and the seed hand it the
+same intermediate structure (see ``values.py``). ``upsert`` writes a row only
+when a value differs, and relations are set to exactly what the item says,
+so a second import of the same material leaves every row, ``updated_at``
+included, as it was.
+
+Decisions, also in the README:
+
+- Organisations, contacts, topics and people are found by slug (when the item
+  links this site's page) or by name, ignoring case and spacing, and created
+  when missing; rows that exist are never changed by an import (an old
+  document's phone number may be out of date). With ``strict`` an unknown
+  organisation is an error instead.
+- Appointments and delegation trips are linked when they exist (ninjs
+  carries only their names); otherwise the report says so.
+- A minister (ninjs ``rel: minister``) whose office on the release's date is
+  not recorded gets one: an appointment of that organisation covering the
+  date, widened by later imports of the same office.
+- Nothing becomes public without ``publish``. ``canceled`` is withdrawn,
+  ``withheld`` a draft (or the status an export carries, if it is not a
+  public one); ``usable`` items, documents and carried published or
+  scheduled statuses are published with ``publish`` (through
+  ``services``, with their own date, so numbers follow their year; a number
+  the item carries is kept), otherwise new ones are drafts and existing ones
+  keep their status.
+- Images and attachments are not downloaded: the report counts them as skipped.
 """
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +39,20 @@ from django.utils.translation import gettext as _
 from .. import services
 from ..fields import SanitisedRichTextField
 from ..html import clean_html
-from ..models import Contact, Delegation, Event, Organisation, Person, Release, ReleasePerson, Topic
+from ..models import (
+    Appointment,
+    Contact,
+    Delegation,
+    Event,
+    Organisation,
+    Person,
+    Release,
+    ReleasePerson,
+    Topic,
+)
 from ..slugs import german_slug
-from .document import DocumentError
+from . import values as item_values
+from .errors import DocumentError
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -79,91 +115,368 @@ def local_date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _by_slug(model, slugs, what):
-    found = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        raise DocumentError(_("Unknown %(what)s: %(slugs)s")
-                            % {"what": what, "slugs": ", ".join(missing)})
-    return [found[slug] for slug in slugs]
+
+# The writer ------------------------------------------------------------------
+
+PUBLISH = "publish"
 
 
-def _organisation(parsed):
-    slug = parsed.metadata.get("organisation")
-    queryset = Organisation.objects.filter(slug=slug) if slug else Organisation.objects.filter(
-        name=parsed.organisation_name)
-    organisation = queryset.first()
-    if organisation is None:
-        raise DocumentError(_("Unknown organisation “%(name)s”: create it first.")
-                            % {"name": slug or parsed.organisation_name})
-    return organisation
+@dataclass
+class Stored:
+    """What ``store_release`` did with one item."""
+
+    release: Release
+    outcome: str
+    notes: list[str] = field(default_factory=list)
+    new_organisations: list[Organisation] = field(default_factory=list)
+    skipped_files: int = 0
 
 
-def _published_at(parsed):
-    if parsed.metadata.get("published_at"):
-        return local_datetime(parsed.metadata["published_at"])
-    if parsed.date:
-        # The document gives a day only: the release counts from that day's start.
-        return timezone.make_aware(datetime.datetime.combine(parsed.date, datetime.time()),
-                                   timezone.get_default_timezone())
-    return None
+class Lookups:
+    """Rows found by name during one import run.
 
-
-@transaction.atomic
-def store_release(parsed, *, identity, counts=None):
-    """Create or update the release ``identity`` (a UUID) from a :class:`ParsedRelease`.
-
-    The sidecar metadata may link topics, people, appointments and trips by
-    slug and ask for ``"status": "published"``; publishing goes through
-    ``services.publish`` so the release gets its number like any other.
-    A contact named by the document is created when missing but never
-    overwritten: an old document's phone number may be out of date.
+    Names are compared case-insensitively in Python: SQLite's ``iexact`` folds
+    ASCII letters only, and "SÄCHSISCHES" must find "Sächsisches" on every
+    database. Call ``reset`` after a rolled-back item, whose rows are gone.
     """
-    counts = counts if counts is not None else Counter()
-    meta = parsed.metadata
-    organisation = _organisation(parsed)
-    published_at = _published_at(parsed)
-    release = upsert(Release, {"uuid": identity}, {
-        "kind": parsed.kind or Release.Kind.PRESS_RELEASE,
-        "organisation": organisation,
-        "title": parsed.title,
-        "subtitle": parsed.subtitle,
-        "slug": german_slug(parsed.title),
-        "teaser": meta.get("teaser", ""),
-        "body": parsed.body_html,
-        "published_at": published_at,
-    }, counts)
 
-    contacts = []
-    if parsed.contact_name:
-        contact, created = Contact.objects.get_or_create(
-            organisation=organisation, name=parsed.contact_name,
-            defaults={"phone": parsed.contact_phone, "email": parsed.contact_email})
-        counts[CREATED if created else UNCHANGED] += 1
-        contacts.append(contact)
-    set_related(release.contacts, contacts, counts)
-    set_related(release.topics, _by_slug(Topic, meta.get("topics", []), _("topics")), counts)
-    set_related(release.events, _by_slug(Event, meta.get("events", []), _("appointments")),
-                counts)
-    set_related(release.delegations,
-                _by_slug(Delegation, meta.get("delegations", []), _("delegation trips")), counts)
+    def __init__(self):
+        self.reset()
 
-    entries = meta.get("people", [])
-    people = _by_slug(Person, [entry["person"] for entry in entries], _("people"))
-    for order, (entry, person) in enumerate(zip(entries, people, strict=True)):
-        upsert(ReleasePerson, {"release": release, "person": person}, {
-            "role": entry.get("role", ""), "is_quoted": entry.get("is_quoted", False),
-            "order": order,
-        }, counts)
-    stale = release.release_people.exclude(person__in=people)
-    if stale.exists():
-        stale.delete()
-        counts[UPDATED] += 1
+    def reset(self):
+        self._maps = {}
 
-    wants_published = meta.get("status") == Release.Status.PUBLISHED
-    if wants_published and (release.status not in Release.VISIBLE_STATUSES or not release.number):
-        if published_at is None:
-            raise DocumentError(_("A release to be published needs a date."))
-        services.publish(release, at=published_at)
-        counts[UPDATED] += 1
-    return release
+    def _map(self, key, rows, name_of):
+        if key not in self._maps:
+            found = {}
+            for row in rows():
+                found.setdefault(item_values.name_key(name_of(row)), []).append(row)
+            self._maps[key] = found
+        return self._maps[key]
+
+    def find(self, model, wanted_name, *, slug="", **scope):
+        if slug:
+            row = model.objects.filter(slug=slug, **scope).first()
+            if row is not None:
+                return row
+        if not wanted_name:
+            return None
+        name_of = _NAME_OF[model]
+        rows = self._map((model, tuple(sorted(scope.items()))),
+                         lambda: model.objects.filter(**scope), name_of)
+        matches = rows.get(item_values.name_key(wanted_name), [])
+        return matches[0] if matches else None
+
+    def candidates(self, model, wanted_name):
+        rows = self._map((model,), model.objects.all, _NAME_OF[model])
+        return rows.get(item_values.name_key(wanted_name), [])
+
+    def remember(self, model, row, **scope):
+        key = (model, tuple(sorted(scope.items())))
+        if key in self._maps:
+            self._maps[key].setdefault(item_values.name_key(_NAME_OF[model](row)), []).append(row)
+        if (model,) in self._maps:
+            self._maps[(model,)].setdefault(
+                item_values.name_key(_NAME_OF[model](row)), []).append(row)
+
+
+_NAME_OF = {
+    Organisation: lambda row: row.name,
+    Topic: lambda row: row.name,
+    Person: lambda row: row.full_name,
+    Contact: lambda row: row.name,
+    Event: lambda row: row.title,
+    Delegation: lambda row: row.title,
+}
+
+
+def store_release(values, *, identity=None, publish=False, strict=False, counts=None,
+                  lookups=None):
+    """Create or update the release of one imported item; return a :class:`Stored`.
+
+    ``values`` is the intermediate structure (``from_ninjs`` or
+    ``ParsedRelease.values()``); it is checked before anything is written and
+    written in one transaction, so an item is stored whole or not at all.
+    ``identity`` overrides the UUID from ``values.identity`` (the seed keys its
+    documents by file name).
+    """
+    values = item_values.clean(values)
+    identity = identity or item_values.identity(values)
+    writer = _Writer(values, publish=publish, strict=strict,
+                     counts=counts if counts is not None else Counter(),
+                     lookups=lookups or Lookups())
+    with transaction.atomic():
+        return writer.write(identity)
+
+
+class _Writer:
+    def __init__(self, values, *, publish, strict, counts, lookups):
+        self.values = values
+        self.publish = publish
+        self.strict = strict
+        self.counts = counts
+        self.lookups = lookups
+        self.notes = []
+        self.new_organisations = []
+
+    def changes(self):
+        return self.counts["created"] + self.counts["updated"]
+
+    def write(self, identity):
+        values = self.values
+        before = self.changes()
+        existing = Release.objects.filter(uuid=identity).first()
+        organisation = self.organisation()
+        target = self.target_status(existing)
+        fields = {
+            "kind": values["kind"], "organisation": organisation, "title": values["title"],
+            "subtitle": values["subtitle"], "slug": values["slug"], "teaser": values["teaser"],
+            "body": values["body"], "published_at": self.published_at(existing),
+            "embargo_until": values["embargo_until"],
+        }
+        if target not in (None, PUBLISH):
+            fields["status"] = target
+        if values["number"] and target is not None and target not in (
+                Release.Status.DRAFT, Release.Status.IN_REVIEW, Release.Status.APPROVED):
+            fields.update(self.number(organisation, identity))
+        release = upsert(Release, {"uuid": identity}, fields, self.counts)
+
+        set_related(release.contacts, self.contacts(organisation), self.counts)
+        set_related(release.topics, self.topics(), self.counts)
+        set_related(release.events, self.linked(Event, "events", release), self.counts)
+        set_related(release.delegations, self.linked(Delegation, "delegations", release),
+                    self.counts)
+        self.minister(release)
+        self.people(release)
+        if target == PUBLISH:
+            self.make_public(release)
+
+        if existing is None and (values["created_at"] or values["updated_at"]):
+            # An imported release keeps its history; auto_now fields cannot be set on save.
+            times = {"created_at": values["created_at"] or release.created_at,
+                     "updated_at": values["updated_at"] or release.updated_at}
+            Release.objects.filter(pk=release.pk).update(**times)
+            for name, value in times.items():
+                setattr(release, name, value)
+        skipped = len(values.get("images") or []) + len(values.get("attachments") or [])
+        if skipped:
+            self.notes.append(_("%(count)d image(s) or attachment(s) skipped: files are not "
+                                "downloaded.") % {"count": skipped})
+        if existing is None:
+            outcome = CREATED
+        else:
+            outcome = UPDATED if self.changes() > before else UNCHANGED
+        return Stored(release, outcome, self.notes, self.new_organisations, skipped)
+
+    # Status and number ---------------------------------------------------------
+
+    def target_status(self, existing):
+        """The status the release gets: a Status value, PUBLISH, or None (leave it)."""
+        pubstatus, carried = self.values["pubstatus"], self.values["status"]
+        if pubstatus == "canceled":
+            return Release.Status.WITHDRAWN
+        if carried and carried not in Release.VISIBLE_STATUSES:
+            return carried
+        if pubstatus == "withheld" and not carried:
+            return Release.Status.DRAFT
+        if self.publish:
+            if self.values["published_at"] or existing and existing.published_at:
+                return PUBLISH
+            self.notes.append(_("No date: imported as a draft, not published."))
+        if existing is not None:
+            return None
+        return Release.Status.DRAFT
+
+    def published_at(self, existing):
+        # An item without a date never erases one: a release published without a date
+        # of its own keeps the time it was given then.
+        return self.values["published_at"] or (existing.published_at if existing else None)
+
+    def number(self, organisation, identity):
+        number, year = self.values["number"]
+        other = Release.objects.filter(organisation=organisation, number_year=year,
+                                       number=number).exclude(uuid=identity).first()
+        if other is not None:
+            raise DocumentError(_("The number %(number)d/%(year)d is already taken by "
+                                  "“%(title)s”.")
+                                % {"number": number, "year": year, "title": other.title})
+        return {"number": number, "number_year": year}
+
+    def make_public(self, release):
+        carried = self.values["status"]
+        if carried in Release.VISIBLE_STATUSES:
+            if release.status != carried or not release.number:
+                release.status = carried
+                services.save_release(release)
+                self.counts[UPDATED] += 1
+        elif release.status not in Release.VISIBLE_STATUSES or not release.number:
+            services.publish(release, at=release.published_at)
+            self.counts[UPDATED] += 1
+
+    # Related rows --------------------------------------------------------------
+
+    def organisation(self):
+        data = self.values["organisation"]
+        found = self.lookups.find(Organisation, data["name"], slug=data["slug"])
+        if found is not None:
+            return found
+        label = data["name"] or data["slug"]
+        if not data["name"]:
+            raise DocumentError(_("Unknown organisation “%(slug)s”.") % {"slug": data["slug"]})
+        if self.strict:
+            raise DocumentError(_("Unknown organisation “%(name)s” (not created with --strict).")
+                                % {"name": label})
+        slug = _free_slug(Organisation, data["slug"] or german_slug(
+            data["short_name"] or data["name"], max_length=90))
+        organisation = Organisation.objects.create(**{**data, "slug": slug})
+        self.counts[CREATED] += 1
+        self.lookups.remember(Organisation, organisation)
+        self.new_organisations.append(organisation)
+        self.notes.append(_("New organisation “%(name)s” (slug %(slug)s).")
+                          % {"name": organisation.name, "slug": slug})
+        return organisation
+
+    def contacts(self, organisation):
+        contacts = []
+        for data in self.values["contacts"]:
+            contact = self.lookups.find(Contact, data["name"], organisation=organisation)
+            if contact is None:
+                contact = Contact.objects.create(organisation=organisation, **data)
+                self.counts[CREATED] += 1
+                self.lookups.remember(Contact, contact, organisation=organisation)
+            else:
+                self.counts[UNCHANGED] += 1
+            if contact not in contacts:
+                contacts.append(contact)
+        return contacts
+
+    def topics(self):
+        topics = []
+        for data in self.values["topics"]:
+            topic = self.lookups.find(Topic, data["name"], slug=data["slug"])
+            if topic is None:
+                if not data["name"]:
+                    raise DocumentError(_("Unknown topic “%(slug)s”.") % {"slug": data["slug"]})
+                topic = Topic.objects.create(
+                    name=data["name"],
+                    slug=_free_slug(Topic, data["slug"] or german_slug(data["name"], 90)))
+                self.counts[CREATED] += 1
+                self.lookups.remember(Topic, topic)
+            if topic not in topics:
+                topics.append(topic)
+        return topics
+
+    def person(self, data):
+        person = self.lookups.find(Person, data["name"], slug=data["slug"])
+        if person is None:
+            if not data["name"]:
+                raise DocumentError(_("Unknown person “%(slug)s”.") % {"slug": data["slug"]})
+            person = Person.objects.create(
+                honorific=data["honorific"], given_name=data["given_name"],
+                family_name=data["family_name"],
+                slug=_free_slug(Person, data["slug"] or german_slug(data["name"], 190)))
+            self.counts[CREATED] += 1
+            self.lookups.remember(Person, person)
+        return person
+
+    def linked(self, model, key, release):
+        """Appointments or trips named by the item that exist here; a note for the others."""
+        found = []
+        for data in self.values[key]:
+            row = model.objects.filter(slug=data["slug"]).first() if data["slug"] else None
+            if row is None and data["name"]:
+                row = _nearest(self.lookups.candidates(model, data["name"]),
+                               data["uri"], release.published_at)
+            if row is None:
+                if not data["name"]:
+                    raise DocumentError(_("Unknown %(what)s “%(slug)s”.")
+                                        % {"what": model._meta.verbose_name, "slug": data["slug"]})
+                self.notes.append(_("%(what)s “%(name)s” is not in this database: not linked.")
+                                  % {"what": str(model._meta.verbose_name).capitalize(),
+                                     "name": data["name"]})
+            elif row not in found:
+                found.append(row)
+        return found
+
+    def minister(self, release):
+        """Record the minister's office on the release's date when this database lacks it."""
+        data = self.values["minister"]
+        if data is None:
+            return
+        date = timezone.localdate(release.published_at) if release.published_at \
+            else timezone.localdate()
+        offices = Appointment.objects.filter(organisation=release.organisation,
+                                             kind=Appointment.Kind.MINISTER)
+        holding = offices.current(date).select_related("person").first()
+        if holding is not None:
+            if item_values.name_key(holding.person.full_name) != item_values.name_key(
+                    data["name"]) and holding.person.slug != data["slug"]:
+                self.notes.append(
+                    _("The item names %(name)s as minister; this database has %(holder)s in "
+                      "office on %(date)s and keeps that.")
+                    % {"name": data["name"], "holder": holding.person.full_name,
+                       "date": date.strftime("%d.%m.%Y")})
+            return
+        person = self.person(data)
+        office = offices.filter(person=person, title=data["role"]).order_by("start_date").first()
+        if office is None:
+            Appointment.objects.create(person=person, organisation=release.organisation,
+                                       kind=Appointment.Kind.MINISTER, title=data["role"],
+                                       start_date=date, end_date=date)
+            self.counts[CREATED] += 1
+        else:
+            office.start_date = min(office.start_date, date)
+            if office.end_date is not None:
+                office.end_date = max(office.end_date, date)
+            office.save()
+            self.counts[UPDATED] += 1
+
+    def people(self, release):
+        date = release.published_at or timezone.now()
+        kept = []
+        for data in self.values["people"]:
+            person = self.person(data)
+            if person.pk in kept:
+                continue
+            role = data["role"]
+            office = person.office_on(date)
+            if office is not None and role == office.title:
+                # The office is shown from the appointment; storing it again would hide
+                # a later correction of the appointment.
+                role = ""
+            upsert(ReleasePerson, {"release": release, "person": person},
+                   {"role": role, "is_quoted": data["is_quoted"], "order": len(kept)},
+                   self.counts)
+            kept.append(person.pk)
+        stale = release.release_people.exclude(person__in=kept)
+        if stale.exists():
+            stale.delete()
+            self.counts[UPDATED] += 1
+
+
+def _free_slug(model, slug):
+    """``slug``, or ``slug-2``, ``slug-3`` ... whichever is not taken yet."""
+    slug = slug or "x"
+    candidate, number = slug, 1
+    while model.objects.filter(slug=candidate).exists():
+        number += 1
+        candidate = f"{slug}-{number}"
+    return candidate
+
+
+def _nearest(rows, uri, moment):
+    """Of rows with the same title, the one whose page ``uri`` names, else the nearest in time."""
+    if len(rows) <= 1:
+        return rows[0] if rows else None
+    by_slug = [row for row in rows if row.slug and f"/{row.slug}/" in uri]
+    rows = by_slug or rows
+    if moment is None:
+        return rows[0]
+
+    def distance(row):
+        start = getattr(row, "starts_at", None)
+        if start is None:
+            start = datetime.datetime.combine(row.start_date, datetime.time(),
+                                              tzinfo=moment.tzinfo)
+        return abs(start - moment)
+    return min(rows, key=distance)
