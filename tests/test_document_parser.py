@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from releases.importers import DocumentError, parse_document, parse_file
 
@@ -24,6 +25,13 @@ Staatskanzlei
 
 Die Staatskanzlei öffnet ihre Türen.
 """
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Error messages are matched in English (the German catalogue: test_translations.py)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="module")

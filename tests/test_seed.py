@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from releases.demodata.words import MARKER
 from releases.models import (
@@ -31,7 +31,8 @@ SEED_DATE = datetime.date(2021, 10, 8)
 
 def seed(*args):
     out = StringIO()
-    call_command("seed", *args, stdout=out)
+    with translation.override("en"):  # the output is checked in English
+        call_command("seed", *args, stdout=out)
     return out.getvalue()
 
 
@@ -262,7 +263,8 @@ class TestDemoCommand:
 
     def run_demo(self):
         out = StringIO()
-        call_command("demo", "--no-serve", stdout=out)
+        with translation.override("en"):  # the output is checked in English
+            call_command("demo", "--no-serve", stdout=out)
         output = out.getvalue()
         password = re.search(r"Password:\s+(\S+)", output).group(1)
         return output, password
