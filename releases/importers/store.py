@@ -83,8 +83,10 @@ def set_related(manager, objects, counts=None):
     """Make a many-to-many relation hold exactly ``objects``; Django adds and removes the diff."""
     objects = list(objects)
     before = set(manager.values_list("pk", flat=True))
+    if before == {obj.pk for obj in objects}:
+        return
     manager.set(objects)
-    if counts is not None and before != {obj.pk for obj in objects}:
+    if counts is not None:
         counts[UPDATED] += 1
 
 
@@ -156,9 +158,11 @@ class Lookups:
 
     def find(self, model, wanted_name, *, slug="", **scope):
         if slug:
-            row = model.objects.filter(slug=slug, **scope).first()
-            if row is not None:
-                return row
+            by_slug = self._maps.setdefault(("slug", model), {})
+            if slug not in by_slug:
+                by_slug[slug] = model.objects.filter(slug=slug).first()
+            if by_slug[slug] is not None:
+                return by_slug[slug]
         if not wanted_name:
             return None
         name_of = _NAME_OF[model]
@@ -172,6 +176,8 @@ class Lookups:
         return rows.get(item_values.name_key(wanted_name), [])
 
     def remember(self, model, row, **scope):
+        if getattr(row, "slug", ""):
+            self._maps.setdefault(("slug", model), {})[row.slug] = row
         key = (model, tuple(sorted(scope.items())))
         if key in self._maps:
             self._maps[key].setdefault(item_values.name_key(_NAME_OF[model](row)), []).append(row)
