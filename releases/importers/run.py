@@ -102,7 +102,7 @@ class Importer:
         try:
             for item_label, values, notes in _items(path, label):
                 self.store(item_label, values, notes, identity)
-        except (DocumentError, ValueError, OSError) as error:
+        except Exception as error:  # whatever a reader meets, the other files go on
             self.fail(label, _reason(error))
 
     def store(self, label, values, notes=(), identity=None):
