@@ -4,6 +4,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -100,6 +101,9 @@ class Release(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                    blank=True, related_name="+", editable=False,
                                    verbose_name=_("updated by"))
+    # Kept current by releases.search.update_search_vector (PostgreSQL only; its GIN
+    # index is created in the migration, as SQLite cannot have one).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -134,6 +138,14 @@ class Release(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Imported here: the search module imports this one. Topics and people saved after
+        # this (the admin's save_related) need another call.
+        from ..search import update_search_vector
+
+        update_search_vector([self.pk])
 
     def get_absolute_url(self):
         return reverse("releases:release-detail", kwargs={"pk": self.pk, "slug": self.slug})

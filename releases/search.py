@@ -1,0 +1,525 @@
+"""Full-text search over public releases: the one module that knows how.
+
+A query string is parsed once (``parse``) into terms: words, quoted phrases,
+``-exclusions`` and alternatives joined by "oder". ``search`` turns it into a
+filtered, ordered QuerySet and ``add_snippets`` gives each shown result a
+``snippet``: escaped text with the matched words in ``<mark>``.
+
+On PostgreSQL each release has a stored, weighted ``search_vector`` (title A,
+subtitle and teaser B, text C, names of organisation, topics and people D),
+built with the ``german_unaccent`` configuration (unaccent, then the German
+Snowball stemmer). Document and query are normalised alike before that:
+lower case, ä/ö/ü/ß written as ae/oe/ue/ss, accents removed, so "Goerlitz"
+finds "Görlitz" and "Wroclaw" finds "Wrocław" and the other way round. Words
+that contain umlauts are indexed a second time with the umlaut dropped (as
+the stemmer itself would), so "Land" still finds "Länder".
+
+Results come in tiers, so that a looser match never outranks a closer one:
+
+2. every term matches a stem (or a phrase) exactly;
+1. some term matches only as the beginning of a word ("Digitalisier"), without
+   a plural ending the stemmer keeps ("Verbindungsbüros"), or inside a compound
+   ("Kriminalität" in "Eigentumskriminalität");
+0. some term matches only after correcting a typo ("Kattowtz").
+
+Within a tier, ts_rank with the weights decides. Compounds and typos are
+looked up in ``releases_searchword``, a table of the distinct normalised
+words of all releases with a trigram index (as the PostgreSQL manual suggests
+for spelling suggestions). It is filled on every save and may hold words of
+unpublished releases: they only ever widen a query that still goes through
+``Release.objects.public()``, and a suggestion is offered only when it finds
+public releases.
+
+On SQLite (the embedded default) the same parse drives plain substring
+matching over title, subtitle, teaser and text, newest first. SQLite's LIKE
+ignores case for ASCII letters only, so each term is also tried in lower,
+upper and title case and with umlauts transliterated either way.
+"""
+
+import html
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections, router
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .html import html_to_text
+from .models import Release
+
+CONFIG = "german_unaccent"
+WORDS_TABLE = "releases_searchword"
+ORDERS = ("relevance", "date")
+
+MAX_QUERY_CHARS = 500  # the rest of a longer query is ignored
+MAX_TERMS = 10
+MAX_PHRASE_WORDS = 8
+MAX_WORD_CHARS = 40  # longer "words" are noise, and costly for trigrams
+MIN_PREFIX_CHARS = 4  # "Digi" finds "Digitalisierung"; shorter prefixes match everything
+MIN_COMPOUND_CHARS = 5  # "Kriminalität" finds "Eigentumskriminalität", "Amt" not "Landratsamt"
+MAX_COMPOUNDS = 30
+MIN_FUZZY_CHARS = 4
+FUZZY_SIMILARITY = 0.5
+PLURAL_ENDINGS = ("es", "en", "er", "s", "n", "e")
+
+SNIPPET_WORDS = 30
+SNIPPET_SOURCE_CHARS = 20_000
+
+# ---------------------------------------------------------------------------
+# Normalisation, shared by documents and queries.
+
+# Letters that lose no mark when decomposed (as str.replace pairs: faster than translate).
+_FOLD = {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+         "þ": "th", "ı": "i"}
+_TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
+_UMLAUTS = set("äöüÄÖÜ")
+_NO_ANGLES = {"<": " ", ">": " "}
+_DIGRAPHS = re.compile(r"ae|oe|ue")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: nothing a query syntax could mistake
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_FORMAT = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufff9-\uffff]")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _clean(text):
+    """Text without control characters; format characters (a soft hyphen) join."""
+    return _CONTROL.sub(" ", _FORMAT.sub("", unicodedata.normalize("NFKC", str(text))))
+
+
+def _replace(text, replacements):
+    for old, new in replacements.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _strip_accents(text):
+    decomposed = unicodedata.normalize("NFKD", _replace(text, _FOLD))
+    return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
+
+
+def normalise(text):
+    """Lower case, umlauts as ae/oe/ue, ß as ss, no accents: "Görlitz" -> "goerlitz"."""
+    return _strip_accents(_replace(_clean(text).lower(), _TRANSLITERATE))
+
+
+def fold(text):
+    """Lower case without any accents, umlauts dropped: "Länder" -> "lander"."""
+    return _strip_accents(_clean(text).lower())
+
+
+# Single words recur across releases: remembered, they cost once per rebuild.
+_normalise_word = lru_cache(maxsize=100_000)(normalise)
+_fold_word = lru_cache(maxsize=100_000)(fold)
+
+
+def _variants(word):
+    """The normalised spellings under which a query word is looked for.
+
+    The document side holds the normalised words and the folded umlaut words.
+    "goerlitz" also as "gorlitz": so it finds a folded "Görlitz", and
+    ts_headline, which reads the original text, marks it.
+    """
+    normalised = normalise(word)
+    return list(dict.fromkeys([normalised, fold(word), _DIGRAPHS.sub(
+        lambda m: m.group()[0], normalised)]))
+
+
+def _document(text):
+    """What to_tsvector reads for ``text``: the normalised text, then its umlaut words folded.
+
+    Angle brackets go: the parser would take "<script>" in plain text for a tag and skip it.
+    """
+    folded = " ".join(_fold_word(word) for word in _WORD.findall(text)
+                      if not word.isascii() and _UMLAUTS & set(word))
+    return _replace(f"{normalise(text)}\n{folded}", _NO_ANGLES)
+
+
+def _plain(value):
+    """Plain text (no tags, no entities) of stored rich text."""
+    return html.unescape(html_to_text(value))
+
+
+# ---------------------------------------------------------------------------
+# Parsing a query string.
+
+_QUOTES = str.maketrans({c: '"' for c in "„“”«»‟″"})
+_CHUNK = re.compile(r'(?P<negated>-)?(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))')
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word, or a phrase of several words (quoted, or joined like "Sachsen-Anhalt")."""
+
+    words: tuple
+
+
+@dataclass
+class Query:
+    """A parsed query: all clauses must match, a clause by any of its terms; no exclusion may."""
+
+    text: str
+    clauses: list = field(default_factory=list)
+    exclusions: list = field(default_factory=list)
+    _lookups: dict = field(default_factory=dict, repr=False)
+
+    def __bool__(self):
+        return bool(self.clauses)
+
+    @property
+    def words(self):
+        return [word for clause in self.clauses for term in clause for word in term.words]
+
+
+def parse(query):
+    """Parse a visitor's query; anything odd is dropped, nothing raises."""
+    if isinstance(query, Query):
+        return query
+    text = _clean(query or "")[:MAX_QUERY_CHARS].translate(_QUOTES)
+    parsed = Query(text=text)
+    seen = set()
+    join_next = False
+    for match in _CHUNK.finditer(text):
+        bare = match["bare"]
+        # Lower-case only: "Oder" is also a river.
+        if not match["negated"] and bare in {"oder", "OR"}:
+            join_next = bool(parsed.clauses)
+            continue
+        words = tuple(word for word in _WORD.findall(match["phrase"] or bare or "")
+                      if len(word) <= MAX_WORD_CHARS)[:MAX_PHRASE_WORDS]
+        if not words:
+            continue
+        term = Term(words)
+        if term in seen or len(seen) >= MAX_TERMS:
+            continue
+        seen.add(term)
+        if match["negated"]:
+            parsed.exclusions.append(term)
+        elif join_next:
+            parsed.clauses[-1].append(term)
+        else:
+            parsed.clauses.append([term])
+        join_next = False
+    return parsed
+
+
+# ---------------------------------------------------------------------------
+# The public interface.
+
+
+def search(query, releases=None, order="relevance"):
+    """Public releases matching ``query``, best first (``order="date"``: newest first).
+
+    ``releases`` is a QuerySet derived from ``Release.objects.public()``, maybe
+    filtered by topic, organisation, kind or date. Call ``add_snippets`` on the
+    page of results that is shown. On SQLite results are always newest first.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}")
+    query = parse(query)
+    releases = Release.objects.public() if releases is None else releases
+    if not query:
+        return releases.none()
+    if connections[releases.db].vendor != "postgresql":
+        return _sqlite_search(query, releases)
+    tiers = _tsqueries(query, releases.db)
+    # The vector is only needed inside the database.
+    results = releases.filter(search_vector=tiers["fuzzy"]).defer("search_vector")
+    if order == "date":
+        return results.order_by("-published_at", "-pk")
+    tier = Case(When(search_vector=tiers["exact"], then=Value(2.0)),
+                When(search_vector=tiers["expanded"], then=Value(1.0)),
+                default=Value(0.0), output_field=FloatField())
+    # normalization=32 keeps ts_rank below 1, so it orders only within a tier.
+    rank = SearchRank(F("search_vector"), tiers["fuzzy"], normalization=32)
+    return results.annotate(rank=tier + rank).order_by("-rank", "-published_at", "-pk")
+
+
+def add_snippets(releases, query):
+    """Give each of ``releases`` (the page shown) a safe ``snippet`` with matches marked.
+
+    Returns the releases as a list. The snippet is built from the escaped
+    plain text of subtitle, teaser and text, so nothing stored as HTML reaches
+    it; the only markup in it is ``<mark>``.
+    """
+    releases = list(releases)
+    query = parse(query)
+    if not releases:
+        return releases
+    texts = {release.pk: _snippet_source(release) for release in releases}
+    db = router.db_for_read(Release)
+    if query and connections[db].vendor == "postgresql":
+        source = Case(*[When(pk=pk, then=Value(escape(text))) for pk, text in texts.items()],
+                      output_field=TextField())
+        headline = SearchHeadline(
+            source, _tsqueries(query, db)["fuzzy"], config=CONFIG,
+            start_sel="<mark>", stop_sel="</mark>", max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2, max_fragments=2, fragment_delimiter=" … ")
+        snippets = dict(Release.objects.using(db).filter(pk__in=texts)
+                        .annotate(snippet=headline).values_list("pk", "snippet"))
+    else:
+        snippets = {pk: _python_snippet(text, query) for pk, text in texts.items()}
+    for release in releases:
+        # Safe: the text was escaped before <mark> was put in (see above).
+        release.snippet = mark_safe(snippets.get(release.pk, ""))
+    return releases
+
+
+def did_you_mean(query, releases=None):
+    """The query with misspelt words corrected, if that finds public releases; else ""."""
+    query = parse(query)
+    releases = Release.objects.public() if releases is None else releases
+    if not query or connections[releases.db].vendor != "postgresql":
+        return ""
+    lookups = _lookup(query, releases.db)
+    text = query.text
+    for word in {term.words[0] for clause in query.clauses for term in clause}:
+        correction = lookups.get(normalise(word), {}).get("display")
+        if correction:
+            text = re.sub(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])",
+                          lambda _match, correction=correction: correction, text)
+    if text == query.text:
+        return ""
+    exact = _exact(parse(text))
+    return text if exact and releases.filter(search_vector=exact).exists() else ""
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: tsqueries. Words reach to_tsquery only as quoted lexemes made of
+# letters and digits, as a parameter.
+
+
+def _quote(lexeme, prefix=False):
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def _any(words, prefix=False):
+    return " | ".join(_quote(word, prefix) for word in dict.fromkeys(words))
+
+
+def _raw(text, config=CONFIG):
+    return SearchQuery(text, config=config, search_type="raw")
+
+
+def _exact_term(term):
+    if len(term.words) == 1:
+        return _raw(_any(_variants(term.words[0])))
+    return _raw(" <-> ".join(f"({_any(_variants(word))})" for word in term.words))
+
+
+def _exact(query):
+    """Each clause matched by a stem or phrase, no exclusion matched: tier 2 (None if empty)."""
+    if not query:
+        return None
+    clauses = [reduce(operator.or_, map(_exact_term, clause)) for clause in query.clauses]
+    exclusions = [~_exact_term(term) for term in query.exclusions]
+    return reduce(operator.and_, clauses + exclusions)
+
+
+def _loose_term(term, lookups):
+    """A term also as a word's beginning, without a plural ending, or inside compounds."""
+    exact = _exact_term(term)
+    if len(term.words) > 1:
+        return exact, exact
+    word = normalise(term.words[0])
+    prefixes = [word] if len(word) >= MIN_PREFIX_CHARS else []
+    prefixes += [word[:-len(ending)] for ending in PLURAL_ENDINGS
+                 if word.endswith(ending) and len(word) - len(ending) >= MIN_PREFIX_CHARS + 1]
+    found = lookups.get(word, {})
+    expanded = exact
+    if prefixes:
+        expanded |= _raw(_any(prefixes, prefix=True), config="simple")
+    if found.get("compounds"):
+        expanded |= _raw(_any(v for compound in found["compounds"]
+                              for v in _variants(compound)))
+    fuzzy = expanded
+    if found.get("correction"):
+        fuzzy |= _raw(_any(_variants(found["correction"])))
+    return expanded, fuzzy
+
+
+def _tsqueries(query, db):
+    """The exact (tier 2), expanded (tier 1) and fuzzy (tier 0) tsqueries of ``query``."""
+    lookups = _lookup(query, db)
+    expanded, fuzzy = [], []
+    for clause in query.clauses:
+        loose = [_loose_term(term, lookups) for term in clause]
+        expanded.append(reduce(operator.or_, (pair[0] for pair in loose)))
+        fuzzy.append(reduce(operator.or_, (pair[1] for pair in loose)))
+    exclusions = [~_exact_term(term) for term in query.exclusions]
+    return {"exact": _exact(query),
+            "expanded": reduce(operator.and_, expanded + exclusions),
+            "fuzzy": reduce(operator.and_, fuzzy + exclusions)}
+
+
+_LOOKUP_SQL = f"""
+WITH q AS (
+    SELECT word, EXISTS (SELECT 1 FROM {WORDS_TABLE} w
+                         WHERE w.word >= q.word AND w.word < q.word || chr(1114111)) AS known
+    FROM unnest(%s::text[]) AS q(word)
+)
+SELECT q.word,
+    ARRAY(SELECT w.word FROM {WORDS_TABLE} w
+          WHERE length(q.word) >= %s AND w.word LIKE '_%%' || q.word || '%%'
+          ORDER BY length(w.word), w.word LIMIT %s),
+    (SELECT ARRAY[w.word, w.display] FROM {WORDS_TABLE} w
+     WHERE NOT q.known AND length(q.word) >= %s
+       AND w.word %% q.word AND similarity(w.word, q.word) >= %s
+     ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT 1)
+FROM q
+"""
+
+
+def _lookup(query, db):
+    """Compounds containing each single-word term, and a correction if it is unknown.
+
+    One query per parsed query and database, remembered on the parsed query.
+    The LIKE patterns are safe: words hold letters and digits only.
+    """
+    if db not in query._lookups:
+        words = sorted({normalise(term.words[0]) for clause in query.clauses for term in clause
+                        if len(term.words) == 1 and len(term.words[0]) >= MIN_FUZZY_CHARS})
+        words = [word for word in words if _WORD.fullmatch(word)]
+        found = {}
+        if words:
+            with connections[db].cursor() as cursor:
+                cursor.execute(_LOOKUP_SQL, [words, MIN_COMPOUND_CHARS, MAX_COMPOUNDS,
+                                             MIN_FUZZY_CHARS, FUZZY_SIMILARITY])
+                for word, compounds, correction in cursor.fetchall():
+                    found[word] = {"compounds": compounds,
+                                   "correction": correction[0] if correction else None,
+                                   "display": correction[1] if correction else None}
+        query._lookups[db] = found
+    return query._lookups[db]
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: keeping the index current.
+
+
+def _search_document(release):
+    """The texts to index per weight."""
+    people = [person.full_name for person in release.people.all()]
+    names = [release.organisation.name, release.organisation.short_name,
+             *(topic.name for topic in release.topics.all()), *people]
+    return {
+        "A": release.title,
+        "B": "\n".join([release.subtitle, release.teaser]),
+        "C": _plain(release.body),
+        "D": "\n".join(filter(None, names)),
+    }
+
+
+def update_search_vector(release_ids):
+    """Rebuild the stored search vector of these releases (PostgreSQL; elsewhere a no-op).
+
+    Release.save() calls it; whoever changes a release's topics or people
+    afterwards (the admin after save_related) calls it again.
+    """
+    db = router.db_for_write(Release)
+    release_ids = list(release_ids)
+    if connections[db].vendor != "postgresql" or not release_ids:
+        return
+    releases = list(
+        Release.objects.using(db).filter(pk__in=release_ids)
+        .select_related("organisation").prefetch_related("topics", "people")
+        .only("title", "subtitle", "teaser", "body",
+              "organisation__name", "organisation__short_name"))
+    words = {}
+    for release in releases:
+        document = _search_document(release)
+        release.search_vector = reduce(operator.add, (
+            SearchVector(Value(_document(text)), config=CONFIG, weight=weight)
+            for weight, text in document.items()))
+        for word in dict.fromkeys(_LETTERS.findall(_clean("\n".join(document.values())))):
+            if len(word) <= MAX_WORD_CHARS:
+                words.setdefault(_normalise_word(word), word)
+    Release.objects.using(db).bulk_update(releases, ["search_vector"], batch_size=100)
+    if words:
+        with connections[db].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {WORDS_TABLE} (word, display) "
+                "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT (word) DO NOTHING",
+                [list(words), list(words.values())])
+
+
+def rebuild_search_index(batch_size=500, progress=None):
+    """Rebuild every release's vector and the words table; returns the number of releases."""
+    db = router.db_for_write(Release)
+    if connections[db].vendor != "postgresql":
+        return 0
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"TRUNCATE {WORDS_TABLE}")
+    ids = list(Release.objects.using(db).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        update_search_vector(ids[start:start + batch_size])
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return len(ids)
+
+
+# ---------------------------------------------------------------------------
+# SQLite: substring matching, and snippets computed in Python.
+
+_SQLITE_FIELDS = ("title", "subtitle", "teaser", "body")
+_UMLAUT_DIGRAPHS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+def _spellings(text):
+    """``text`` as it may be written: cases SQLite cannot fold, umlauts either way."""
+    base = _clean(text).lower()
+    forms = {base, _replace(base, _TRANSLITERATE).replace("ß", "ss"), _strip_accents(base),
+             _DIGRAPHS.sub(lambda m: _UMLAUT_DIGRAPHS[m.group()], base)}
+    return sorted({variant for form in forms for variant in (form, form.upper(), form.title())})
+
+
+def _sqlite_term(term):
+    # A phrase as typed, or hyphenated as in "Sachsen-Anhalt".
+    texts = {" ".join(term.words), "-".join(term.words)}
+    return reduce(operator.or_, (Q(**{f"{name}__icontains": spelling})
+                                 for text in sorted(texts) for spelling in _spellings(text)
+                                 for name in _SQLITE_FIELDS))
+
+
+def _sqlite_search(query, releases):
+    condition = Q()
+    for clause in query.clauses:
+        condition &= reduce(operator.or_, map(_sqlite_term, clause))
+    for term in query.exclusions:
+        condition &= ~_sqlite_term(term)
+    return releases.filter(condition).order_by("-published_at", "-pk")
+
+
+def _snippet_source(release):
+    parts = [release.subtitle, release.teaser, _plain(release.body)]
+    return "\n".join(part for part in parts if part)[:SNIPPET_SOURCE_CHARS]
+
+
+def _python_snippet(text, query):
+    """Escaped text around the first match, each word that contains a query word marked."""
+    needles = {normalise(word) for word in query.words}
+    tokens = list(_WORD.finditer(text))
+    marked = {i for i, token in enumerate(tokens)
+              if any(needle in normalise(token.group()) for needle in needles)}
+    first = max(0, min(marked) - 5) if marked else 0
+    window = tokens[first:first + SNIPPET_WORDS]
+    if not window:
+        return escape(text)
+    start, end = window[0].start(), window[-1].end()
+    pieces = ["… " if start > 0 else ""]
+    position = start
+    for index, token in enumerate(window, start=first):
+        if index in marked:
+            pieces += [escape(text[position:token.start()]), "<mark>",
+                       escape(token.group()), "</mark>"]
+            position = token.end()
+    if not _WORD.search(text, end):  # only punctuation left: show it, no ellipsis
+        end = len(text.rstrip())
+    pieces += [escape(text[position:end]), " …" if end < len(text.rstrip()) else ""]
+    return "".join(pieces)
