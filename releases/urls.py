@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from . import feeds
 from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
 from .views import api, archive, contacts, events, pages
+from .views.search import SearchView
 
 app_name = "releases"
 
@@ -38,6 +39,7 @@ urlpatterns = [
                 "organisation-feed"),
     path("personen/<slug:slug>/", pages.PersonDetailView.as_view(), name="person-detail"),
     *feed_paths("personen/<slug:slug>/", feeds.PersonFeed, feeds.PersonAtomFeed, "person-feed"),
+    path("suche/", SearchView.as_view(), name="search"),
     path("archiv/", archive.ArchiveView.as_view(), name="archive"),
     re_path(r"^archiv/(?P<year>[12][0-9]{3})/$", archive.ArchiveYearView.as_view(),
             name="archive-year"),
