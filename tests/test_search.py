@@ -1,0 +1,465 @@
+"""Full-text search: recall, ranking, precision, query syntax, visibility, snippets, the page.
+
+Tests marked ``postgres`` need PostgreSQL's index; the rest run on whichever
+database is configured (SQLite searches by substring, newest first).
+"""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from releases.models import Organisation, Release, Topic
+from releases.search import (
+    add_snippets,
+    did_you_mean,
+    normalise,
+    parse,
+    search,
+    update_search_vector,
+)
+
+pytestmark = pytest.mark.django_db
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite",
+                                 reason="the SQLite path (PostgreSQL ranks by relevance)")
+
+ODD_QUERIES = [
+    "x" * 10_000,
+    "Kattowitz " * 1_000,
+    "Polen\x00\x01\x1b[31m\u200b\ud800",
+    "'; DROP TABLE releases_release; --",
+    "a' | b:* & !c <-> d",
+    "<script>alert(1)</script>",
+    "&lt;b&gt; &amp;",
+    "!!!???...,,,;;;",
+    '"',
+    '"""',
+    "-",
+    "- -- ---",
+    "oder",
+    "oder oder Polen oder",
+    "-Polen",
+    "\\",
+    "%_%",
+    ":*",
+    "()",
+    "𝔇𝔦𝔤𝔦𝔱𝔞𝔩 🇩🇪 中文 ﷽",
+    "",
+    "   ",
+]
+
+
+def titles(results):
+    return [release.title for release in results]
+
+
+@pytest.fixture
+def days_ago():
+    now = timezone.now()
+    return lambda days: now - datetime.timedelta(days=days, hours=1)
+
+
+@pytest.fixture
+def kattowitz(make_release, days_ago):
+    return make_release(
+        title="Große Resonanz bei simul+Werkstatt in Kattowitz",
+        subtitle="Zusammenarbeit zwischen Sachsen und Schlesien ausgebaut",
+        body="<p>Unter dem Thema »Regionale Wertschöpfung in Zeiten der Digitalisierung« "
+             "diskutierten rund 70 Teilnehmer. Die Delegation ist in Polen unterwegs.</p>",
+        published_at=days_ago(3))
+
+
+@pytest.fixture
+def goerlitz(make_release, days_ago):
+    return make_release(
+        title="Neues Verbindungsbüro in Wrocław eröffnet",
+        body="<p>Das Büro an der Berliner Straße in Görlitz berät Unternehmen aus beiden "
+             "Ländern. Die Eigentumskriminalität im Grenzraum ist gesunken.</p>",
+        published_at=days_ago(2))
+
+
+@pytest.fixture
+def unrelated(make_release, days_ago):
+    return make_release(title="Förderprogramm für Schulbauten",
+                        body="<p>Der Freistaat unterstützt Kommunen beim Neubau.</p>",
+                        published_at=days_ago(1))
+
+
+class TestParse:
+    def test_words_phrases_exclusions_and_alternatives_are_told_apart(self):
+        query = parse('Kattowitz oder Krakau „regionale Wertschöpfung“ -Polen')
+        assert [[term.words for term in clause] for clause in query.clauses] == [
+            [("Kattowitz",), ("Krakau",)], [("regionale", "Wertschöpfung")]]
+        assert [term.words for term in query.exclusions] == [("Polen",)]
+
+    def test_only_lower_case_oder_joins_alternatives(self):
+        assert len(parse("Kattowitz oder Krakau").clauses) == 1
+        assert len(parse("Hochwasser an der Oder").clauses) == 4
+
+    def test_hyphenated_words_form_a_phrase(self):
+        assert parse("Sachsen-Anhalt").clauses[0][0].words == ("Sachsen", "Anhalt")
+
+    @pytest.mark.parametrize("text", ['"', "-", "!!!", "oder", "- -- ---", "", "\x00"])
+    def test_input_without_words_is_an_empty_query(self, text):
+        assert not parse(text)
+
+    def test_only_exclusions_is_an_empty_query(self):
+        assert not parse("-Polen")
+
+    def test_a_long_query_is_cut_to_a_bounded_number_of_terms(self):
+        query = parse(" ".join(f"Wort{n}" for n in range(2_000)))
+        assert 0 < len(query.clauses) <= 10
+
+
+class TestNormalise:
+    @pytest.mark.parametrize("text, expected", [
+        ("Görlitz", "goerlitz"), ("GÖRLITZ", "goerlitz"), ("Straße", "strasse"),
+        ("Wrocław", "wroclaw"), ("Mężyk", "mezyk"), ("Ko\u0308ln", "koeln"),
+        ("Digitali\u00adsierung", "digitalisierung"),
+    ])
+    def test_umlauts_are_transliterated_and_accents_dropped(self, text, expected):
+        assert normalise(text) == expected
+
+
+@pytest.mark.postgres
+class TestRecall:
+    @pytest.mark.parametrize("query", ["Görlitz", "Goerlitz", "GOERLITZ", "görlitz"])
+    def test_umlauts_match_however_they_are_typed(self, goerlitz, unrelated, query):
+        assert titles(search(query)) == [goerlitz.title]
+
+    def test_a_transliterated_document_is_found_by_the_umlaut(self, make_release):
+        release = make_release(title="Tagung in Goerlitz")
+        assert titles(search("Görlitz")) == [release.title]
+
+    @pytest.mark.parametrize("query", ["Strasse", "Straße", "STRASSE"])
+    def test_sharp_s_matches_ss(self, goerlitz, query):
+        assert titles(search(query)) == [goerlitz.title]
+
+    @pytest.mark.parametrize("query", ["Wroclaw", "Wrocław"])
+    def test_diacritics_are_ignored_in_the_query(self, goerlitz, query):
+        assert titles(search(query)) == [goerlitz.title]
+
+    def test_diacritics_are_ignored_in_the_document(self, make_release):
+        release = make_release(title="Partnerschaft mit Wroclaw")
+        assert titles(search("Wrocław")) == [release.title]
+
+    @pytest.mark.parametrize("query", ["Digitalisier", "Digitalis", "Wertschöpf"])
+    def test_unfinished_words_match_as_prefixes(self, kattowitz, unrelated, query):
+        assert titles(search(query)) == [kattowitz.title]
+
+    @pytest.mark.parametrize("query", ["Kriminalität", "kriminalitaet"])
+    def test_a_word_finds_compounds_ending_in_it(self, goerlitz, unrelated, query):
+        assert titles(search(query)) == [goerlitz.title]
+
+    def test_a_plural_the_stemmer_keeps_finds_the_singular(self, goerlitz):
+        assert titles(search("Verbindungsbüros")) == [goerlitz.title]
+
+    def test_the_stemmer_still_joins_umlaut_plurals(self, goerlitz):
+        # "Ländern" in the text; the stem of the normalised "laendern" alone would miss it.
+        assert titles(search("Land")) == [goerlitz.title]
+
+    @pytest.mark.parametrize("query", ["Digitalsierung", "Kattowtz", "Katowitz"])
+    def test_a_typo_is_corrected_to_a_word_of_the_index(self, kattowitz, unrelated, query):
+        assert titles(search(query)) == [kattowitz.title]
+
+    def test_names_of_topics_are_searched(self, make_release, topic):
+        release = make_release(title="Ein Titel ohne das Thema")
+        release.topics.add(Topic.objects.create(name="Breitbandausbau", slug="breitband"))
+        update_search_vector([release.pk])  # as the admin does after save_related
+        assert titles(search("Breitbandausbau")) == [release.title]
+
+    def test_an_edited_release_is_found_by_its_new_words_only(self, kattowitz):
+        kattowitz.title = "Große Resonanz in Oppeln"
+        kattowitz.save()
+        assert titles(search("Oppeln")) == [kattowitz.title]
+        assert titles(search('"simul Werkstatt"')) == []
+
+    def test_rebuild_command_restores_a_lost_index(self, kattowitz):
+        Release.objects.update(search_vector=None)
+        assert titles(search("Schlesien")) == []
+        call_command("rebuild_search_index", verbosity=0)
+        assert titles(search("Schlesien")) == [kattowitz.title]
+        assert titles(search("Digitalsierung")) == [kattowitz.title]
+
+
+@pytest.mark.postgres
+class TestRanking:
+    def test_a_title_hit_ranks_above_a_body_hit(self, make_release, days_ago):
+        body = make_release(title="Bericht", body="<p>Ein Besuch in Oppeln.</p>",
+                            published_at=days_ago(1))
+        title = make_release(title="Besuch in Oppeln", published_at=days_ago(5))
+        assert titles(search("Oppeln")) == [title.title, body.title]
+
+    def test_a_fuzzy_only_match_ranks_below_every_exact_match(self, make_release, days_ago):
+        exact = make_release(title="Bericht", body="<p>Gespräche in Krakau.</p>",
+                             published_at=days_ago(5))
+        fuzzy = make_release(title="Kattowitz Kattowitz", subtitle="Kattowitz",
+                             published_at=days_ago(1))
+        assert titles(search("Kattowtz oder Krakau")) == [exact.title, fuzzy.title]
+
+    def test_an_exact_match_ranks_above_a_compound_match(self, make_release, days_ago):
+        compound = make_release(title="Eigentumskriminalität sinkt", published_at=days_ago(1))
+        exact = make_release(title="Bericht", body="<p>Die Kriminalität sinkt.</p>",
+                             published_at=days_ago(5))
+        assert titles(search("Kriminalität")) == [exact.title, compound.title]
+
+    def test_date_order_is_newest_first(self, make_release, days_ago):
+        old = make_release(title="Oppeln", published_at=days_ago(9))
+        new = make_release(title="Bericht aus Oppeln", body="<p>Oppeln</p>",
+                           published_at=days_ago(1))
+        assert titles(search("Oppeln", order="date")) == [new.title, old.title]
+
+
+@pytest.mark.postgres
+class TestPrecision:
+    def test_an_unrelated_release_is_not_returned(self, kattowitz, goerlitz, unrelated):
+        assert titles(search("Kattowitz")) == [kattowitz.title]
+
+    def test_a_look_alike_of_a_known_word_is_not_returned(self, make_release):
+        real = make_release(title="Delegation in Kattowitz")
+        make_release(title="Delegation in Katowice")
+        assert titles(search("Kattowitz")) == [real.title]
+
+    def test_a_short_stem_does_not_match_as_a_prefix(self, make_release):
+        real = make_release(title="Reise nach Polen")
+        make_release(title="Politik und Polizei")
+        assert titles(search("Polen")) == [real.title]
+
+    def test_typo_correction_picks_one_word_not_every_look_alike(self, make_release, days_ago):
+        real = make_release(title="Stand der Digitalisierung")
+        make_release(title="Digitale Signatur", body="<p>Digitalfunk und Digitalisate.</p>")
+        assert titles(search("Digitalsierung")) == [real.title]
+
+
+class TestSyntax:
+    def test_a_quoted_phrase_needs_its_words_in_order(self, make_release):
+        phrase = make_release(title="Regionale Wertschöpfung stärken")
+        make_release(title="Wertschöpfung, regionale Netzwerke")
+        assert titles(search('"regionale Wertschöpfung"')) == [phrase.title]
+
+    def test_a_minus_excludes_a_word(self, kattowitz, make_release):
+        other = make_release(title="Kattowitz und Krakau")
+        assert titles(search("Kattowitz -Polen")) == [other.title]
+
+    def test_oder_finds_either_word(self, kattowitz, goerlitz, unrelated):
+        assert set(titles(search("Kattowitz oder Görlitz"))) == {kattowitz.title, goerlitz.title}
+
+    def test_words_without_oder_must_all_match(self, kattowitz, goerlitz):
+        assert titles(search("Schlesien Polen")) == [kattowitz.title]
+        assert titles(search("Schlesien Görlitz")) == []
+
+    @pytest.mark.parametrize("query", ODD_QUERIES)
+    def test_odd_input_never_raises(self, kattowitz, query):
+        results = search(query)
+        add_snippets(results[:20], query)
+        did_you_mean(query)
+        assert search(query, order="date").count() <= 1
+
+
+class TestVisibility:
+    @pytest.fixture
+    def hidden(self, make_release):
+        future = timezone.now() + datetime.timedelta(days=1)
+        return [
+            make_release(title="Entwurf Quellwasserbilanz", status=Release.Status.DRAFT),
+            make_release(title="Sperrfrist Quellwasserbilanz", embargo_until=future),
+            make_release(title="Geplant Quellwasserbilanz", status=Release.Status.SCHEDULED,
+                         published_at=future),
+            make_release(title="Zurückgezogen Quellwasserbilanz",
+                         status=Release.Status.WITHDRAWN),
+        ]
+
+    def test_unpublished_releases_are_never_found(self, hidden, kattowitz):
+        for query in ["Quellwasserbilanz", "Quellwasser", "Quelwasserbilanz",
+                      "Quellwasserbilanz oder Kattowitz"]:
+            assert "Quellwasserbilanz" not in " ".join(titles(search(query)))
+
+    def test_unpublished_words_are_never_suggested(self, hidden, kattowitz):
+        assert did_you_mean("Quelwasserbilanz") == ""
+
+    def test_filtered_releases_stay_filtered(self, kattowitz, goerlitz):
+        releases = Release.objects.public().exclude(pk=kattowitz.pk)
+        assert titles(search("Kattowitz oder Görlitz", releases)) == [goerlitz.title]
+
+
+class TestSnippets:
+    def test_matches_are_marked_in_the_text(self, kattowitz):
+        [release] = add_snippets(search("Schlesien"), "Schlesien")
+        assert isinstance(release.snippet, SafeString)
+        assert "<mark>Schlesien</mark>" in release.snippet
+
+    def test_markup_in_the_text_stays_inert(self, make_release):
+        make_release(title="Sicherheitshinweis",
+                     body="<p>Die Zeichenfolge &lt;script&gt;alert(1)&lt;/script&gt; und "
+                          "&lt;b onclick=x&gt; ist Text. Sicherheit &amp; Ordnung.</p>")
+        [release] = add_snippets(search("Zeichenfolge"), "Zeichenfolge")
+        assert "&lt;script&gt;" in release.snippet
+        assert "<script" not in release.snippet
+        assert "<b " not in release.snippet
+        assert release.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+    def test_a_query_with_markup_is_not_echoed_as_markup(self, make_release):
+        make_release(title="Script", body="<p>Ein script im Text.</p>")
+        for release in add_snippets(search("<script>"), "<script>"):
+            assert "<script" not in release.snippet
+
+    @pytest.mark.postgres
+    def test_transliterated_queries_mark_the_original_spelling(self, goerlitz):
+        [release] = add_snippets(search("Goerlitz Strasse"), "Goerlitz Strasse")
+        assert "<mark>Görlitz</mark>" in release.snippet
+        assert "<mark>Straße</mark>" in release.snippet
+
+    @pytest.mark.postgres
+    def test_compounds_and_corrections_are_marked(self, goerlitz, kattowitz):
+        [release] = add_snippets(search("Kriminalität"), "Kriminalität")
+        assert "<mark>Eigentumskriminalität</mark>" in release.snippet
+        [release] = add_snippets(search("Digitalsierung"), "Digitalsierung")
+        assert "<mark>Digitalisierung</mark>" in release.snippet
+
+
+class TestSQLitePath:
+    """What the embedded installation offers; PostgreSQL does all of it too."""
+
+    @pytest.mark.parametrize("query", ["Görlitz", "GÖRLITZ", "görlitz", "Goerlitz"])
+    def test_umlauts_and_case_do_not_matter(self, goerlitz, unrelated, query):
+        assert titles(search(query)) == [goerlitz.title]
+
+    def test_a_transliterated_document_is_found_by_the_umlaut(self, make_release):
+        release = make_release(title="Tagung in Goerlitz")
+        assert titles(search("GÖRLITZ")) == [release.title]
+
+    @sqlite_only
+    def test_results_are_newest_first(self, make_release, days_ago):
+        old = make_release(title="Besuch in Oppeln", published_at=days_ago(9))
+        new = make_release(title="Bericht", body="<p>Oppeln</p>", published_at=days_ago(1))
+        assert titles(search("Oppeln")) == [new.title, old.title]
+
+    @sqlite_only
+    def test_snippet_marks_words_containing_the_query(self, goerlitz):
+        [release] = add_snippets(search("kriminal"), "kriminal")
+        assert "<mark>Eigentumskriminalität</mark>" in release.snippet
+
+
+class TestSearchView:
+    url = reverse("releases:search")
+
+    def test_results_are_listed_with_marked_snippets(self, client, kattowitz, unrelated):
+        response = client.get(self.url, {"q": "Schlesien"})
+        assert response.status_code == 200
+        assert kattowitz.get_absolute_url() in response.text
+        assert unrelated.get_absolute_url() not in response.text
+        assert "<mark>Schlesien</mark>" in response.text
+
+    def test_the_form_has_labels_for_every_field(self, client):
+        response = client.get(self.url)
+        assert response.status_code == 200
+        for name in ["q", "from_date", "to_date", "topic", "organisation", "kind", "sort"]:
+            assert f'<label for="id_{name}"' in response.text
+        assert "<legend>" in response.text
+
+    def test_nothing_found_shows_help(self, client, kattowitz):
+        response = client.get(self.url, {"q": "Quellwasserbilanz"})
+        assert response.status_code == 200
+        assert response.context["paginator"].count == 0
+        assert 'class="note"' in response.text
+
+    @pytest.mark.postgres
+    def test_a_typo_gets_a_suggestion(self, client, kattowitz):
+        response = client.get(self.url, {"q": "Kattowtz Schlesien"})
+        assert response.context["suggestion"] == "Kattowitz Schlesien"
+        assert "q=Kattowitz+Schlesien" in response.text
+
+    def test_filters_narrow_the_results(self, client, make_release, days_ago, topic):
+        other = Organisation.objects.create(name="Staatskanzlei", slug="sk")
+        on_topic = make_release(title="Oppeln eins", published_at=days_ago(10))
+        on_topic.topics.add(topic)
+        update_search_vector([on_topic.pk])
+        by_other = make_release(title="Oppeln zwei", organisation=other,
+                                kind=Release.Kind.SPEECH, published_at=days_ago(1))
+        cases = [
+            ({"topic": topic.slug}, on_topic),
+            ({"organisation": "sk"}, by_other),
+            ({"kind": Release.Kind.SPEECH}, by_other),
+            ({"from_date": timezone.localdate(days_ago(3)).isoformat()}, by_other),
+            ({"to_date": timezone.localdate(days_ago(3)).isoformat()}, on_topic),
+        ]
+        for params, expected in cases:
+            response = client.get(self.url, {"q": "Oppeln", **params})
+            assert titles(response.context["results"]) == [expected.title], params
+
+    def test_sort_by_date(self, client, make_release, days_ago):
+        old = make_release(title="Oppeln", published_at=days_ago(9))
+        new = make_release(title="Bericht", body="<p>Oppeln</p>", published_at=days_ago(1))
+        response = client.get(self.url, {"q": "Oppeln", "sort": "date"})
+        assert titles(response.context["results"]) == [new.title, old.title]
+
+    @pytest.fixture
+    def many(self, organisation):
+        def make(n):
+            now = timezone.now()
+            releases = Release.objects.bulk_create(
+                Release(organisation=organisation, title=f"Oppeln {i}", slug=f"oppeln-{i}",
+                        body=f"<p>Bericht {i} aus Oppeln.</p>", status=Release.Status.PUBLISHED,
+                        published_at=now - datetime.timedelta(hours=i + 1))
+                for i in range(n))
+            update_search_vector([release.pk for release in releases])
+            return releases
+        return make
+
+    def test_pages_hold_twenty_and_keep_the_query(self, client, many):
+        many(25)
+        first = client.get(self.url, {"q": "Oppeln", "sort": "date"})
+        assert len(first.context["results"]) == 20
+        assert "q=Oppeln&amp;sort=date&amp;page=2" in first.text
+        second = client.get(self.url, {"q": "Oppeln", "sort": "date", "page": "2"})
+        assert len(second.context["results"]) == 5
+        assert second.context["page_obj"].start_index() == 21
+
+    @pytest.mark.parametrize("page", ["999", "-1", "abc", "0", "1e9", "9" * 50])
+    def test_a_page_out_of_range_shows_a_valid_page(self, client, many, page):
+        many(25)
+        response = client.get(self.url, {"q": "Oppeln", "page": page})
+        assert response.status_code == 200
+        assert response.context["results"]
+
+    @pytest.mark.parametrize("params", [
+        {"q": "x" * 10_000},
+        {"q": "Oppeln\x00"},
+        {"q": "Oppeln", "from_date": "gestern"},
+        {"q": "Oppeln", "from_date": "0001-01-01", "to_date": "9999-12-31"},
+        {"q": "Oppeln", "from_date": "2024-05-01", "to_date": "2024-04-01"},
+        {"q": "Oppeln", "topic": "gibt-es-nicht"},
+        {"q": "Oppeln", "organisation": "'; --"},
+        {"q": "Oppeln", "kind": "roman"},
+        {"q": "Oppeln", "sort": "random"},
+        {"q": ["Oppeln", "Krakau"], "page": ["1", "2"]},
+        # (A lone surrogate cannot even be put into a URL.)
+        *({"q": query.replace("\ud800", "")} for query in ODD_QUERIES),
+    ])
+    def test_odd_parameters_never_fail(self, client, many, params):
+        many(3)
+        assert client.get(self.url, params).status_code == 200
+
+    def test_bad_values_are_reported_and_the_rest_applies(self, client, many):
+        many(3)
+        response = client.get(self.url, {"q": "Oppeln", "kind": "roman"})
+        assert "kind" in response.context["form"].errors
+        assert len(response.context["results"]) == 3
+
+    @pytest.mark.parametrize("size", [1, 20, 200])
+    def test_the_page_makes_the_same_queries_at_any_size(self, client, many, topic,
+                                                         django_assert_num_queries, size):
+        for release in many(size):
+            release.topics.add(topic)
+        params = {"q": "Oppeln Bericht", "topic": topic.slug}
+        client.get(self.url, params)  # fills per-process caches
+        # form choices (2) and the topic, the count, the page, its topics; on PostgreSQL
+        # also the word lookup and the snippets.
+        expected = 8 if connection.vendor == "postgresql" else 6
+        with django_assert_num_queries(expected):
+            response = client.get(self.url, params)
+        assert len(response.context["results"]) == min(size, 20)
