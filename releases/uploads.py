@@ -1,11 +1,13 @@
 """Validation of uploaded files by their content, not by their names."""
 
+import uuid
 import zipfile
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -17,6 +19,14 @@ ATTACHMENT_TYPES = {
     ".odt": "application/vnd.oasis.opendocument.text",
     ".csv": "text/csv",
 }
+
+
+def generated_name(prefix, filename):
+    """Uploads are stored under random names: nothing of the uploader's name reaches a path."""
+    suffix = Path(filename).suffix.lower()
+    if not suffix.isascii() or not suffix[1:].isalnum() or len(suffix) > 6:
+        suffix = ""
+    return f"{prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 def _check_size(upload, limit):

@@ -4,9 +4,10 @@ from .events import Counterpart, Delegation, DelegationMember, DelegationStop, E
 from .organisations import Contact, Organisation, Topic
 from .people import Appointment, Person
 from .releases import Release, ReleaseAttachment, ReleaseImage, ReleasePerson
+from .workflow import AuditEntry, Correction, PreviewLink
 
 __all__ = [
-    "Appointment", "Contact", "Counterpart", "Delegation", "DelegationMember", "DelegationStop",
+    "Appointment", "AuditEntry", "Correction", "PreviewLink", "Contact", "Counterpart", "Delegation", "DelegationMember", "DelegationStop",
     "Event", "Organisation", "Person", "ProgrammeItem", "Release", "ReleaseAttachment",
     "ReleaseImage", "ReleasePerson", "Topic",
 ]

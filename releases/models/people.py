@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..uploads import generated_name, validate_image
 from .organisations import Organisation
+
+
+def portrait_upload_to(instance, filename):
+    return generated_name("portraits", filename)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -38,7 +43,8 @@ class Person(models.Model):
         _("usual role"), max_length=300, blank=True,
         help_text=_("For people without an office, e.g. "
                     "„Geschäftsführer der Wirtschaftsförderung Sachsen GmbH“."))
-    portrait = models.ImageField(_("portrait"), upload_to="portraits/%Y/", blank=True)
+    portrait = models.ImageField(_("portrait"), upload_to=portrait_upload_to, blank=True,
+                                 validators=[validate_image])
     portrait_credit = models.CharField(_("portrait credit"), max_length=200, blank=True)
     biography = models.TextField(_("short biography"), blank=True)
 
@@ -99,8 +105,8 @@ class Appointment(models.Model):
     objects = AppointmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("appointment")
-        verbose_name_plural = _("appointments")
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(

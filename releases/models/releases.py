@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import SanitisedRichTextField
-from ..uploads import validate_attachment, validate_image
+from ..uploads import generated_name, validate_attachment, validate_image
 from .events import Delegation, Event
 from .organisations import Contact, Organisation, Topic
 from .people import Person
@@ -101,6 +101,23 @@ class Release(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                    blank=True, related_name="+", editable=False,
                                    verbose_name=_("updated by"))
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Counts saves; a save based on an older version is refused."))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                    blank=True, related_name="+", editable=False,
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    effects_done_at = models.DateTimeField(
+        _("publication completed at"), null=True, blank=True, editable=False,
+        help_text=_("When numbering and notifications for the publication were done."))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True,
+                                        editable=False)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True,
+                                         editable=False)
+    is_removed_for_legal_reasons = models.BooleanField(
+        _("removed for legal reasons"), default=False, editable=False,
+        help_text=_("The page then answers 410 Gone and shows nothing of the content."))
     # Kept current by releases.search.update_search_vector (PostgreSQL only; its GIN
     # index is created in the migration, as SQLite cannot have one).
     search_vector = SearchVectorField(null=True, editable=False)
@@ -112,6 +129,13 @@ class Release(models.Model):
         verbose_name_plural = _("press releases")
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [
+            ("submit_release", _("Can submit releases for review")),
+            ("review_release", _("Can review and approve releases")),
+            ("publish_release", _("Can publish and schedule releases")),
+            ("correct_release", _("Can correct published releases")),
+            ("withdraw_release", _("Can withdraw and restore releases")),
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="release_visibility_idx"),
             models.Index(fields=["-published_at", "-id"], name="release_newest_idx"),
@@ -207,20 +231,12 @@ class ReleasePerson(models.Model):
         return office.title if office else self.person.description
 
 
-def _generated_name(prefix, filename):
-    """Uploads are stored under random names: nothing of the uploader's name reaches a path."""
-    suffix = Path(filename).suffix.lower()
-    if not suffix.isascii() or len(suffix) > 6:
-        suffix = ""
-    return f"{prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
 def image_upload_to(instance, filename):
-    return _generated_name("images", filename)
+    return generated_name("images", filename)
 
 
 def attachment_upload_to(instance, filename):
-    return _generated_name("attachments", filename)
+    return generated_name("attachments", filename)
 
 
 class ReleaseImage(models.Model):
@@ -239,6 +255,9 @@ class ReleaseImage(models.Model):
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(_("photographer / credit"), max_length=200,
                               help_text=_("e.g. Foto: SMR/Max Mustermann"))
+    renditions = models.JSONField(
+        _("renditions"), default=dict, blank=True, editable=False,
+        help_text=_("Scaled copies by width and format, made from the original."))
     licence = models.CharField(_("licence"), max_length=200, blank=True,
                                help_text=_("e.g. CC BY 4.0 or „Nur zur Berichterstattung“"))
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -260,6 +279,7 @@ class ReleaseAttachment(models.Model):
     file = models.FileField(_("file"), upload_to=attachment_upload_to,
                             validators=[validate_attachment])
     title = models.CharField(_("title"), max_length=300)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
