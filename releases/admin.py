@@ -34,6 +34,7 @@ from .models import (
     ReleasePerson,
     Topic,
 )
+from .search import update_search_vector
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -186,6 +187,11 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_release(obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Topics and people are saved after the release: index them too.
+        update_search_vector([form.instance.pk])
 
     @admin.action(description=_("Publish selected releases now"), permissions=["change"])
     def publish_selected(self, request, queryset):

@@ -142,7 +142,8 @@ class TestValidateAttachment:
         ("programm.pdf.exe", PDF, "attachment_type"),
         ("grafik.svg", SVG, "attachment_type"),
         ("programm", PDF, "attachment_type"),
-    ], ids=["pdf-as-docx", "docx-as-pdf", "html-as-pdf", "zero-byte-pdf", "zero-byte-csv", "broken-zip-as-docx",
+    ], ids=["pdf-as-docx", "docx-as-pdf", "html-as-pdf", "zero-byte-pdf", "zero-byte-csv",
+            "broken-zip-as-docx",
             "docx-as-xlsx", "binary-as-csv", "exe", "pdf-with-exe-suffix", "svg", "no-suffix"])
     def test_document_that_is_not_what_its_name_says_is_rejected(self, name, content, code):
         assert rejection_code(validate_attachment, upload(name, content)) == code

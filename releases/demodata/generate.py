@@ -34,6 +34,7 @@ from ..models import (
     ReleasePerson,
     Topic,
 )
+from ..search import update_search_vector
 from ..slugs import german_slug
 from . import words
 
@@ -338,3 +339,5 @@ def _insert(drafts, events):
                  event_ministers, event_topics):
         if rows:
             type(rows[0]).objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    # bulk_create skips Release.save(), which keeps the search index current.
+    update_search_vector([release.pk for release in releases])

@@ -50,6 +50,7 @@ from ..models import (
     ReleasePerson,
     Topic,
 )
+from ..search import update_search_vector
 from ..slugs import german_slug
 from . import values as item_values
 from .errors import DocumentError
@@ -272,6 +273,9 @@ class _Writer:
             outcome = CREATED
         else:
             outcome = UPDATED if self.changes() > before else UNCHANGED
+        if outcome != UNCHANGED:
+            # Release.save() indexed the release before its topics and people were set.
+            update_search_vector([release.pk])
         return Stored(release, outcome, self.notes, self.new_organisations, skipped)
 
     # Status and number ---------------------------------------------------------

@@ -7,7 +7,7 @@ from .releases import Release, ReleaseAttachment, ReleaseImage, ReleasePerson
 from .workflow import AuditEntry, Correction, PreviewLink
 
 __all__ = [
-    "Appointment", "AuditEntry", "Correction", "PreviewLink", "Contact", "Counterpart", "Delegation", "DelegationMember", "DelegationStop",
-    "Event", "Organisation", "Person", "ProgrammeItem", "Release", "ReleaseAttachment",
-    "ReleaseImage", "ReleasePerson", "Topic",
+    "Appointment", "AuditEntry", "Contact", "Correction", "Counterpart", "Delegation",
+    "DelegationMember", "DelegationStop", "Event", "Organisation", "Person", "PreviewLink",
+    "ProgrammeItem", "Release", "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "Topic",
 ]
