@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "ckeditor",
+    "reversion",
     "releases",
 ]
 
