@@ -76,6 +76,7 @@ class AuditEntry(models.Model):
         APPROVE = "approve", _("approved")
         REJECT = "reject", _("sent back")
         SCHEDULE = "schedule", _("scheduled")
+        UNSCHEDULE = "unschedule", _("schedule cancelled")
         PUBLISH = "publish", _("published")
         CORRECT = "correct", _("corrected")
         WITHDRAW = "withdraw", _("withdrawn")
