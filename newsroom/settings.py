@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "ckeditor",
     "reversion",
     "releases",
+    "django_tasks",
+    "django_tasks_db",
+    "journalists",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +202,34 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Journalist services (journalists/): e-mail alerts, embargoed material, accreditation.
+# Daily digests go out at this hour, Europe/Berlin.
+ALERTS_DIGEST_HOUR = int(os.environ.get("ALERTS_DIGEST_HOUR", "7"))
+# Unconfirmed subscriptions and registrations are deleted after this many days.
+ALERTS_CONFIRMATION_DAYS = int(os.environ.get("ALERTS_CONFIRMATION_DAYS", "7"))
+# The periodic sweep queues releases that became public in these last days.
+ALERTS_SWEEP_DAYS = int(os.environ.get("ALERTS_SWEEP_DAYS", "2"))
+# A claimed mail not marked sent within this many seconds is tried again.
+ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS", "600"))
+# The mailto: of List-Unsubscribe; requests arriving there are handled by hand.
+ALERTS_UNSUBSCRIBE_EMAIL = os.environ.get("ALERTS_UNSUBSCRIBE_EMAIL", DEFAULT_FROM_EMAIL)
+# With a task worker running (manage.py db_worker), queued alerts are sent at once
+# instead of at the next run of send_alerts.
+ALERTS_USE_TASK_WORKER = env_bool("ALERTS_USE_TASK_WORKER", False)
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 CKEDITOR_CONFIGS = {
     "default": {

@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("releases.urls")),
+    path("", include("journalists.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,143 @@
+"""The journalist services' e-mails: German, plain text with an HTML alternative.
+
+Alerts, digests, corrections and embargoed releases have their own text and
+HTML templates; the short transactional mails (confirm, verify, accreditation)
+are one text template whose first line is the subject, with the HTML made from it.
+"""
+
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from releases.html import html_to_text
+from releases.links import absolute_url
+
+from . import tokens
+from .embargo import berlin_label, embargo_notice, public_at
+
+
+def mail_domain():
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def message_id(key):
+    """A stable Message-ID: a retried mail carries the same one, so mail systems that
+    see it twice can drop the second."""
+    return f"<{key.replace(':', '.')}@{mail_domain()}>"
+
+
+def render(template, context):
+    with translation.override("de"):
+        return render_to_string(template, context)
+
+
+def build(to, subject, text, html, headers=None, attachments=()):
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text,
+                                     from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+                                     headers=headers or {})
+    message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        message.attach(*attachment)
+    return message
+
+
+def transactional(template, to, context, attachments=()):
+    """A short mail from ``journalists/mail/<template>.txt``: first line subject, then text."""
+    subject, _, text = render(f"journalists/mail/{template}.txt", context).partition("\n")
+    html = render("journalists/mail/transactional.html", {"subject": subject, "text": text})
+    return build(to, subject, text.strip() + "\n", html, attachments=attachments)
+
+
+# Links carried by every alert ------------------------------------------------------------
+
+
+def subscription_links(subscription):
+    manage = tokens.subscription_token(tokens.MANAGE, subscription)
+    unsubscribe = tokens.subscription_token(tokens.UNSUBSCRIBE, subscription)
+    return {
+        "manage_url": absolute_url(reverse("journalists:manage", args=[manage])),
+        "unsubscribe_url": absolute_url(reverse("journalists:unsubscribe", args=[unsubscribe])),
+        "unsubscribe_token": unsubscribe,
+    }
+
+
+def list_headers(links, key):
+    """RFC 2369 and RFC 8058: one-click unsubscribe by POST to the https URL, or by mail."""
+    mailto = (f"mailto:{settings.ALERTS_UNSUBSCRIBE_EMAIL}"
+              f"?subject={quote('Abmelden ' + links['unsubscribe_token'])}")
+    return {
+        "List-Unsubscribe": f"<{links['unsubscribe_url']}>, <{mailto}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"Medieninformationen <alerts.{mail_domain()}>",
+        "Auto-Submitted": "auto-generated",
+        "Message-ID": message_id(key),
+    }
+
+
+def release_context(release):
+    """What a mail says of a release (loaded with organisation and contacts)."""
+    organisation = release.organisation
+    return {
+        "release": release,
+        "url": absolute_url(release.get_absolute_url()),
+        "date": berlin_label(public_at(release)),
+        "organisation": organisation,
+        "contacts": list(release.contacts.all()),
+    }
+
+
+# Alerts ----------------------------------------------------------------------------------
+
+
+def alert(subscription, release, key):
+    context = {**release_context(release), **subscription_links(subscription)}
+    subject = f"{release.get_kind_display()}: {release.title}"
+    return build(subscription.email, subject,
+                 render("journalists/mail/alert.txt", context),
+                 render("journalists/mail/alert.html", context),
+                 headers=list_headers(context, key))
+
+
+def digest(subscription, releases, key):
+    links = subscription_links(subscription)
+    context = {"items": [release_context(release) for release in releases], **links}
+    if len(releases) == 1:
+        subject = f"{releases[0].get_kind_display()}: {releases[0].title}"
+    else:
+        subject = f"{len(releases)} neue Medieninformationen"
+    return build(subscription.email, subject,
+                 render("journalists/mail/digest.txt", context),
+                 render("journalists/mail/digest.html", context),
+                 headers=list_headers(links, key))
+
+
+def correction(recipient_email, release, correction, key, links=None):
+    """A published correction, to everyone who got the original (subscribers with their
+    links, journalists without)."""
+    context = {**release_context(release), "correction": correction, **(links or {})}
+    subject = f"Berichtigung: {release.title}"
+    headers = list_headers(links, key) if links else {"Message-ID": message_id(key),
+                                                      "Auto-Submitted": "auto-generated"}
+    return build(recipient_email, subject,
+                 render("journalists/mail/correction.txt", context),
+                 render("journalists/mail/correction.html", context), headers=headers)
+
+
+def embargoed(journalist, release, key):
+    """The full release ahead of time, marked with its Sperrfrist."""
+    context = {
+        **release_context(release),
+        "journalist": journalist,
+        "notice": embargo_notice(release),
+        "body_text": html_to_text(release.body),
+        "feed_url": absolute_url(reverse("journalists:feed", args=[journalist.feed_token])),
+    }
+    subject = f"{embargo_notice(release)}: {release.title}"
+    return build(journalist.email, subject,
+                 render("journalists/mail/embargo.txt", context),
+                 render("journalists/mail/embargo.html", context),
+                 headers={"Message-ID": message_id(key), "Auto-Submitted": "auto-generated"})

@@ -1,0 +1,113 @@
+"""The public forms: subscribe and manage alerts, register for embargoed material,
+request accreditation for an appointment. Each has a honeypot field."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from releases.models import Organisation, Person, Release, Topic
+
+
+class HoneypotMixin(forms.Form):
+    """A field people do not see (hidden by CSS, out of the tab order) but bots fill in."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def is_spam(self):
+        return bool(self.data.get(self.add_prefix("website"), "").strip())
+
+
+class ChoicesMixin(forms.Form):
+    """What a subscription is about: at least one topic, organisation, minister or kind."""
+
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), required=False, queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple)
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Ministries and authorities"), required=False,
+        queryset=Organisation.objects.all(), widget=forms.CheckboxSelectMultiple)
+    ministers = forms.ModelMultipleChoiceField(
+        label=_("Ministers"), required=False, queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of release"), required=False, choices=Release.Kind.choices,
+        widget=forms.CheckboxSelectMultiple)
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=(), widget=forms.RadioSelect, initial="immediate")
+
+    def __init__(self, *args, **kwargs):
+        from .models import Subscription
+
+        super().__init__(*args, **kwargs)
+        # Current ministers; a former one stays selectable for those who chose them.
+        current = Person.objects.current_ministers().values("pk")
+        chosen = [getattr(person, "pk", person) for person in self.initial.get("ministers", [])]
+        self.fields["ministers"].queryset = Person.objects.filter(
+            Q(pk__in=current) | Q(pk__in=chosen)).order_by("family_name", "given_name")
+        self.fields["frequency"].choices = Subscription.Frequency.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("topics", "organisations", "ministers",
+                                                  "kinds")):
+            raise forms.ValidationError(
+                _("Please choose at least one topic, ministry, minister or kind of release."),
+                code="nothing_chosen")
+        return cleaned
+
+    def choices(self):
+        data = self.cleaned_data
+        return {name: data[name] for name in ("topics", "organisations", "ministers",
+                                               "kinds", "frequency")}
+
+
+class SubscribeForm(HoneypotMixin, ChoicesMixin):
+    email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=254,
+        help_text=_("We send a link to this address. Nothing else is sent until you "
+                    "confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    field_order = ["email", "topics", "organisations", "ministers", "kinds", "frequency"]
+
+
+class ManageForm(ChoicesMixin):
+    paused_until = forms.DateField(
+        label=_("Pause until"), required=False,
+        help_text=_("For holidays: no e-mails up to and including this day "
+                    "(e.g. 31.08.2026). Leave empty to receive e-mails."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+
+    def clean_paused_until(self):
+        value = self.cleaned_data.get("paused_until")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(_("The pause must end today or later."))
+        if value is not None and (value - timezone.localdate()).days > 366:
+            raise forms.ValidationError(_("A pause can last at most a year."))
+        return value
+
+    def choices(self):
+        return {**super().choices(), "paused_until": self.cleaned_data["paused_until"]}
+
+
+class JournalistFields(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    medium = forms.CharField(label=_("Medium"), max_length=200,
+                             help_text=_("Newspaper, broadcaster, agency or „freelance“."),
+                             widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    press_card_number = forms.CharField(label=_("Press card number"), max_length=50,
+                                        required=False)
+
+
+class JournalistRegistrationForm(HoneypotMixin, JournalistFields):
+    field_order = ["name", "medium", "email", "press_card_number"]
+
+
+class AccreditationRequestForm(HoneypotMixin, JournalistFields):
+    field_order = ["name", "medium", "email", "press_card_number"]

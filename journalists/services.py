@@ -1,0 +1,334 @@
+"""Alerts through the outbox: what publishing calls, and what the sender runs.
+
+The publishing side (releases.services: publish, complete_due_publications,
+correct) should call ``enqueue_publication(release)`` and
+``enqueue_correction(release, correction)`` inside the transaction that publishes
+or corrects, so that the outbox rows commit (or roll back) with the change.
+Until it does, and as the safety net for scheduled releases whose time simply
+arrives, ``enqueue_due()`` finds the work itself; it runs before every send.
+Every enqueue is idempotent: the rows' keys are unique and inserts ignore conflicts.
+
+Sending (``send_due``) claims rows in short transactions with
+SELECT ... FOR UPDATE SKIP LOCKED, sends, and marks each row sent at once; two
+senders never claim the same row, and a claim whose sender died is retried after
+the lease (ALERTS_LEASE_SECONDS). The one window left is a crash between the SMTP
+server accepting a mail and the row being marked sent: such a mail would go again,
+with the same Message-ID.
+"""
+
+import datetime
+import logging
+import uuid
+from collections import Counter
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from releases.models import Correction, Release
+
+from . import emails
+from .embargo import BERLIN, public_at, under_embargo
+from .models import EmbargoAccess, Journalist, OutboxMessage, ReleaseNotification, Subscription
+
+logger = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_ATTEMPTS = 5
+Kind = OutboxMessage.Kind
+Status = OutboxMessage.Status
+key = OutboxMessage.make_key
+
+
+def lease():
+    return datetime.timedelta(seconds=settings.ALERTS_LEASE_SECONDS)
+
+
+def next_digest_at(now):
+    """The next daily digest time (ALERTS_DIGEST_HOUR in Europe/Berlin) after ``now``."""
+    local_date = now.astimezone(BERLIN).date()
+    for days in (0, 1):
+        at = datetime.datetime.combine(local_date + datetime.timedelta(days=days),
+                                       datetime.time(settings.ALERTS_DIGEST_HOUR), BERLIN)
+        if at > now:
+            return at
+    raise AssertionError("unreachable")
+
+
+def request_delivery():
+    """With a task worker, send right after the commit instead of at the next timer run."""
+    if settings.ALERTS_USE_TASK_WORKER:
+        from .tasks import send_alerts
+
+        transaction.on_commit(send_alerts.enqueue)
+
+
+# Queueing ----------------------------------------------------------------------------------
+
+
+def enqueue_publication(release, now=None):
+    """Queue one alert per matching subscription for a release that is public now.
+
+    A release not yet public is left for enqueue_due(); one under embargo gets its
+    embargo mails to accredited journalists instead. Subscriptions confirmed after the
+    release became public, and those on a holiday pause, get nothing.
+    Returns the number of rows offered to the outbox.
+    """
+    now = now or timezone.now()
+    if not Release.objects.public(now).filter(pk=release.pk).exists():
+        return enqueue_embargo(release, now)
+    with transaction.atomic():
+        marker, created = ReleaseNotification.objects.get_or_create(
+            release=release, defaults={"queued_at": now})
+        if not created:
+            return 0
+        subscriptions = Subscription.objects.receiving(now).filter(
+            confirmed_at__lte=public_at(release)).matching(release).only("pk", "frequency")
+        digest_at = next_digest_at(now)
+        rows = [
+            OutboxMessage(
+                key=key(Kind.ALERT, release.pk, subscription_id=subscription.pk),
+                kind=Kind.ALERT, release=release, subscription=subscription,
+                is_digest=subscription.frequency == Subscription.Frequency.DAILY,
+                due_at=digest_at if subscription.frequency == Subscription.Frequency.DAILY
+                else now,
+                created_at=now,
+            )
+            for subscription in subscriptions
+        ]
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        marker.recipient_count = len(rows)
+        marker.save(update_fields=["recipient_count"])
+    request_delivery()
+    return len(rows)
+
+
+def enqueue_embargo(release, now=None):
+    """Queue the embargoed release for every accredited journalist (while the embargo runs)."""
+    now = now or timezone.now()
+    if not under_embargo(now).filter(pk=release.pk).exists():
+        return 0
+    rows = [
+        OutboxMessage(key=key(Kind.EMBARGO, release.pk, journalist_id=journalist_id),
+                      kind=Kind.EMBARGO, release=release, journalist_id=journalist_id,
+                      due_at=now, created_at=now)
+        for journalist_id in Journalist.objects.accredited().values_list("pk", flat=True)
+    ]
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        request_delivery()
+    return len(rows)
+
+
+def enqueue_correction(release, correction, now=None):
+    """Queue the correction for everyone who received the release before it was corrected."""
+    now = now or timezone.now()
+    originals = OutboxMessage.objects.filter(
+        release=release, kind__in=[Kind.ALERT, Kind.EMBARGO], status=Status.SENT,
+        sent_at__lt=correction.published_at,
+    ).filter(Q(subscription__isnull=False) | Q(journalist__isnull=False))
+    rows = [
+        OutboxMessage(
+            key=key(Kind.CORRECTION, release.pk, subscription_id=subscription_id,
+                    journalist_id=journalist_id, correction_id=correction.pk),
+            kind=Kind.CORRECTION, release=release, correction=correction,
+            subscription_id=subscription_id, journalist_id=journalist_id, due_at=now,
+            created_at=now,
+        )
+        for subscription_id, journalist_id in originals.values_list(
+            "subscription_id", "journalist_id").distinct().order_by()
+    ]
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        request_delivery()
+    return len(rows)
+
+
+def enqueue_due(now=None):
+    """The idempotent sweep: whatever became public, embargoed or corrected lately and
+    has not been queued yet. Running it twice changes nothing."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=settings.ALERTS_SWEEP_DAYS)
+    queued = 0
+    recent = (
+        Release.objects.public(now)
+        .filter(Q(published_at__gte=since) | Q(embargo_until__gte=since))
+        .exclude(pk__in=ReleaseNotification.objects.values("release_id"))
+        .order_by("published_at", "pk")
+    )
+    for release in recent:
+        queued += enqueue_publication(release, now)
+    for release in under_embargo(now).order_by("pk"):
+        queued += enqueue_embargo(release, now)
+    corrections = Correction.objects.filter(published_at__gte=since, published_at__lte=now)
+    for correction in corrections.select_related("release").order_by("pk"):
+        queued += enqueue_correction(correction.release, correction, now)
+    return queued
+
+
+# Sending -----------------------------------------------------------------------------------
+
+
+def claim(queryset):
+    """Lock, mark and return the due rows of ``queryset`` that no other sender holds."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            queryset.select_for_update(skip_locked=True).due(now, lease())
+            .order_by("pk").values_list("pk", flat=True)[:BATCH]
+        )
+        if not ids:
+            return []
+        token = uuid.uuid4()
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            status=Status.CLAIMED, claimed_at=now, claim_token=token,
+            attempts=F("attempts") + 1)
+    return list(OutboxMessage.objects.filter(pk__in=ids, claim_token=token)
+                .select_related("subscription", "journalist", "correction").order_by("pk"))
+
+
+def finish(rows, status, error=""):
+    """Record the outcome of claimed rows; a failure is retried later, a few times."""
+    now = timezone.now()
+    for row in rows:
+        changes = {"status": status}
+        if status == Status.SENT:
+            changes.update(sent_at=now, last_error="",
+                           to_address=(row.subscription or row.journalist).email)
+        elif error:
+            changes["last_error"] = error[:2000]
+            if row.attempts < MAX_ATTEMPTS:
+                changes.update(status=Status.PENDING,
+                               due_at=now + datetime.timedelta(minutes=2 ** row.attempts))
+        # Only the holder of the claim may finish it.
+        OutboxMessage.objects.filter(pk=row.pk, claim_token=row.claim_token).update(**changes)
+
+
+def releases_by_pk(ids, queryset):
+    return {release.pk: release for release in queryset.filter(pk__in=ids)
+            .select_related("organisation").prefetch_related("contacts")}
+
+
+def compose(row, now):
+    """The mail for a claimed row, or None when it must not go out (any more)."""
+    subscription, journalist = row.subscription, row.journalist
+    if subscription is not None and (not subscription.is_confirmed
+                                     or subscription.is_paused(now)):
+        return None
+    if journalist is not None and not journalist.is_accredited:
+        return None
+    if row.kind == Kind.EMBARGO:
+        release = releases_by_pk([row.release_id], under_embargo(now)).get(row.release_id)
+        return release and journalist and emails.embargoed(journalist, release, row.key)
+    visible = Release.objects.public(now)
+    if row.kind == Kind.CORRECTION and journalist is not None:
+        visible = visible | under_embargo(now)
+    release = releases_by_pk([row.release_id], visible).get(row.release_id)
+    if release is None:
+        return None
+    if row.kind == Kind.ALERT:
+        return subscription and emails.alert(subscription, release, row.key)
+    if subscription is not None:
+        return emails.correction(subscription.email, release, row.correction, row.key,
+                                 links=emails.subscription_links(subscription))
+    return journalist and emails.correction(journalist.email, release, row.correction, row.key)
+
+
+def send(rows, message, connection):
+    """Send one message for ``rows``; returns the outcome's status."""
+    if message is None:
+        finish(rows, Status.SKIPPED)
+        return Status.SKIPPED
+    try:
+        connection.send_messages([message])
+    except Exception as error:  # any failure of the mail system: retry later
+        logger.warning("Sending %s failed: %s", rows[0].key, error)
+        finish(rows, Status.FAILED, error=f"{type(error).__name__}: {error}")
+        return Status.FAILED
+    finish(rows, Status.SENT)
+    for row in rows:
+        if row.kind == Kind.EMBARGO:
+            log_embargo_access(row.journalist, [row.release_id], EmbargoAccess.Via.MAIL)
+    return Status.SENT
+
+
+def send_digest(rows, connection, now):
+    subscription = rows[0].subscription
+    if subscription is None or not subscription.is_confirmed or subscription.is_paused(now):
+        return Counter({Status.SKIPPED: len(rows)})
+    releases = releases_by_pk([row.release_id for row in rows], Release.objects.public(now))
+    gone = [row for row in rows if row.release_id not in releases]
+    included = [row for row in rows if row.release_id in releases]
+    counts = Counter()
+    if gone:
+        finish(gone, Status.SKIPPED)
+        counts[Status.SKIPPED] += len(gone)
+    if included:
+        ordered = sorted(releases.values(), key=lambda r: (public_at(r), r.pk), reverse=True)
+        message = emails.digest(subscription, ordered,
+                                f"digest:s{subscription.pk}:m{included[0].pk}")
+        counts[send(included, message, connection)] += len(included)
+    return counts
+
+
+def send_due(connection=None):
+    """Send every due mail: single alerts, corrections and embargoed releases first,
+    then one digest per daily subscription. Returns counts by outcome."""
+    counts = Counter()
+    connection = connection or get_connection()
+    with connection:
+        while rows := claim(OutboxMessage.objects.filter(is_digest=False)):
+            for row in rows:
+                counts[send([row], compose(row, timezone.now()), connection)] += 1
+        digest_rows = OutboxMessage.objects.filter(is_digest=True, subscription__isnull=False)
+        subscription_ids = (digest_rows.due(timezone.now(), lease())
+                            .values_list("subscription_id", flat=True).distinct().order_by())
+        for subscription_id in list(subscription_ids):
+            rows = claim_digest(subscription_id)
+            if rows:
+                counts.update(send_digest(rows, connection, timezone.now()))
+    return counts
+
+
+def claim_digest(subscription_id):
+    """All due digest rows of one subscription, or none if another sender has it."""
+    with transaction.atomic():
+        held = Subscription.objects.select_for_update(skip_locked=True).filter(
+            pk=subscription_id).values_list("pk", flat=True)
+        if not list(held):
+            return []
+        return claim(OutboxMessage.objects.filter(is_digest=True,
+                                                  subscription_id=subscription_id))
+
+
+def log_embargo_access(journalist, release_ids, via, now=None):
+    """One row per journalist, release and way; later accesses count and move last_at."""
+    now = now or timezone.now()
+    for release_id in release_ids:
+        updated = EmbargoAccess.objects.filter(
+            journalist=journalist, release_id=release_id, via=via,
+        ).update(last_at=now, count=F("count") + 1)
+        if not updated:
+            EmbargoAccess.objects.bulk_create([EmbargoAccess(
+                journalist=journalist, release_id=release_id, via=via, first_at=now,
+                last_at=now)], ignore_conflicts=True)
+
+
+def purge_expired(now=None):
+    """Forget subscriptions and registrations never confirmed within the window."""
+    now = now or timezone.now()
+    subscriptions, _ = Subscription.objects.unconfirmed_expired(now).delete()
+    journalists, _ = Journalist.objects.filter(
+        email_verified_at__isnull=True, created_at__lt=now - datetime.timedelta(
+            days=settings.ALERTS_CONFIRMATION_DAYS)).delete()
+    return subscriptions + journalists
+
+
+def run_alerts():
+    """One run of the periodic job: tidy up, queue what is due, send what is due."""
+    purged = purge_expired()
+    queued = enqueue_due()
+    counts = send_due()
+    return {"purged": purged, "queued": queued, **{str(k): v for k, v in counts.items()}}
