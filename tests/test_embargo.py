@@ -1,0 +1,408 @@
+"""Sperrfrist: nobody but accredited journalists sees anything of a release before its time.
+
+The leak test builds an embargoed release (published, embargo ending at T) and a
+scheduled one (published at T), each with a marker in every text field and a
+topic, organisation and person of its own, and reads every public output one
+second before T (also across the October daylight-saving change), comparing it
+with the same output in a world without them. One second after T they are there.
+"""
+
+import datetime
+import io
+import re
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from journalists import accreditation, services
+from journalists.embargo import embargo_notice, embargoed_for, under_embargo
+from journalists.models import EmbargoAccess, Journalist, OutboxMessage
+from releases.models import (
+    Correction,
+    Delegation,
+    Event,
+    Organisation,
+    Person,
+    Release,
+    ReleaseImage,
+    ReleasePerson,
+    Topic,
+)
+
+from .mail_helpers import berlin
+
+pytest_plugins = ["tests.journalist_fixtures"]
+pytestmark = pytest.mark.django_db
+
+SECOND = datetime.timedelta(seconds=1)
+EMBARGO_MARKER = "Sperrmarke7q"
+SCHEDULE_MARKER = "Planmarke4x"
+MOMENTS = {
+    "summer": berlin(2026, 6, 10, 10, 0),
+    # 02:30 happens twice on 25 October 2026; this is the second time (winter time).
+    "fall-back": berlin(2026, 10, 25, 2, 30, fold=1),
+    "spring-forward": berlin(2026, 3, 29, 3, 0),
+}
+
+
+def png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "darkred").save(buffer, "PNG")
+    return SimpleUploadedFile("geheim.png", buffer.getvalue(), content_type="image/png")
+
+
+def hidden_release(organisation, marker, slug, **fields):
+    topic = Topic.objects.create(name=f"Thema {slug}", slug=f"thema-{slug}")
+    own_organisation = Organisation.objects.create(name=f"Ressort {slug}", slug=f"ressort-{slug}")
+    person = Person.objects.create(given_name="Gerda", family_name=f"Geheim {slug}",
+                                   slug=f"person-{slug}")
+    release = Release.objects.create(
+        organisation=own_organisation, kind=Release.Kind.SPEECH, slug=f"{slug}-{marker.lower()}",
+        title=f"Titel {marker}", subtitle=f"Unterzeile {marker}", teaser=f"Vorspann {marker}",
+        body=f"<p>Text {marker}</p>", **fields)
+    release.topics.add(topic)
+    ReleasePerson.objects.create(release=release, person=person)
+    return release
+
+
+@pytest.fixture(params=list(MOMENTS), ids=list(MOMENTS))
+def moment(request):
+    return MOMENTS[request.param]
+
+
+@pytest.fixture
+def world(moment, organisation, topic, contact):
+    """A public release 40 days before the moment, and the two hidden ones."""
+    with time_machine.travel(moment - datetime.timedelta(days=40), tick=False):
+        public = Release.objects.create(
+            organisation=organisation, title="Öffentliche Meldung", slug="oeffentlich",
+            body="<p>Öffentlich.</p>", status=Release.Status.PUBLISHED,
+            published_at=timezone.now(), kind=Release.Kind.SPEECH)
+        public.topics.add(topic)
+        event = Event.objects.create(title="Pressekonferenz", slug="pk", organisation=organisation,
+                                     starts_at=moment + datetime.timedelta(days=1))
+        delegation = Delegation.objects.create(
+            title="Reise", slug="reise", organisation=organisation,
+            leader=Person.objects.create(family_name="Leiter", slug="leiter"),
+            start_date=moment.date(), countries="Polen")
+    with time_machine.travel(moment - datetime.timedelta(hours=2), tick=False):
+        embargoed = hidden_release(organisation, EMBARGO_MARKER, "sperrfrist",
+                                   status=Release.Status.PUBLISHED,
+                                   published_at=moment - datetime.timedelta(hours=1),
+                                   embargo_until=moment)
+        scheduled = hidden_release(organisation, SCHEDULE_MARKER, "geplant",
+                                   status=Release.Status.SCHEDULED, published_at=moment)
+        for release in (embargoed, scheduled):
+            release.topics.add(topic)
+            release.contacts.add(contact)
+            release.events.add(event)
+            release.delegations.add(delegation)
+            public.related.add(release)
+        image = ReleaseImage.objects.create(release=embargoed, image=png(), alt_text="Bild",
+                                            credit="Foto: SMR")
+    return {"public": public, "embargoed": embargoed, "scheduled": scheduled, "event": event,
+            "delegation": delegation, "image": image, "moment": moment}
+
+
+def public_urls(world):
+    embargoed, scheduled, public = world["embargoed"], world["scheduled"], world["public"]
+    local = timezone.localtime(world["moment"])
+    urls = [
+        "/", "/medieninformationen/", "/medieninformationen/art/rede/", "/themen/",
+        "/ressorts/", "/archiv/", f"/archiv/{local.year}/", "/termine/",
+        world["event"].get_absolute_url(), world["delegation"].get_absolute_url(),
+        "/delegationsreisen/", "/pressekontakte/", public.get_absolute_url(),
+        "/medieninformationen/feed/", "/medieninformationen/feed/atom/",
+        "/medieninformationen/art/rede/feed/", "/medieninformationen/art/rede/feed/atom/",
+        "/sitemap.xml", "/api/releases/", "/api/releases/?page_size=100",
+        f"/suche/?q={EMBARGO_MARKER}", f"/suche/?q={SCHEDULE_MARKER}", "/suche/?q=Titel",
+        f"/api/releases/?q={EMBARGO_MARKER}",
+    ]
+    for release in (embargoed, scheduled):
+        for related in (*release.topics.all(), release.organisation,
+                        *release.people.all()):
+            url = related.get_absolute_url()
+            urls += [url, f"{url}feed/", f"{url}feed/atom/"]
+    return urls
+
+
+def hidden_urls(world):
+    """Addresses of the hidden releases themselves: 404, as if they did not exist."""
+    local = timezone.localtime(world["moment"])
+    urls = [f"/archiv/{local.year}/{local.month:02d}/"]
+    for release in (world["embargoed"], world["scheduled"]):
+        urls += [release.get_absolute_url(), f"/api/releases/{release.uuid}/",
+                 f"/medieninformationen/{release.pk}-falscher-slug/"]
+    return urls
+
+
+NORMALISE = [
+    (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), ""),
+    (re.compile(r"<lastBuildDate>[^<]*</lastBuildDate>"), ""),
+]
+
+
+def snapshot(client, urls):
+    result = {}
+    for url in urls:
+        response = client.get(url)
+        body = response.content.decode()
+        for pattern, replacement in NORMALISE:
+            body = pattern.sub(replacement, body)
+        headers = {name: response.get(name) for name in ("Last-Modified", "ETag",
+                                                         "Content-Length")}
+        result[url] = (response.status_code, body, headers)
+    return result
+
+
+class TestNothingBeforeItsTime:
+    def test_no_public_output_shows_anything_of_them(self, client, world):
+        with time_machine.travel(world["moment"] - SECOND, tick=False):
+            seen = snapshot(client, public_urls(world))
+        image_url = world["image"].image.url
+        for url, (status, body, headers) in seen.items():
+            assert status == 200, url
+            if "q=" in url:  # the search page repeats the query; the rest must not be there
+                body = body.replace(url.split("q=")[1], "")
+            for trace in (EMBARGO_MARKER, SCHEDULE_MARKER, image_url,
+                          EMBARGO_MARKER.lower(), str(world["embargoed"].uuid),
+                          str(world["scheduled"].uuid), world["embargoed"].slug):
+                assert trace not in body, (url, trace)
+
+    def test_every_output_is_the_same_as_without_them(self, client, world):
+        """Counts, archive months, feed dates and headers: nothing differs."""
+        urls = public_urls(world)
+        with time_machine.travel(world["moment"] - SECOND, tick=False):
+            with_hidden = snapshot(client, urls)
+            world["embargoed"].delete()
+            world["scheduled"].delete()
+            without = snapshot(client, urls)
+        for url in urls:
+            assert with_hidden[url] == without[url], url
+
+    def test_their_own_addresses_answer_not_found(self, client, world):
+        with time_machine.travel(world["moment"] - SECOND, tick=False):
+            for url in hidden_urls(world):
+                response = client.get(url)
+                assert response.status_code == 404, url
+                body = response.content.decode()
+                assert EMBARGO_MARKER not in body and SCHEDULE_MARKER not in body
+
+    def test_archive_does_not_list_their_month(self, client, world):
+        local = timezone.localtime(world["moment"])
+        with time_machine.travel(world["moment"] - SECOND, tick=False):
+            year_page = client.get(f"/archiv/{local.year}/").content.decode()
+        assert f"/archiv/{local.year}/{local.month:02d}/" not in year_page
+
+    def test_feed_dates_do_not_come_from_them(self, client, world):
+        with time_machine.travel(world["moment"] - SECOND, tick=False):
+            response = client.get("/medieninformationen/feed/")
+        modified = response["Last-Modified"]
+        hidden_day = timezone.localtime(world["moment"] - datetime.timedelta(hours=2))
+        assert hidden_day.strftime("%d %b %Y") not in modified
+        assert hidden_day.strftime("%d %b %Y") not in response.content.decode()
+
+    def test_release_page_of_staff_preview_is_not_the_public_page(self, client, world):
+        """Anonymous visitors get 404 (not 403, which would confirm that it exists)."""
+        with time_machine.travel(world["moment"] - SECOND, tick=False):
+            response = client.get(world["embargoed"].get_absolute_url())
+        assert response.status_code == 404
+
+
+class TestVisibleAfterItsTime:
+    def test_one_second_after_they_are_on_page_list_and_feed(self, client, world):
+        with time_machine.travel(world["moment"] + SECOND, tick=False):
+            for release, marker in ((world["embargoed"], EMBARGO_MARKER),
+                                    (world["scheduled"], SCHEDULE_MARKER)):
+                page = client.get(release.get_absolute_url())
+                assert page.status_code == 200
+                assert f"Titel {marker}" in page.content.decode()
+                assert f"Titel {marker}" in client.get(
+                    "/medieninformationen/").content.decode()
+                assert f"Titel {marker}" in client.get(
+                    "/medieninformationen/feed/").content.decode()
+
+    def test_at_the_exact_moment_they_are_public(self, world):
+        with time_machine.travel(world["moment"], tick=False):
+            assert Release.objects.public().filter(pk=world["embargoed"].pk).exists()
+            assert Release.objects.public().filter(pk=world["scheduled"].pk).exists()
+
+
+class TestEmbargoedFor:
+    def test_accredited_journalist_sees_embargoed_but_not_merely_scheduled_releases(
+            self, make_release, make_journalist):
+        soon = timezone.now() + datetime.timedelta(hours=1)
+        embargoed = make_release(embargo_until=soon)
+        scheduled_with_embargo = make_release(status=Release.Status.SCHEDULED,
+                                              published_at=soon, embargo_until=soon)
+        make_release(status=Release.Status.SCHEDULED, published_at=soon)
+        make_release(status=Release.Status.APPROVED, embargo_until=soon)
+        make_release(status=Release.Status.WITHDRAWN, embargo_until=soon)
+        make_release(embargo_until=timezone.now() - SECOND)
+        journalist = make_journalist()
+        assert set(embargoed_for(journalist)) == {embargoed, scheduled_with_embargo}
+
+    @pytest.mark.parametrize("fields", [
+        {"status": Journalist.Status.REQUESTED},
+        {"status": Journalist.Status.REVOKED},
+        {"email_verified_at": None},
+    ])
+    def test_anyone_not_accredited_sees_nothing(self, make_release, make_journalist, fields):
+        make_release(embargo_until=timezone.now() + datetime.timedelta(hours=1))
+        assert not embargoed_for(make_journalist(**fields)).exists()
+        assert not embargoed_for(None).exists()
+
+    def test_embargo_ends_at_the_second(self, make_release, make_journalist):
+        at = berlin(2026, 10, 25, 2, 30, fold=1)
+        release = make_release(published_at=at - datetime.timedelta(days=1), embargo_until=at)
+        journalist = make_journalist()
+        assert embargoed_for(journalist, now=at - SECOND).filter(pk=release.pk).exists()
+        assert not embargoed_for(journalist, now=at).filter(pk=release.pk).exists()
+
+    def test_notice_names_the_later_of_publication_and_embargo_with_the_zone(
+            self, make_release):
+        first = berlin(2026, 10, 25, 2, 30)
+        second = berlin(2026, 10, 25, 2, 30, fold=1)
+        assert embargo_notice(make_release(published_at=first - datetime.timedelta(days=1),
+                                           embargo_until=first)) == (
+            "Sperrfrist: Veröffentlichung nicht vor 25.10.2026, 02:30 Uhr (MESZ)")
+        assert embargo_notice(make_release(status=Release.Status.SCHEDULED,
+                                           published_at=second, embargo_until=first)) == (
+            "Sperrfrist: Veröffentlichung nicht vor 25.10.2026, 02:30 Uhr (MEZ)")
+
+
+class TestPersonalFeed:
+    @pytest.fixture
+    def embargoed(self, make_release):
+        return make_release(title="Geheimer Titel", teaser="Geheimer Vorspann",
+                            body="<p>Geheimer Text.</p>",
+                            embargo_until=berlin(2030, 1, 15, 11, 0))
+
+    def feed(self, client, journalist):
+        return client.get(reverse("journalists:feed", args=[journalist.feed_token]))
+
+    def test_feed_has_embargoed_releases_marked_and_public_ones(
+            self, client, make_journalist, embargoed, make_release):
+        make_release(title="Öffentlicher Titel")
+        response = self.feed(client, make_journalist())
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/rss+xml")
+        notice = "Sperrfrist: Veröffentlichung nicht vor 15.01.2030, 11:00 Uhr (MEZ)"
+        assert f"<title>{notice} – Geheimer Titel</title>" in body
+        assert f"<description>{notice}." in body
+        assert "Geheimer Text." in body
+        assert "<title>Öffentlicher Titel</title>" in body
+
+    def test_feed_is_private_and_not_indexed(self, client, make_journalist, embargoed):
+        response = self.feed(client, make_journalist())
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert not response.cookies
+
+    def test_each_access_is_logged(self, client, make_journalist, embargoed):
+        journalist = make_journalist()
+        self.feed(client, journalist)
+        self.feed(client, journalist)
+        access = EmbargoAccess.objects.get()
+        assert (access.journalist, access.release, access.via, access.count) == (
+            journalist, embargoed, "feed", 2)
+
+    @pytest.mark.parametrize("change", ["revoke", "rotate"])
+    def test_revoking_or_rotating_stops_the_old_address_at_once(
+            self, client, make_journalist, embargoed, change):
+        journalist = make_journalist()
+        old = reverse("journalists:feed", args=[journalist.feed_token])
+        assert client.get(old).status_code == 200
+        if change == "revoke":
+            accreditation.revoke_journalist(journalist)
+        else:
+            accreditation.rotate_feed_token(journalist)
+        response = client.get(old)
+        assert response.status_code == 404
+        assert "Geheimer" not in response.content.decode()
+
+    def test_unknown_or_unapproved_tokens_are_not_found(self, client, make_journalist,
+                                                        embargoed):
+        pending = make_journalist(status=Journalist.Status.REQUESTED)
+        assert self.feed(client, pending).status_code == 404
+        assert client.get(reverse("journalists:feed", args=["x" * 43])).status_code == 404
+
+    def test_token_is_long_and_random(self, make_journalist):
+        tokens = {make_journalist().feed_token for _ in range(5)}
+        assert len(tokens) == 5
+        assert all(len(token) >= 43 for token in tokens)
+
+
+class TestEmbargoMails:
+    @pytest.fixture
+    def embargoed(self, make_release, contact):
+        release = make_release(title="Vorab", body="<p>Der ganze Text.</p>",
+                               embargo_until=timezone.now() + datetime.timedelta(hours=2))
+        release.contacts.add(contact)
+        return release
+
+    def test_accredited_journalists_get_one_mail_with_the_full_text(
+            self, embargoed, make_journalist, mailoutbox):
+        journalist = make_journalist()
+        make_journalist(status=Journalist.Status.REQUESTED)
+        make_journalist(status=Journalist.Status.REVOKED)
+        services.run_alerts()
+        services.run_alerts()
+        assert [message.to for message in mailoutbox] == [[journalist.email]]
+        message = mailoutbox[0]
+        assert message.subject.startswith("Sperrfrist: Veröffentlichung nicht vor ")
+        assert message.subject.endswith(": Vorab")
+        assert "Der ganze Text." in message.body
+        assert "SPERRFRIST: VERÖFFENTLICHUNG NICHT VOR" in message.body
+        assert "Der ganze Text." in message.alternatives[0][0]
+        assert "Frank Meyer" in message.body
+        assert EmbargoAccess.objects.get().via == "mail"
+
+    def test_publishing_with_an_embargo_queues_the_mails_at_once(
+            self, embargoed, make_journalist):
+        make_journalist()
+        assert services.enqueue_publication(embargoed) == 1
+        assert OutboxMessage.objects.get().kind == "embargo"
+
+    def test_journalist_approved_later_still_gets_the_mail(self, embargoed, make_journalist,
+                                                           mailoutbox):
+        services.run_alerts()
+        journalist = make_journalist()
+        services.run_alerts()
+        assert [message.to for message in mailoutbox] == [[journalist.email]]
+
+    def test_revoked_before_sending_gets_nothing(self, embargoed, make_journalist,
+                                                 mailoutbox):
+        journalist = make_journalist()
+        services.enqueue_due()
+        accreditation.revoke_journalist(journalist)
+        services.send_due()
+        assert mailoutbox == []
+
+    def test_nothing_is_mailed_early_once_the_embargo_is_over(self, embargoed,
+                                                              make_journalist, mailoutbox):
+        make_journalist()
+        services.enqueue_due()
+        with time_machine.travel(embargoed.embargo_until + SECOND):
+            services.send_due()
+        assert mailoutbox == []
+
+    def test_correction_reaches_journalists_who_got_the_embargoed_text(
+            self, embargoed, make_journalist, mailoutbox):
+        journalist = make_journalist()
+        services.run_alerts()
+        Correction.objects.create(release=embargoed, text="Zahl berichtigt.")
+        services.run_alerts()
+        assert [m.subject.split(":")[0] for m in mailoutbox] == ["Sperrfrist", "Berichtigung"]
+        assert mailoutbox[1].to == [journalist.email]
+        assert "List-Unsubscribe" not in mailoutbox[1].extra_headers
+
+    def test_under_embargo_is_what_the_public_does_not_see(self, embargoed):
+        assert not Release.objects.public().filter(pk=embargoed.pk).exists()
+        assert under_embargo().filter(pk=embargoed.pk).exists()
