@@ -219,6 +219,7 @@ ALERTS_CONFIRMATION_DAYS = int(os.environ.get("ALERTS_CONFIRMATION_DAYS", "7"))
 ALERTS_SWEEP_DAYS = int(os.environ.get("ALERTS_SWEEP_DAYS", "2"))
 # A claimed mail not marked sent within this many seconds is tried again.
 ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS", "600"))
+MAX_IMAGE_FRAMES = 500
 # The mailto: of List-Unsubscribe; requests arriving there are handled by hand.
 ALERTS_UNSUBSCRIBE_EMAIL = os.environ.get("ALERTS_UNSUBSCRIBE_EMAIL", DEFAULT_FROM_EMAIL)
 # With a task worker running (manage.py db_worker), queued alerts are sent at once

@@ -1,7 +1,17 @@
-"""Validation of uploaded files by their content, not by their names."""
+"""Validation of uploaded files by their content, not by their names.
 
+Images are opened with Pillow under byte, pixel and frame limits before
+anything is decoded (``open_image``, also used by releases.images to
+re-encode them); attachments are sniffed against their suffix, and office
+documents are checked as ZIP containers before anything is unpacked. SVG is
+never accepted: it is a document that can carry script, not a picture.
+"""
+
+import re
+import struct
 import uuid
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +22,10 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Suffix of the stored file and the Content-Type it is served with, by format.
+IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".webp": "image/webp", ".gif": "image/gif"}
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -19,6 +33,19 @@ ATTACHMENT_TYPES = {
     ".odt": "application/vnd.oasis.opendocument.text",
     ".csv": "text/csv",
 }
+# Office documents are ZIP containers: what they may unpack to. The DOCX importer
+# (releases/importers/word.py) applies the same limits.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_UNPACK_RATIO = 100
+MAX_ZIP_MEMBERS = 2000
+# Small members (styles, settings) may compress very well without being a danger.
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+# Markup that a browser sniffing content would take for a web page (after the WHATWG
+# MIME Sniffing signatures; old browsers looked anywhere in the first bytes, not just at
+# the start). One-letter tags are left out: "<a>" may be a hex string in a PDF.
+_HTML_SIGNATURE = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|svg|title|style|div|table|font|img|"
+    rb"h1|!--)[\s>/]", re.IGNORECASE)
 
 
 def generated_name(prefix, filename):
@@ -52,41 +79,71 @@ def _invalid_image():
           "GIF file."), code="invalid_image")
 
 
+def _too_many_pixels():
+    return ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+
+
+@contextmanager
+def open_image(upload):
+    """Pillow's image of ``upload``, checked; every problem is a ValidationError.
+
+    Format, size and frame count come from the headers and are checked before
+    any pixel is decoded; then the first frame is decoded in full (``verify``
+    does not decode JPEG data, so a cut-off file only fails on ``load``).
+    """
+    _check_size(upload, settings.MAX_IMAGE_UPLOAD_BYTES)
+    if not upload.size:
+        raise _invalid_image()
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            _check_header(image)
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            yield image
+    except Image.DecompressionBombError as error:
+        raise _too_many_pixels() from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+            struct.error) as error:
+        raise _invalid_image() from error
+
+
+def _check_header(image):
+    if image.format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(
+            _("Images must be JPEG, PNG, WebP or GIF files."), code="image_format")
+    width, height = image.size
+    if width * height > settings.MAX_IMAGE_PIXELS:
+        raise _too_many_pixels()
+    # Only the first frame is kept (releases.images), but counting thousands of
+    # frames is work too: an animation is refused beyond the limit.
+    frames = getattr(image, "n_frames", 1)
+    if frames > settings.MAX_IMAGE_FRAMES:
+        raise ValidationError(
+            _("The image has too many frames (%(count)d). At most %(limit)d are allowed.")
+            % {"count": frames, "limit": settings.MAX_IMAGE_FRAMES}, code="too_many_frames")
+
+
 def validate_image(upload):
     """Accept JPEG, PNG, WebP and GIF that Pillow can decode, within size and pixel limits."""
     if _already_stored(upload):
         return
-    _check_size(upload, settings.MAX_IMAGE_UPLOAD_BYTES)
-    if not upload.size:
-        raise _invalid_image()
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            # Format and size come from the header: check them before decoding anything.
-            if image.format not in ALLOWED_IMAGE_FORMATS:
-                raise ValidationError(
-                    _("Images must be JPEG, PNG, WebP or GIF files."), code="image_format")
-            width, height = image.size
-            if width * height > settings.MAX_IMAGE_PIXELS:
-                raise ValidationError(_("The image has too many pixels."),
-                                      code="too_many_pixels")
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()  # verify() does not decode JPEG data; a cut-off file fails here
-    except Image.DecompressionBombError as error:
-        raise ValidationError(_("The image has too many pixels."),
-                              code="too_many_pixels") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise _invalid_image() from error
+        with open_image(upload):
+            pass
     finally:
         upload.seek(position)
 
 
 def _sniff_attachment(suffix, head, upload):
+    if suffix in {".pdf", ".csv"} and _HTML_SIGNATURE.search(head[:1024]):
+        # A browser that ignores Content-Type would take it for a web page.
+        return False
     if suffix == ".pdf":
-        return head.startswith(b"%PDF-")
+        return head.startswith(b"%PDF-") and _ends_like_pdf(upload)
     if suffix == ".csv":
         if b"\x00" in head:
             return False
@@ -101,13 +158,40 @@ def _sniff_attachment(suffix, head, upload):
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
+            _check_container(archive)
             names = set(archive.namelist())
             if suffix == ".odt":
-                return archive.read("mimetype") == ATTACHMENT_TYPES[".odt"].encode()
+                return ("mimetype" in names
+                        and archive.read("mimetype") == ATTACHMENT_TYPES[".odt"].encode())
             expected = "word/document.xml" if suffix == ".docx" else "xl/workbook.xml"
             return "[Content_Types].xml" in names and expected in names
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, RuntimeError):
         return False
+
+
+def _ends_like_pdf(upload):
+    """A PDF ends with %%EOF (and maybe a line break); a cut-off upload does not."""
+    upload.seek(max(0, upload.size - 1024))
+    return b"%%EOF" in upload.read()
+
+
+def _check_container(archive):
+    """Refuse a ZIP container that would unpack to too much (a decompression bomb).
+
+    The sizes are the ones the archive declares; Python's zipfile never
+    unpacks more than a member declares, so they bound what reading costs.
+    """
+    members = archive.infolist()
+    total = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or total > MAX_UNPACKED_BYTES or any(
+            member.file_size >= RATIO_CHECK_FROM_BYTES
+            and member.file_size > MAX_UNPACK_RATIO * max(member.compress_size, 1)
+            for member in members):
+        raise ValidationError(
+            _("The document would unpack to too much data (more than %(limit)s or more than "
+              "%(ratio)d times its size). Please save it again without embedded files.")
+            % {"limit": filesizeformat(MAX_UNPACKED_BYTES), "ratio": MAX_UNPACK_RATIO},
+            code="attachment_bomb")
 
 
 def _is_latin1_text(head):

@@ -16,39 +16,43 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from ..uploads import (
+    MAX_UNPACK_RATIO,
+    MAX_UNPACKED_BYTES,
+    MAX_ZIP_MEMBERS,
+    RATIO_CHECK_FROM_BYTES,
+)
 from .blocks import HEADING, LIST_ITEM, PARAGRAPH, Block, Segment, to_markdown
 from .errors import DocumentError
-
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_RATIO = 100
-MAX_MEMBERS = 2000
-# Small members (styles, settings) may compress very well without being a danger.
-RATIO_CHECK_FROM_BYTES = 1024 * 1024
 
 _NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def check_container(raw):
-    """Refuse what is not a DOCX file or would unpack to too much; return the ZIP archive."""
+    """Refuse what is not a DOCX file or would unpack to too much; return the ZIP archive.
+
+    The limits are those of attached documents (releases.uploads).
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as error:
         raise DocumentError(_("This is not a DOCX file: it is not a ZIP archive.")) from error
     members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
+    if len(members) > MAX_ZIP_MEMBERS:
         raise DocumentError(_("The DOCX file holds %(count)d parts; at most %(limit)d are "
-                              "accepted.") % {"count": len(members), "limit": MAX_MEMBERS})
+                              "accepted.") % {"count": len(members), "limit": MAX_ZIP_MEMBERS})
     total = sum(member.file_size for member in members)
-    if total > MAX_UNCOMPRESSED_BYTES:
+    if total > MAX_UNPACKED_BYTES:
         raise DocumentError(
             _("The DOCX file would unpack to %(size)d MB; at most %(limit)d MB are accepted.")
-            % {"size": total // (1024 * 1024), "limit": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)})
+            % {"size": total // (1024 * 1024), "limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
     for member in members:
         if (member.file_size >= RATIO_CHECK_FROM_BYTES
-                and member.file_size > MAX_RATIO * max(member.compress_size, 1)):
+                and member.file_size > MAX_UNPACK_RATIO * max(member.compress_size, 1)):
             raise DocumentError(
                 _("The DOCX file looks like a decompression bomb: %(name)s unpacks to more "
-                  "than %(ratio)d times its size.") % {"name": member.filename, "ratio": MAX_RATIO})
+                  "than %(ratio)d times its size.")
+                % {"name": member.filename, "ratio": MAX_UNPACK_RATIO})
     if "word/document.xml" not in archive.namelist():
         raise DocumentError(_("This ZIP archive is not a Word document (no word/document.xml)."))
     return archive

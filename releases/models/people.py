@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..images import reencode
 from ..uploads import generated_name, validate_image
 from .organisations import Organisation
 
@@ -57,6 +58,12 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        # A portrait is stored like a release image: re-encoded, without EXIF and GPS.
+        if self.portrait and not self.portrait._committed:
+            self.portrait = reencode(self.portrait)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("releases:person-detail", kwargs={"slug": self.slug})

@@ -5,13 +5,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import SanitisedRichTextField
+from ..images import delete_renditions, make_renditions, reencode
 from ..uploads import generated_name, validate_attachment, validate_image
 from .events import Delegation, Event
 from .organisations import Contact, Organisation, Topic
@@ -270,6 +271,21 @@ class ReleaseImage(models.Model):
     def __str__(self):
         return self.caption or self.alt_text
 
+    def save(self, *args, **kwargs):
+        """Store a new upload re-encoded without metadata; make renditions from what is stored.
+
+        Renditions are made again whenever the stored original is not the one
+        they were made from; the old ones are deleted once the change is committed.
+        """
+        if self.image and not self.image._committed:
+            self.image = reencode(self.image)
+        super().save(*args, **kwargs)
+        if self.image and self.renditions.get("source") != self.image.name:
+            old, storage = self.renditions, self.image.storage
+            self.renditions = make_renditions(self.image)
+            super().save(update_fields=["renditions"])
+            transaction.on_commit(lambda: delete_renditions(storage, old), using=self._state.db)
+
 
 class ReleaseAttachment(models.Model):
     """A document offered with the release, e.g. a PDF of the programme."""
@@ -289,6 +305,13 @@ class ReleaseAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The size is read once from a new upload; asking the storage on every save
+        # would cost a request on object storage.
+        if self.file and (self.size is None or not self.file._committed):
+            self.size = self.file.size
+        super().save(*args, **kwargs)
 
     @property
     def extension(self):

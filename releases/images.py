@@ -1,0 +1,147 @@
+"""Images as they are stored and shown: re-encoded originals and their renditions.
+
+An upload is decoded under the limits of ``uploads.open_image``, turned upright
+by its EXIF orientation and encoded again in its own format. Whatever a camera
+or an editing program wrote besides the pixels (EXIF with the GPS position and
+the camera's serial number, XMP, comments, thumbnails, text chunks, bytes
+appended after the image) does not survive; a colour profile does, except
+that CMYK becomes sRGB. Credit and licence are fields of the release image,
+not metadata. Animations keep their first frame: a press photo is a still.
+
+Renditions are scaled copies for ``srcset``, made from the stored original:
+every width of ``RENDITION_WIDTHS`` narrower than the original, as WebP and
+as JPEG (PNG for images with transparency). They are stored through the
+original's storage next to it (``<name>-480w.webp``) and recorded in a dict:
+
+    {"source": "images/2026/05/abc.jpg",
+     "image/webp": [{"width": 480, "height": 320, "name": "images/2026/05/abc-480w.webp"}],
+     "image/jpeg": [{"width": 480, "height": 320, "name": "images/2026/05/abc-480w.jpg"}]}
+
+``source`` names the original they were made from: when the image changes,
+they no longer match and are made again.
+"""
+
+import io
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageCms, ImageOps
+
+from .uploads import IMAGE_SUFFIXES, open_image
+
+RENDITION_WIDTHS = (480, 960, 1600)
+WEBP = "image/webp"
+JPEG = "image/jpeg"
+PNG = "image/png"
+_ENCODERS = {
+    # content type: (Pillow format, suffix, options)
+    WEBP: ("WEBP", ".webp", {"quality": 82, "method": 4}),
+    JPEG: ("JPEG", ".jpg", {"quality": 85, "optimize": True, "progressive": True}),
+    PNG: ("PNG", ".png", {"optimize": True}),
+}
+_ORIGINAL_OPTIONS = {
+    "JPEG": {"quality": 88, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 88, "method": 4},
+    "GIF": {"optimize": True},
+}
+# Modes each format can store as they are; anything else is converted first.
+_MODES = {
+    "JPEG": {"L", "RGB"},
+    "PNG": {"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I"},
+    "WEBP": {"RGB", "RGBA"},
+    "GIF": {"L", "P"},
+}
+
+
+def reencode(upload):
+    """``upload`` decoded and encoded again in its format, without metadata: a ContentFile.
+
+    Raises ValidationError for anything ``uploads.validate_image`` refuses. The
+    name's suffix is that of the format, whatever the upload was called.
+    """
+    with open_image(upload) as image:
+        image_format = image.format
+        icc_profile = image.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(image)
+        transparency = upright.info.get("transparency")
+    if upright.mode == "CMYK":
+        upright, icc_profile = _to_srgb(upright, icc_profile), None
+    if upright.mode not in _MODES[image_format]:
+        upright = upright.convert("RGBA" if _has_transparency(upright) else "RGB")
+        transparency = None
+    # Nothing of the original's info (EXIF, XMP, comments) may be written again.
+    upright.info = {}
+    options = dict(_ORIGINAL_OPTIONS[image_format])
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    if transparency is not None and upright.mode in {"P", "L", "RGB"}:
+        options["transparency"] = transparency
+    buffer = io.BytesIO()
+    upright.save(buffer, image_format, **options)
+    return ContentFile(buffer.getvalue(), name=f"image{IMAGE_SUFFIXES[image_format]}")
+
+
+def make_renditions(field_file):
+    """Make and store the renditions of the stored image ``field_file``; return their record."""
+    storage = field_file.storage
+    record = {"source": field_file.name}
+    field_file.open("rb")
+    try:
+        with open_image(field_file) as image:
+            icc_profile = image.info.get("icc_profile")
+            width, height = image.size
+            widths = [w for w in RENDITION_WIDTHS if w < width]
+            if not widths:
+                return record
+            transparent = _has_transparency(image)
+            if image.mode == "CMYK":
+                source, icc_profile = _to_srgb(image, icc_profile), None
+            else:
+                source = image.convert("RGBA" if transparent else "RGB")
+    finally:
+        field_file.close()
+    stem = str(PurePosixPath(field_file.name).with_suffix(""))
+    for content_type in (WEBP, PNG if transparent else JPEG):
+        pillow_format, suffix, options = _ENCODERS[content_type]
+        if icc_profile:
+            options = {**options, "icc_profile": icc_profile}
+        record[content_type] = []
+        for rendition_width in widths:
+            size = (rendition_width, max(1, round(height * rendition_width / width)))
+            scaled = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            buffer = io.BytesIO()
+            scaled.save(buffer, pillow_format, **options)
+            name = storage.save(f"{stem}-{rendition_width}w{suffix}",
+                                ContentFile(buffer.getvalue()))
+            record[content_type].append({"width": size[0], "height": size[1], "name": name})
+    return record
+
+
+def rendition_names(record):
+    """The stored names of the renditions in ``record``."""
+    return [item["name"] for key, items in (record or {}).items() if key != "source"
+            for item in items]
+
+
+def delete_renditions(storage, record):
+    for name in rendition_names(record):
+        storage.delete(name)
+
+
+def _has_transparency(image):
+    if image.mode not in {"RGBA", "LA", "PA", "RGBa", "La"} and "transparency" not in image.info:
+        return False
+    return image.convert("RGBA").getchannel("A").getextrema()[0] < 255
+
+
+def _to_srgb(image, icc_profile):
+    """A CMYK image in sRGB, through its own profile where it has one."""
+    if icc_profile:
+        try:
+            return ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)),
+                ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: convert naively, as if there were none
+    return image.convert("RGB")
