@@ -9,7 +9,6 @@ import smtplib
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import Client

@@ -165,7 +165,7 @@ class TestNothingBeforeItsTime:
         with time_machine.travel(world["moment"] - SECOND, tick=False):
             seen = snapshot(client, public_urls(world))
         image_url = world["image"].image.url
-        for url, (status, body, headers) in seen.items():
+        for url, (status, body, _headers) in seen.items():
             assert status == 200, url
             if "q=" in url:  # the search page repeats the query; the rest must not be there
                 body = body.replace(url.split("q=")[1], "")
