@@ -1,13 +1,8 @@
-"""The editors' working place."""
+"""The editors' working place. The release's own admin is in release_admin.py."""
 
-import re
-
-from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import services
 from .forms import (
     AppointmentForm,
     ContactForm,
@@ -15,10 +10,10 @@ from .forms import (
     DelegationStopForm,
     EventForm,
     PersonForm,
-    ReleaseForm,
 )
 from .models import (
     Appointment,
+    AuditEntry,
     Contact,
     Counterpart,
     Delegation,
@@ -29,12 +24,9 @@ from .models import (
     Person,
     ProgrammeItem,
     Release,
-    ReleaseAttachment,
-    ReleaseImage,
-    ReleasePerson,
     Topic,
 )
-from .search import update_search_vector
+from .release_admin import ReleaseAdmin  # noqa: F401  registers the release's admin
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -97,114 +89,6 @@ class PersonAdmin(admin.ModelAdmin):
     @admin.display(description=_("name"), ordering="family_name")
     def full_name(self, person):
         return person.full_name
-
-
-class ReleasePersonInline(admin.TabularInline):
-    model = ReleasePerson
-    extra = 0
-    autocomplete_fields = ["person"]
-
-
-class ReleaseImageInline(admin.StackedInline):
-    model = ReleaseImage
-    extra = 0
-    fields = ["image", "thumbnail", "alt_text", "caption", "credit", "licence", "order"]
-    readonly_fields = ["thumbnail"]
-
-    @admin.display(description=_("stored image"))
-    def thumbnail(self, image):
-        if not image.image:
-            return "–"
-        return format_html('<img src="{}" alt="" height="120">', image.image.url)
-
-
-class ReleaseAttachmentInline(admin.TabularInline):
-    model = ReleaseAttachment
-    extra = 0
-    fields = ["file", "title", "order"]
-
-
-# "123/2026": editors and journalists refer to releases by their number.
-NUMBER_SEARCH = re.compile(r"^\s*(\d+)\s*/\s*(\d{4})\s*$")
-
-
-@admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
-    form = ReleaseForm
-    list_display = ["title", "kind", "status", "published_at", "organisation", "number_label"]
-    list_filter = ["status", "organisation", "topics", "kind"]
-    list_select_related = ["organisation"]
-    date_hierarchy = "published_at"
-    search_fields = ["title", "subtitle", "teaser"]
-    search_help_text = _("Title, subtitle or teaser; or a number such as 12/2026.")
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organisation", "contacts", "topics", "events", "delegations",
-                           "related"]
-    readonly_fields = ["number_label", "created_at", "created_by", "updated_at", "updated_by"]
-    inlines = [ReleasePersonInline, ReleaseImageInline, ReleaseAttachmentInline]
-    actions = ["publish_selected"]
-    save_on_top = True
-    # What an editor fills in on deadline comes first; links and bookkeeping last.
-    fieldsets = [
-        (None, {"fields": [("kind", "organisation"), "title", "subtitle", "slug", "teaser",
-                           "body"]}),
-        (_("Publication"), {
-            "fields": ["status", "published_at", "embargo_until", "number_label"],
-            "description": _("Choose “Published” and leave the time empty to publish now. "
-                             "The number is assigned on publication."),
-        }),
-        (_("Press contacts and topics"), {"fields": ["contacts", "topics"]}),
-        (_("Links to appointments, trips and other releases"), {
-            "classes": ["collapse"], "fields": ["events", "delegations", "related"]}),
-        (_("History"), {"classes": ["collapse"],
-                        "fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
-    ]
-
-    @admin.display(description=_("number"), ordering="number")
-    def number_label(self, release):
-        return release.number_label or "–"
-
-    def get_search_results(self, request, queryset, search_term):
-        match = NUMBER_SEARCH.match(search_term)
-        if match:
-            number, year = match.groups()
-            return queryset.filter(number=int(number), number_year=int(year)), False
-        return super().get_search_results(request, queryset, search_term)
-
-    def is_public(self, release):
-        return Release.objects.public().filter(pk=release.pk).exists()
-
-    def view_on_site(self, release):
-        # Unpublished releases get the preview link instead (render_change_form).
-        return release.get_absolute_url() if self.is_public(release) else None
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="",
-                           obj=None):
-        if obj is not None and obj.pk is not None and not self.is_public(obj):
-            context["preview_url"] = obj.get_absolute_url()
-        return super().render_change_form(request, context, add=add, change=change,
-                                          form_url=form_url, obj=obj)
-
-    def save_model(self, request, obj, form, change):
-        services.save_release(obj, user=request.user)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Topics and people are saved after the release: index them too.
-        update_search_vector([form.instance.pk])
-
-    @admin.action(description=_("Publish selected releases now"), permissions=["change"])
-    def publish_selected(self, request, queryset):
-        count = 0
-        for release in queryset.exclude(status__in=Release.VISIBLE_STATUSES):
-            services.publish(release, user=request.user)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d release published.", "%(count)d releases published.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
 
 
 class EventReleaseInline(admin.TabularInline):
@@ -290,3 +174,24 @@ class ProgrammeItemAdmin(admin.ModelAdmin):
     search_fields = ["title", "stop__city"]
     autocomplete_fields = ["stop"]
     inlines = [CounterpartInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, for the Administration group only (view_auditentry): read-only."""
+
+    list_display = ["at", "actor_name", "action", "release", "detail", "ip_address"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["release"]
+    date_hierarchy = "at"
+    search_fields = ["actor_name", "object_repr", "detail"]
+    search_help_text = _("User, release or detail.")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,3 +14,8 @@ class ReleasesConfig(AppConfig):
         # Pillow refuses images above twice this size outright and warns above it;
         # validate_image turns both into form errors.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+
+        from . import audit, revisions
+
+        revisions.register()  # the release and what it follows keep versions
+        audit.connect_auth_signals()  # logins, logouts and failed logins in the audit log

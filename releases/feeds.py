@@ -5,6 +5,7 @@ from Release.objects.public() only.
 """
 
 from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .html import html_to_text
 from .links import absolute_url
-from .models import Organisation, Person, Release, Topic
+from .models import Correction, Organisation, Person, Release, Topic
 
 ITEMS = 30
 
@@ -55,7 +56,11 @@ class ReleaseFeed(Feed):
                                     kwargs=self.url_kwargs(obj)))
 
     def items(self, obj):
-        return self.releases(obj).for_listing()[:ITEMS]
+        # The latest correction dates an item's update; minor changes do not.
+        latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
+            "-published_at").values("published_at")[:1]
+        return self.releases(obj).for_listing().annotate(
+            corrected_at=Subquery(latest_correction))[:ITEMS]
 
     def item_title(self, item):
         return item.title
@@ -76,7 +81,7 @@ class ReleaseFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.corrected_at or item.published_at
 
     def item_categories(self, item):
         return [topic.name for topic in item.topics.all()]

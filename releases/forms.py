@@ -11,10 +11,12 @@ its fieldsets.
 import copy
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from . import revisions
 from .models import Release
 from .uploads import validate_image
 
@@ -50,17 +52,48 @@ class ConstraintErrorsOnFieldsMixin:
         return self.cleaned_data
 
 
-class ReleaseForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
-    constraint_fields = {"release_public_needs_time": "published_at"}
+class ReleaseForm(forms.ModelForm):
+    """The release's content. Status and times change through the workflow's buttons.
+
+    ``expected_version`` carries the version the editor loaded. Saving on top of a
+    newer one is refused: the form comes back with the editor's text in it and,
+    in ``conflict``, what the other save changed; the field then holds the newer
+    version, so saving again replaces it knowingly.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    correction_note = forms.CharField(
+        label=_("correction note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only for a correction (Berichtigung): shown on the page with the date, "
+                    "and the feeds mark the release as updated. Leave empty for a minor "
+                    "change such as a typo."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
-        # "Published" without a time means now, as releases.services.save_release
-        # has it; a scheduled release must say when.
-        if (self.cleaned_data.get("status") == Release.Status.PUBLISHED
-                and "published_at" in self.cleaned_data
-                and self.cleaned_data["published_at"] is None):
-            self.cleaned_data["published_at"] = timezone.now()
-        return super().clean()
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        if (cleaned_data.get("correction_note") or "").strip() and (
+                self.instance.status != Release.Status.PUBLISHED):
+            self.add_error("correction_note", _("Only a published release can be corrected."))
+        if cleaned_data.get("expected_version") != self.instance.version:
+            stored = revisions.values_of_release(self.instance)
+            self.conflict = revisions.differences(
+                stored, revisions.values_of_form(cleaned_data, stored))
+            data = self.data.copy()
+            data[self.add_prefix("expected_version")] = str(self.instance.version)
+            self.data = data
+            raise ValidationError(
+                _("Someone else saved this release while you were editing it. Your changes "
+                  "have not been saved; they are still in the form. Below you see how your "
+                  "text differs from the version now stored. Saving again replaces that "
+                  "version with yours."), code="conflict")
+        return cleaned_data
 
 
 class ContactForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
@@ -90,3 +123,48 @@ class PersonForm(forms.ModelForm):
         # does not carry the validator itself).
         if "portrait" in self.fields:
             self.fields["portrait"].validators.append(validate_image)
+
+
+# The workflow's buttons: what an operation asks for besides the version.
+
+class WorkflowForm(forms.Form):
+    """An operation's form: the version the editor saw, checked by the service."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RejectForm(WorkflowForm):
+    note = forms.CharField(label=_("What should be changed?"), widget=forms.Textarea(
+        attrs={"rows": 4}), help_text=_("The author sees this note in the workflow box."))
+
+
+class PublishForm(WorkflowForm):
+    override_reason = forms.CharField(
+        label=_("Reason for publishing without a second person's approval"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only needed when the four-eyes principle cannot be kept; kept in the "
+                    "audit log."))
+
+
+class ScheduleForm(PublishForm):
+    field_order = ["version", "at", "override_reason"]
+
+    at = forms.SplitDateTimeField(
+        label=_("Publish at"), widget=AdminSplitDateTime,
+        help_text=_("German time (Europe/Berlin). The release becomes public exactly then."))
+
+
+class WithdrawForm(WorkflowForm):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the page instead of the release, e.g. „Diese Medieninformation "
+                    "wurde durch eine neuere ersetzt.“"))
+    is_legal = forms.BooleanField(
+        label=_("Removed for legal reasons"), required=False,
+        help_text=_("The page then answers 410 Gone and shows neither the title nor the "
+                    "reason."))
+
+
+class PreviewLinkForm(WorkflowForm):
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=30,
+                              initial=7)

@@ -5,7 +5,7 @@ from django.urls import path, re_path
 
 from . import feeds
 from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
-from .views import api, archive, contacts, events, pages
+from .views import api, archive, contacts, events, pages, preview
 from .views.search import SearchView
 
 app_name = "releases"
@@ -24,6 +24,8 @@ urlpatterns = [
     path("medieninformationen/", pages.ReleaseListView.as_view(), name="release-list"),
     path("medieninformationen/<int:pk>-<slug:slug>/", pages.ReleaseDetailView.as_view(),
          name="release-detail"),
+    # Signed, expiring links to unpublished releases (releases/views/preview.py).
+    path("vorschau/<str:token>/", preview.preview, name="preview"),
     path("medieninformationen/art/<slug:kind>/", pages.KindDetailView.as_view(),
          name="kind-detail"),
     *feed_paths("medieninformationen/", feeds.ReleaseFeed, feeds.ReleaseAtomFeed, "feed"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib import admin
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
+from releases import services
 from releases.models import (
     Appointment,
+    AuditEntry,
     Contact,
     Counterpart,
     Delegation,
@@ -37,12 +39,17 @@ from releases.models import (
 )
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+# The editors' models; the audit log is read-only and has its own tests (test_audit.py).
 REGISTERED = sorted(
-    (model for model in admin.site._registry if model._meta.app_label == "releases"),
+    (model for model in admin.site._registry
+     if model._meta.app_label == "releases" and model is not AuditEntry),
     key=lambda model: model._meta.model_name,
 )
 REGISTERED_IDS = [model._meta.model_name for model in REGISTERED]
-CHANGELIST_QUERY_BUDGET = 12
+# Releases are withdrawn, not deleted (only superusers delete them).
+DELETABLE = [model for model in REGISTERED if model is not Release]
+DELETABLE_IDS = [model._meta.model_name for model in DELETABLE]
+CHANGELIST_QUERY_BUDGET = 13  # includes the check for overdue publications
 
 
 def image_bytes(image_format="PNG", size=(40, 30)):
@@ -127,6 +134,33 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def author(db):
+    """A member of the Redaktion group (migration 0004_roles): writes and submits."""
+    user = User.objects.create_user("autorin", is_staff=True)
+    user.groups.add(Group.objects.get(name="Redaktion"))
+    return user
+
+
+@pytest.fixture
+def spokesperson(db):
+    """A second member of the press office, for the four-eyes principle."""
+    user = User.objects.create_user("pressesprecher", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="releases"))
+    return user
+
+
+@pytest.fixture
+def spokesperson_client(spokesperson):
+    client = Client()
+    client.force_login(spokesperson)
+    return client
+
+
+def workflow_url(release, operation):
+    return reverse("admin:releases_release_workflow", args=[release.pk, operation])
 
 
 @pytest.fixture
@@ -217,10 +251,22 @@ class TestAdminPages:
         assert response.status_code == 200
         assert response.context["object"] == objects[model]
 
-    @pytest.mark.parametrize("model", REGISTERED, ids=REGISTERED_IDS)
+    @pytest.mark.parametrize("model", DELETABLE, ids=DELETABLE_IDS)
     def test_delete_confirmation_renders(self, editor_client, objects, model):
         response = editor_client.get(admin_url(model, "delete", objects[model].pk))
         assert response.status_code == 200
+
+    def test_release_is_not_deleted_but_withdrawn_except_by_a_superuser(
+            self, editor_client, client, objects, admin_user):
+        # Withdrawing keeps the address with a notice and can be undone (test_workflow.py).
+        url = admin_url(Release, "delete", objects[Release].pk)
+        assert editor_client.get(url).status_code == 403
+        changelist = editor_client.get(admin_url(Release, "changelist"))
+        actions = [name for name, _label in
+                   changelist.context["action_form"].fields["action"].choices]
+        assert "delete_selected" not in actions
+        client.force_login(admin_user)
+        assert client.get(url).status_code == 200
 
     @pytest.mark.parametrize("model", REGISTERED, ids=REGISTERED_IDS)
     def test_search_by_first_search_field_finds_the_object(self, editor_client, objects,
@@ -297,8 +343,9 @@ class TestAutocomplete:
 @pytest.mark.django_db
 class TestReleaseFromFormToPublicPage:
     @time_machine.travel(datetime.datetime(2026, 10, 8, 10, tzinfo=BERLIN), tick=False)
-    def test_release_with_image_and_topic_published_by_action_is_public_with_number(
-            self, editor_client, anonymous, organisation, topic, settings):
+    def test_release_with_image_and_topic_submitted_approved_and_published_is_public(
+            self, editor_client, spokesperson_client, anonymous, organisation, topic,
+            settings):
         response = editor_client.post(admin_url(Release, "add"), release_data(
             organisation, topics=[str(topic.pk)], **image_inline(png_upload())))
         assert response.status_code == 302, form_errors(response)
@@ -306,7 +353,9 @@ class TestReleaseFromFormToPublicPage:
         assert release.status == Release.Status.DRAFT
         assert anonymous.get(release.get_absolute_url()).status_code == 404
 
-        response = editor_client.post(admin_url(Release, "changelist"), {
+        editor_client.post(workflow_url(release, "submit"), {"version": "1"})
+        spokesperson_client.post(workflow_url(release, "approve"), {"version": "2"})
+        response = spokesperson_client.post(admin_url(Release, "changelist"), {
             "action": "publish_selected", "_selected_action": [str(release.pk)]})
         assert response.status_code == 302
 
@@ -321,47 +370,43 @@ class TestReleaseFromFormToPublicPage:
         assert (image.width, image.height) == (40, 30)
         assert len(stored_files(settings)) == 1
 
-    @time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=BERLIN), tick=False)
-    def test_saving_with_status_published_and_no_time_publishes_now_with_number(
-            self, editor_client, organisation):
+    def test_status_and_time_posted_with_the_form_are_ignored(self, editor_client,
+                                                               organisation):
         response = editor_client.post(admin_url(Release, "add"), release_data(
-            organisation, status=Release.Status.PUBLISHED))
+            organisation, status=Release.Status.PUBLISHED,
+            published_at_0="01.03.2026", published_at_1="09:00"))
         assert response.status_code == 302, form_errors(response)
         release = Release.objects.get()
-        assert release.published_at == timezone.now()
-        assert release.number_label == "1/2026"
-        assert Release.objects.public().filter(pk=release.pk).exists()
+        assert (release.status, release.published_at, release.number) == (
+            Release.Status.DRAFT, None, None)
+        assert not Release.objects.public().exists()
 
-    def test_change_form_published_twice_keeps_the_number(self, editor_client, organisation,
-                                                          make_release):
-        release = make_release(status=Release.Status.DRAFT)
-        data = release_data(organisation, status=Release.Status.PUBLISHED, title=release.title,
-                            slug=release.slug)
-        editor_client.post(admin_url(Release, "change", release.pk), data)
-        editor_client.post(admin_url(Release, "change", release.pk), data)
+    def test_editing_a_published_release_twice_keeps_its_number_and_status(
+            self, editor_client, organisation, make_release):
+        release = services.publish(make_release(status=Release.Status.DRAFT))
+        for title in ("Erste Korrektur", "Zweite Korrektur"):
+            release.refresh_from_db()
+            response = editor_client.post(admin_url(Release, "change", release.pk), release_data(
+                organisation, title=title, slug=release.slug,
+                expected_version=str(release.version)))
+            assert response.status_code == 302, form_errors(response)
         release.refresh_from_db()
+        assert release.title == "Zweite Korrektur"
+        assert release.status == Release.Status.PUBLISHED
         assert release.number_label == f"1/{timezone.localtime(release.published_at).year}"
         assert release.updated_by.username == "redakteurin"
 
-    def test_publish_action_numbers_each_release(self, editor_client, make_release):
-        first = make_release(status=Release.Status.DRAFT, published_at=None)
-        second = make_release(status=Release.Status.DRAFT, published_at=None)
+    def test_publish_action_numbers_each_release(self, editor_client, make_release, author,
+                                                 spokesperson):
+        releases = [make_release(status=Release.Status.DRAFT, published_at=None,
+                                 created_by=author) for _ in range(2)]
+        for release in releases:
+            services.submit(release, author)
+            services.approve(release, spokesperson)
         editor_client.post(admin_url(Release, "changelist"), {
-            "action": "publish_selected", "_selected_action": [first.pk, second.pk]})
+            "action": "publish_selected", "_selected_action": [r.pk for r in releases]})
         numbers = set(Release.objects.public().values_list("number", flat=True))
         assert numbers == {1, 2}
-
-    def test_scheduled_without_time_is_refused_at_the_time_field(self, editor_client,
-                                                                 organisation):
-        response = editor_client.post(admin_url(Release, "add"), release_data(
-            organisation, status=Release.Status.SCHEDULED))
-        assert response.status_code == 200
-        constraint = next(c for c in Release._meta.constraints
-                          if c.name == "release_public_needs_time")
-        with translation.override("de"):
-            assert form_errors(response)["published_at"] == [
-                constraint.get_violation_error_message()]
-        assert not Release.objects.exists()
 
     def test_search_by_number_finds_the_release(self, editor_client, make_release):
         release = make_release(number=12, number_year=2026)

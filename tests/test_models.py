@@ -30,9 +30,12 @@ class TestNumbering:
         assert release.number_label == "1/2022"
 
     def test_new_year_is_counted_in_berlin_time(self, make_release):
-        # 00:30 on 1 January in Berlin is still 31 December in UTC.
+        # 00:30 on 1 January in Berlin is still 31 December in UTC. Scheduled for then,
+        # the release is numbered when it becomes public.
         release = services.publish(make_release(status="draft",
                                                 published_at=berlin(2027, 1, 1, 0, 30)))
+        services.complete_due_publications(now=berlin(2027, 1, 1, 0, 31))
+        release.refresh_from_db()
         assert release.number_year == 2027
 
     def test_each_organisation_counts_on_its_own(self, make_release):

@@ -348,9 +348,9 @@ class TestOddPaths:
 # releases, their topics and the paginator's count; nothing is fetched per row.
 QUERY_COUNTS = {
     "home": 6,  # releases, their topics, events, topics, ministers, their offices
-    "release-detail": 11,  # release+organisation, then topics, contacts, images,
-    # attachments, delegations, events, the organisation's ministers, people, their
-    # offices, related releases
+    "release-detail": 12,  # release+organisation, then topics, contacts, images,
+    # attachments, delegations, corrections, events, the organisation's ministers,
+    # people, their offices, related releases
     "release-list": 3,  # count, page, topics
     "topic-detail": 4,  # topic, count, page, topics
     "organisation-detail": 4,

@@ -314,12 +314,15 @@ class _Writer:
 
     def make_public(self, release):
         carried = self.values["status"]
+        # A release scheduled for later gets its number when it becomes public.
+        unnumbered = not release.number and not (
+            release.published_at and release.published_at > timezone.now())
         if carried in Release.VISIBLE_STATUSES:
-            if release.status != carried or not release.number:
+            if release.status != carried or unnumbered:
                 release.status = carried
                 services.save_release(release)
                 self.counts[UPDATED] += 1
-        elif release.status not in Release.VISIBLE_STATUSES or not release.number:
+        elif release.status not in Release.VISIBLE_STATUSES or unnumbered:
             services.publish(release, at=release.published_at)
             self.counts[UPDATED] += 1
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from ..links import absolute_url
 from ..models import Appointment, Event, Organisation, Person, Release, ReleasePerson, Topic
+from ..services import was_public_before_withdrawal
 
 PAGE_SIZE = 20
 
@@ -39,16 +41,23 @@ class HomeView(TemplateView):
 
 
 class ReleaseDetailView(DetailView):
-    """A release; staff who may edit it also see unpublished ones, marked as preview."""
+    """A release; staff who may edit it also see unpublished ones, marked as preview.
+
+    A withdrawn release keeps its address: a notice with the date and reason
+    (GOV.UK style), or 410 Gone and nothing else when removed for legal reasons.
+    """
 
     def get_queryset(self):
         queryset = Release.objects.all()
         if not self.request.user.has_perm("releases.change_release"):
-            queryset = queryset.public()
+            queryset = queryset.public() | queryset.filter(status=Release.Status.WITHDRAWN)
+        return self.release_queryset(queryset)
+
+    def release_queryset(self, queryset):
         return queryset.annotate(
             is_public=Exists(public_releases().filter(pk=OuterRef("pk"))),
         ).select_related("organisation").prefetch_related(
-            "topics", "contacts", "images", "attachments", "delegations",
+            "topics", "contacts", "images", "attachments", "delegations", "corrections",
             Prefetch("events", queryset=Event.objects.order_by("starts_at")),
             # minister_in_office() looks through these.
             Prefetch("organisation__appointments", queryset=Appointment.objects.filter(
@@ -62,6 +71,8 @@ class ReleaseDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if self.object.status == Release.Status.WITHDRAWN and not self.object.is_public:
+            return withdrawn_response(request, self.object, kwargs["slug"])
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
         is_preview = not self.object.is_public
@@ -77,6 +88,21 @@ class ReleaseDetailView(DetailView):
         context["minister"] = self.object.minister_in_office()
         context["structured_data"] = news_article(self.object)
         return context
+
+
+def withdrawn_response(request, release, slug):
+    """The page of a withdrawn release: a notice if it had been public, else not found."""
+    if release.is_removed_for_legal_reasons:
+        return TemplateResponse(request, "releases/release_withdrawn.html",
+                                {"is_removed": True, "canonical_url": ""}, status=410)
+    if not was_public_before_withdrawal(release):
+        raise Http404(_("No such press release."))
+    if release.slug != slug:
+        return redirect(release, permanent=True)
+    response = TemplateResponse(request, "releases/release_withdrawn.html",
+                                {"release": release})
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def news_article(release):

@@ -1,0 +1,57 @@
+"""The audit log: who did what when.
+
+The workflow services write their entries explicitly (``record``). Logins,
+logouts and failed logins happen inside django.contrib.auth, so they are the
+one thing recorded through signals, connected in ReleasesConfig.ready().
+"""
+
+from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
+
+from .models import AuditEntry
+
+# Entries written by commands and importers, which act for nobody in particular.
+SYSTEM = "system"
+
+
+def record(action, user=None, release=None, detail="", ip_address=None, actor_name=""):
+    """Write one AuditEntry; ``user`` None means the system (a command, the importer)."""
+    if user is not None and not user.is_authenticated:
+        user = None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=user,
+        actor_name=actor_name or (user.get_username() if user is not None else SYSTEM),
+        release=release,
+        object_repr=str(release)[:300] if release is not None else "",
+        detail=detail,
+        ip_address=ip_address,
+    )
+
+
+def client_ip(request):
+    """The client's address as the server saw it (REMOTE_ADDR; a proxy sets it right)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _logged_in(sender, request, user, **kwargs):
+    record(AuditEntry.Action.LOGIN, user=user, ip_address=client_ip(request))
+
+
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(AuditEntry.Action.LOGOUT, user=user, ip_address=client_ip(request))
+
+
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # ``credentials`` has the password replaced by Django; only the name is kept.
+    name = str(credentials.get("username", ""))[:150]
+    record(AuditEntry.Action.LOGIN_FAILED, actor_name=name or "?",
+           ip_address=client_ip(request))
+
+
+def connect_auth_signals():
+    user_logged_in.connect(_logged_in, dispatch_uid="releases.audit.login")
+    user_logged_out.connect(_logged_out, dispatch_uid="releases.audit.logout")
+    user_login_failed.connect(_login_failed, dispatch_uid="releases.audit.login_failed")

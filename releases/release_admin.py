@@ -1,0 +1,486 @@
+"""The release in the admin: the form, the workflow's buttons and actions, versions.
+
+Every change goes through releases.services; this module only turns requests
+into calls and the services' refusals (WorkflowError) into messages.
+
+Deleting: only superusers may delete a release (for test data or a court order,
+and reversion can still recover it). Everyone else withdraws, which keeps the
+address with a notice and can be undone.
+"""
+
+import datetime
+import re
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from . import revisions, services
+from .forms import (
+    PreviewLinkForm,
+    PublishForm,
+    RejectForm,
+    ReleaseForm,
+    ScheduleForm,
+    WithdrawForm,
+    WorkflowForm,
+)
+from .models import AuditEntry, PreviewLink, Release, ReleaseAttachment, ReleaseImage, ReleasePerson
+from .views.preview import preview_path
+
+# "123/2026": editors and journalists refer to releases by their number.
+NUMBER_SEARCH = re.compile(r"^\s*(\d+)\s*/\s*(\d{4})\s*$")
+Status = Release.Status
+
+
+class ReleasePersonInline(admin.TabularInline):
+    model = ReleasePerson
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class ReleaseImageInline(admin.StackedInline):
+    model = ReleaseImage
+    extra = 0
+    fields = ["image", "thumbnail", "alt_text", "caption", "credit", "licence", "order"]
+    readonly_fields = ["thumbnail"]
+
+    @admin.display(description=_("stored image"))
+    def thumbnail(self, image):
+        if not image.image:
+            return "–"
+        return format_html('<img src="{}" alt="" height="120">', image.image.url)
+
+
+class ReleaseAttachmentInline(admin.TabularInline):
+    model = ReleaseAttachment
+    extra = 0
+    fields = ["file", "title", "order"]
+
+
+def _call(operation, release, user, data):
+    version = data["version"]
+    if operation == "submit":
+        return services.submit(release, user, version=version)
+    if operation == "approve":
+        return services.approve(release, user, version=version)
+    if operation == "reject":
+        return services.reject(release, user, data["note"], version=version)
+    if operation == "publish":
+        return services.publish(release, user, version=version,
+                                override_reason=data["override_reason"])
+    if operation == "schedule":
+        return services.schedule(release, user, data["at"], version=version,
+                                 override_reason=data["override_reason"])
+    if operation == "unschedule":
+        return services.unschedule(release, user, version=version)
+    if operation == "withdraw":
+        return services.withdraw(release, user, data["reason"], is_legal=data["is_legal"],
+                                 version=version)
+    if operation == "restore":
+        return services.restore(release, user, version=version)
+    if operation == "preview":
+        return services.create_preview_link(
+            release, user, valid_for=datetime.timedelta(days=data["days"]))
+    raise Http404
+
+
+# The operations' forms; those without one are a button that posts the version.
+OPERATION_FORMS = {
+    "reject": RejectForm, "publish": PublishForm, "schedule": ScheduleForm,
+    "withdraw": WithdrawForm, "preview": PreviewLinkForm,
+}
+DONE_MESSAGES = {
+    "submit": _("Submitted for review."),
+    "approve": _("Approved. It can now be published or scheduled."),
+    "reject": _("Sent back to the author as a draft."),
+    "publish": _("Published."),
+    "schedule": _("Scheduled."),
+    "unschedule": _("The schedule is cancelled; the release is approved again."),
+    "withdraw": _("Withdrawn."),
+    "restore": _("The withdrawal is undone."),
+    "preview": _("Preview link created."),
+}
+
+
+@admin.register(Release)
+class ReleaseAdmin(VersionAdmin):
+    form = ReleaseForm
+    list_display = ["title", "kind", "status", "published_at", "organisation", "number_label"]
+    list_filter = ["status", "organisation", "topics", "kind"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "published_at"
+    search_fields = ["title", "subtitle", "teaser"]
+    search_help_text = _("Title, subtitle or teaser; or a number such as 12/2026.")
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organisation", "contacts", "topics", "events", "delegations",
+                           "related"]
+    readonly_fields = ["status", "published_at", "number_label", "created_at", "created_by",
+                       "updated_at", "updated_by", "approved_by", "approved_at", "version"]
+    inlines = [ReleasePersonInline, ReleaseImageInline, ReleaseAttachmentInline]
+    actions = ["submit_selected", "approve_selected", "publish_selected"]
+    save_on_top = True
+    object_history_template = "admin/releases/release/object_history.html"
+    change_list_template = "admin/releases/release/change_list.html"
+
+    def get_fieldsets(self, request, obj=None):
+        # What an editor fills in on deadline comes first; links and bookkeeping last.
+        editable = obj is None or self.has_change_permission(request, obj)
+        content = [("kind", "organisation"), "title", "subtitle", "slug", "teaser", "body"]
+        if editable:
+            content.append("expected_version")
+        fieldsets = [
+            (None, {"fields": content}),
+            (_("Publication"), {
+                "fields": ["status", "published_at", "embargo_until", "number_label"],
+                "description": _("The status changes with the workflow's buttons above the "
+                                 "form. The number is assigned on publication."),
+            }),
+        ]
+        if editable and obj is not None and obj.status == Status.PUBLISHED:
+            fieldsets.append((_("Correction"), {"fields": ["correction_note"]}))
+        return [
+            *fieldsets,
+            (_("Press contacts and topics"), {"fields": ["contacts", "topics"]}),
+            (_("Links to appointments, trips and other releases"), {
+                "classes": ["collapse"], "fields": ["events", "delegations", "related"]}),
+            (_("History"), {"classes": ["collapse"], "fields": [
+                "created_at", "created_by", "updated_at", "updated_by", "approved_by",
+                "approved_at", "version"]}),
+        ]
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_label(self, release):
+        return release.number_label or "–"
+
+    def get_search_results(self, request, queryset, search_term):
+        match = NUMBER_SEARCH.match(search_term)
+        if match:
+            number, year = match.groups()
+            return queryset.filter(number=int(number), number_year=int(year)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    # Permissions: the model's, narrowed by the release's state.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or services.can_edit(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("releases.submit_release")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("releases.review_release")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("releases.publish_release")
+
+    # The form.
+
+    def is_public(self, release):
+        return services.is_public(release)
+
+    def view_on_site(self, release):
+        # Unpublished releases get the preview link instead (render_change_form).
+        return release.get_absolute_url() if self.is_public(release) else None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None and obj.pk is not None:
+            if not self.is_public(obj):
+                context["preview_url"] = obj.get_absolute_url()
+            context["workflow"] = self.workflow_context(request, obj)
+        context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
+
+    def workflow_context(self, request, release):
+        user = request.user
+        operations = []
+        for name in services.allowed_transitions(release, user):
+            if name == "correct":  # a field of the form itself
+                continue
+            operations.append({"name": name, "label": services.operation_label(name),
+                               "url": self.workflow_url(release, name),
+                               "needs_form": name in OPERATION_FORMS})
+        can_preview = (user.has_perm("releases.add_previewlink")
+                       and not release.is_removed_for_legal_reasons
+                       and not self.is_public(release))
+        links = [{"link": link, "path": preview_path(link),
+                  "revoke_url": reverse("admin:releases_release_revoke_preview",
+                                        args=[release.pk, link.pk])}
+                 for link in release.preview_links.active()]
+        last = (release.audit_entries.exclude(action__in=[
+            AuditEntry.Action.PREVIEW_LINK, AuditEntry.Action.PREVIEW_REVOKE])
+            .order_by("-at", "-pk").first())
+        return {
+            "operations": operations,
+            "is_public": self.is_public(release),
+            "preview_url": self.workflow_url(release, "preview") if can_preview else "",
+            "preview_links": links,
+            "can_revoke": user.has_perm("releases.change_previewlink"),
+            "corrections": release.corrections.all(),
+            "sent_back": last if last and last.action == AuditEntry.Action.REJECT else None,
+            "is_overdue": services.overdue_publications().filter(pk=release.pk).exists(),
+        }
+
+    def workflow_url(self, release, operation):
+        return reverse("admin:releases_release_workflow", args=[release.pk, operation])
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: save_related saves the release with its relations in one call."""
+
+    def save_related(self, request, form, formsets, change):
+        status = form.instance.status
+        services.save_release(
+            form.instance, request.user,
+            version=form.cleaned_data.get("expected_version"),
+            changed=form.has_changed() or any(formset.has_changed() for formset in formsets),
+            correction_note=form.cleaned_data.get("correction_note", ""),
+            save_related=lambda: super(ReleaseAdmin, self).save_related(
+                request, form, formsets, change))
+        if change and status != form.instance.status:
+            self.message_user(request, gettext(
+                "The release was changed after its approval and is back in review: "
+                "somebody else has to approve it again."), messages.WARNING)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._refusing(super().add_view, request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._refusing(super().change_view, request, object_id, form_url,
+                              extra_context)
+
+    def _refusing(self, view, request, *args):
+        """The view, with a refused save shown as a message instead of an error page.
+
+        The form checks the version first; the service refuses only when another
+        save came between that check and the locked row, or the state changed.
+        """
+        try:
+            return view(request, *args)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            overdue = list(services.overdue_publications()[:10])
+            if overdue:
+                self.message_user(request, ngettext(
+                    "Publication not completed: %(titles)s. It is public, but its number "
+                    "and notifications are overdue. Is the publish_due job running?",
+                    "Publications not completed: %(titles)s. They are public, but their "
+                    "numbers and notifications are overdue. Is the publish_due job running?",
+                    len(overdue)) % {"titles": "; ".join(f"„{r.title}“" for r in overdue)},
+                    messages.WARNING)
+        # Not VersionAdmin's: its revision is for list_editable, which this list does not
+        # have; the actions' services keep their own revisions.
+        return admin.ModelAdmin.changelist_view(self, request, extra_context)
+
+    # The workflow's views.
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/workflow/<slug:operation>/", view(self.workflow_view),
+                 name="releases_release_workflow"),
+            path("<path:object_id>/preview-links/<int:link_id>/revoke/",
+                 view(self.revoke_preview_view), name="releases_release_revoke_preview"),
+            path("<path:object_id>/history/compare/", view(self.compare_view),
+                 name="releases_release_compare"),
+            *super().get_urls(),
+        ]
+
+    def _release(self, request, object_id):
+        release = self.get_object(request, object_id)
+        if release is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, release):
+            raise PermissionDenied
+        return release
+
+    def _back(self, release):
+        return HttpResponseRedirect(reverse("admin:releases_release_change",
+                                            args=[release.pk]))
+
+    def workflow_view(self, request, object_id, operation):
+        release = self._release(request, object_id)
+        if operation not in DONE_MESSAGES:
+            raise Http404
+        form_class = OPERATION_FORMS.get(operation, WorkflowForm)
+        if request.method == "POST":
+            form = form_class(request.POST)
+            if form.is_valid():
+                try:
+                    result = _call(operation, release, request.user, form.cleaned_data)
+                except services.WorkflowError as error:
+                    if operation not in OPERATION_FORMS:
+                        self.message_user(request, str(error), messages.ERROR)
+                        return self._back(release)
+                    form.add_error(None, error)
+                else:
+                    self.message_user(request, DONE_MESSAGES[operation], messages.SUCCESS)
+                    if operation == "preview":
+                        self.message_user(request, request.build_absolute_uri(
+                            preview_path(result)), messages.INFO)
+                    return self._back(release)
+            elif operation not in OPERATION_FORMS:
+                return self._back(release)
+        elif operation not in OPERATION_FORMS:
+            return self._back(release)
+        else:
+            form = form_class(initial={"version": release.version})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": services.operation_label(operation).capitalize(),
+            "subtitle": release.title,
+            "opts": self.opts,
+            "original": release,
+            "form": form,
+            "operation": operation,
+            "override_needed": (services.needs_override(release, request.user)
+                                if operation in {"publish", "schedule"} else None),
+            "min_reason_length": services.MIN_REASON_LENGTH,
+        }
+        return TemplateResponse(request, "admin/releases/release/workflow_form.html", context)
+
+    def revoke_preview_view(self, request, object_id, link_id):
+        release = self._release(request, object_id)
+        if request.method != "POST":
+            return self._back(release)
+        link = get_object_or_404(PreviewLink, pk=link_id, release=release)
+        try:
+            services.revoke_preview_link(link, request.user)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, gettext("The preview link is revoked."),
+                              messages.SUCCESS)
+        return self._back(release)
+
+    # Versions: the history lists them; one is compared with the present and restored.
+
+    def history_view(self, request, object_id, extra_context=None):
+        release = self._release(request, object_id)
+        versions = list(revisions.versions_of(release))
+        return super().history_view(request, object_id, {
+            **(extra_context or {}), "versions": versions[::-1],
+            "compare_url": reverse("admin:releases_release_compare", args=[release.pk])})
+
+    def _version(self, release, version_id):
+        try:
+            return revisions.versions_of(release).get(pk=int(version_id))
+        except (Version.DoesNotExist, TypeError, ValueError):
+            raise Http404 from None
+
+    def compare_view(self, request, object_id):
+        release = self._release(request, object_id)
+        old = self._version(release, request.GET.get("old"))
+        new_id = request.GET.get("new", "current")
+        if new_id == "current":
+            new, new_values = None, revisions.values_of_release(release)
+        else:
+            new = self._version(release, new_id)
+            new_values = revisions.values_of_version(new)
+        return self._diff_response(request, release, old, new, revisions.differences(
+            revisions.values_of_version(old), new_values))
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """One stored version against the present; restored with a POST."""
+        release = self._release(request, object_id)
+        stored = self._version(release, version_id)
+        if request.method == "POST":
+            form = WorkflowForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.restore_revision(release, request.user, stored,
+                                              version=form.cleaned_data["version"])
+                except services.WorkflowError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                else:
+                    self.message_user(request, gettext("The version is restored."),
+                                      messages.SUCCESS)
+            return self._back(release)
+        changes = revisions.differences(revisions.values_of_version(stored),
+                                        revisions.values_of_release(release))
+        return self._diff_response(request, release, stored, None, changes,
+                                   can_restore=services.can_edit(release, request.user))
+
+    def _diff_response(self, request, release, old, new, changes, can_restore=False):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Compare versions"),
+            "subtitle": release.title,
+            "opts": self.opts,
+            "original": release,
+            "old": old,
+            "new": new,
+            "changes": changes,
+            "can_restore": can_restore,
+            "restore_url": reverse("admin:releases_release_revision",
+                                   args=[release.pk, old.pk]),
+            "history_url": reverse("admin:releases_release_history", args=[release.pk]),
+        }
+        return TemplateResponse(request, "admin/releases/release/compare.html", context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    # Actions: each release through the service, with its own checks; refusals reported.
+
+    def _bulk(self, request, queryset, operation, done_message):
+        done, refused = 0, []
+        for release in queryset.order_by("pk"):
+            try:
+                _call(operation, release, request.user,
+                      {"version": release.version, "override_reason": ""})
+            except services.WorkflowError as error:
+                refused.append(f"„{release.title}“: {error}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        if refused:
+            self.message_user(request, ngettext(
+                "%(count)d release skipped: %(reasons)s", "%(count)d releases skipped: "
+                "%(reasons)s", len(refused)) % {"count": len(refused),
+                                                 "reasons": " · ".join(refused)},
+                messages.WARNING)
+
+    @admin.action(description=_("Submit selected releases for review"),
+                  permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit", lambda count: ngettext(
+            "%(count)d release submitted for review.",
+            "%(count)d releases submitted for review.", count) % {"count": count})
+
+    @admin.action(description=_("Approve selected releases"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve", lambda count: ngettext(
+            "%(count)d release approved.", "%(count)d releases approved.", count)
+            % {"count": count})
+
+    @admin.action(description=_("Publish selected releases now"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish", lambda count: ngettext(
+            "%(count)d release published.", "%(count)d releases published.", count)
+            % {"count": count})

@@ -1,0 +1,152 @@
+"""Versions of a release (django-reversion) and readable differences between two of them.
+
+Every save of a release through releases.services keeps a revision: the release's
+own fields and, followed, its images, attachments and people. A difference is
+computed on plain text, field by field, and returned as data; templates render it
+escaped, so hostile content in a version stays inert.
+"""
+
+import difflib
+
+import reversion
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reversion.models import Version
+
+from .html import html_to_text
+from .models import Release, ReleaseAttachment, ReleaseImage, ReleasePerson
+
+FOLLOW = ("images", "attachments", "release_people")
+FOLLOWED_MODELS = {"images": ReleaseImage, "attachments": ReleaseAttachment,
+                   "release_people": ReleasePerson}
+
+# What an editor writes: the fields the change form edits, a revision restores and a
+# difference compares. Everything else (status, times, number, approval, version) is
+# the workflow's and changes only through its operations.
+CONTENT_FIELDS = ("kind", "organisation", "title", "subtitle", "slug", "teaser", "body",
+                  "embargo_until")
+CONTENT_M2M = ("contacts", "topics", "events", "delegations", "related")
+
+
+def register():
+    for model in FOLLOWED_MODELS.values():
+        if not reversion.is_registered(model):
+            reversion.register(model)
+    if not reversion.is_registered(Release):
+        # The search vector is derived from the rest and rebuilt on every save.
+        reversion.register(Release, follow=FOLLOW, exclude=["search_vector"])
+
+
+register()
+
+
+def versions_of(release):
+    """The release's versions, oldest first."""
+    return (Version.objects.get_for_object(release)
+            .select_related("revision", "revision__user").order_by("pk"))
+
+
+# Values: {name: raw value}, the same shape from a stored version, a live release
+# or a submitted form, so that any two can be compared.
+
+def values_of_version(version):
+    """Content values of a stored version of a release, with its followed rows."""
+    fields = version.field_dict
+    values = {}
+    for name in CONTENT_FIELDS:
+        field = Release._meta.get_field(name)
+        values[name] = fields.get(field.attname)
+    for name in CONTENT_M2M:
+        values[name] = sorted(int(pk) for pk in fields.get(name, []) or [])
+    for name, model in FOLLOWED_MODELS.items():
+        rows = [other._object_version.object for other in version.revision.version_set.all()
+                if other._model is model]
+        rows = [row for row in rows if str(row.release_id) == str(version.object_id)]
+        values[name] = _describe_rows(name, sorted(rows, key=lambda row: (row.order, row.pk)))
+    return values
+
+
+def values_of_release(release):
+    """Content values of the release as stored now."""
+    values = {name: getattr(release, Release._meta.get_field(name).attname)
+              for name in CONTENT_FIELDS}
+    for name in CONTENT_M2M:
+        values[name] = sorted(getattr(release, name).values_list("pk", flat=True))
+    for name in FOLLOWED_MODELS:
+        values[name] = _describe_rows(name, getattr(release, name).all())
+    return values
+
+
+def values_of_form(cleaned_data, stored):
+    """What an editor submitted, on top of ``stored`` for whatever the form lacks."""
+    values = dict(stored)
+    for name in CONTENT_FIELDS:
+        if name in cleaned_data:
+            value = cleaned_data[name]
+            values[name] = value.pk if isinstance(value, models.Model) else value
+    for name in CONTENT_M2M:
+        if name in cleaned_data and cleaned_data[name] is not None:
+            values[name] = sorted(item.pk for item in cleaned_data[name])
+    return values
+
+
+def _describe_rows(name, rows):
+    if name == "images":
+        return [f"{row.image.name} – {row.alt_text} – {row.caption} – {row.credit}"
+                for row in rows]
+    if name == "attachments":
+        return [f"{row.title} ({row.file.name})" for row in rows]
+    return [f"{row.person}{', ' + row.role if row.role else ''}"
+            f"{' (' + _('quoted') + ')' if row.is_quoted else ''}" for row in rows]
+
+
+def _lines(name, value):
+    """A value as lines of plain text, for display and comparison."""
+    if value in (None, "", []):
+        return []
+    if name == "body":
+        return [line for line in html_to_text(value).splitlines() if line.strip()]
+    if name == "kind":
+        return [str(Release.Kind(value).label) if value in Release.Kind.values else value]
+    if name == "embargo_until":
+        return [timezone.localtime(value).strftime("%d.%m.%Y %H:%M")]
+    if name in CONTENT_M2M or name == "organisation":
+        model = Release._meta.get_field(name).related_model
+        pks = value if isinstance(value, list) else [value]
+        found = {row.pk: str(row) for row in model.objects.filter(pk__in=pks)}
+        return [found.get(pk, f"#{pk}") for pk in pks]
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return str(value).splitlines() or [""]
+
+
+def label(name):
+    if name in FOLLOWED_MODELS:
+        return str(FOLLOWED_MODELS[name]._meta.verbose_name_plural)
+    return str(Release._meta.get_field(name).verbose_name)
+
+
+def differences(old, new):
+    """Changed fields between two value dicts: [{"name", "label", "lines"}].
+
+    ``lines`` are (kind, text) with kind "removed", "added" or "same", from a
+    line diff of the plain text; unchanged fields are left out.
+    """
+    changes = []
+    for name in (*CONTENT_FIELDS, *CONTENT_M2M, *FOLLOWED_MODELS):
+        if name not in old and name not in new:
+            continue
+        before, after = _lines(name, old.get(name)), _lines(name, new.get(name))
+        if before == after:
+            continue
+        lines = []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+                a=before, b=after, autojunk=False).get_opcodes():
+            if tag == "equal":
+                lines += [("same", line) for line in before[i1:i2]]
+                continue
+            lines += [("removed", line) for line in before[i1:i2]]
+            lines += [("added", line) for line in after[j1:j2]]
+        changes.append({"name": name, "label": label(name), "lines": lines})
+    return changes
