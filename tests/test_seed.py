@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -289,7 +290,8 @@ class TestDemoCommand:
         editor = get_user_model().objects.get(username="redaktion")
         assert editor.is_staff and not editor.is_superuser
         assert editor.has_perm("releases.change_release")
-        assert editor.has_perm("releases.delete_event")
+        assert editor.has_perm("releases.submit_release")
+        assert not editor.has_perm("releases.publish_release")  # the four-eyes principle
         assert not editor.has_perm("auth.change_user")
         client.login(username="redaktion", password=password)
         assert client.get("/admin/auth/user/").status_code == 403
@@ -311,3 +313,26 @@ class TestDemoCommand:
         self.run_demo()
         assert Release.objects.public().filter(organisation__slug="smr").count() == 1
         assert Delegation.objects.filter(slug="delegationsreise-polen-2021").exists()
+
+    def test_press_office_account_logs_in_with_its_own_password_and_may_publish(self,
+                                                                               client):
+        output, editor_password = self.run_demo()
+        password = re.search(r"pressestelle\s+Password:\s+(\S+)", output).group(1)
+        assert password != editor_password
+        response = client.post("/admin/login/?next=/admin/",
+                               {"username": "pressestelle", "password": password})
+        assert response.status_code == 302
+        spokesperson = get_user_model().objects.get(username="pressestelle")
+        assert [group.name for group in spokesperson.groups.all()] == ["Pressestelle"]
+        assert spokesperson.is_staff and not spokesperson.is_superuser
+        assert spokesperson.has_perm("releases.publish_release")
+        assert spokesperson.has_perm("releases.review_release")
+        assert not spokesperson.has_perm("releases.delete_release")
+
+    def test_accounts_are_in_the_editorial_groups_and_the_old_demo_group_is_gone(self):
+        Group.objects.create(name="Redaktion demo")
+        self.run_demo()
+        editor = get_user_model().objects.get(username="redaktion")
+        assert [group.name for group in editor.groups.all()] == ["Redaktion"]
+        assert not editor.user_permissions.exists()
+        assert not Group.objects.filter(name="Redaktion demo").exists()

@@ -1,24 +1,28 @@
-"""Set up a local demo (database, seed, an editor login) and serve it on 127.0.0.1."""
+"""Set up a local demo (database, seed, two editorial logins) and serve it on 127.0.0.1."""
 
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-EDITOR_USERNAME = "redaktion"
-EDITOR_GROUP = "Redaktion demo"
+# The demo's accounts, one per editorial role (groups from migration 0004_roles), so
+# that the four-eyes principle can be tried: one writes, the other approves.
+ACCOUNTS = [("redaktion", "Redaktion"), ("pressestelle", "Pressestelle")]
+# The single group of earlier demos; removed so that it grants nothing any more.
+OLD_GROUP = "Redaktion demo"
 HOST = "127.0.0.1"
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Migrate the database, load the seed, create the demo editor account "
-        "“redaktion” with a new password, and serve the site on 127.0.0.1.")
+        "Migrate the database, load the seed, create the demo accounts “redaktion” "
+        "(writes) and “pressestelle” (reviews and publishes) with new passwords, and "
+        "serve the site on 127.0.0.1.")
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true",
@@ -34,14 +38,19 @@ class Command(BaseCommand):
                      stdout=self.stdout)
         seed_options = {"demo": releases} if releases else {}
         call_command("seed", stdout=self.stdout, **seed_options)
-        password = create_demo_editor()
+        passwords = create_demo_accounts()
 
         base_url = f"http://{HOST}:{port}"
         self.stdout.write("")
-        self.stdout.write(_("Demo editor account (not a superuser):"))
-        self.stdout.write(_("  Log in at:  %(url)s") % {"url": f"{base_url}/admin/"})
-        self.stdout.write(_("  Username:   %(username)s") % {"username": EDITOR_USERNAME})
-        self.stdout.write(_("  Password:   %(password)s") % {"password": password})
+        self.stdout.write(_("Demo accounts (not superusers); log in at %(url)s")
+                          % {"url": f"{base_url}/admin/"})
+        for username, group in ACCOUNTS:
+            self.stdout.write(f"  {group}")
+            self.stdout.write(_("    Username:   %(username)s") % {"username": username})
+            self.stdout.write(_("    Password:   %(password)s")
+                              % {"password": passwords[username]})
+        self.stdout.write(_("The four-eyes principle: “redaktion” writes and submits, "
+                            "“pressestelle” approves and publishes."))
         self.stdout.write(_("Public site: %(url)s") % {"url": f"{base_url}/"})
         if no_serve:
             return
@@ -52,21 +61,23 @@ class Command(BaseCommand):
 
 
 @transaction.atomic
-def create_demo_editor():
-    """Create or reset the demo editor; return the new password.
+def create_demo_accounts():
+    """Create or reset the demo accounts; return {username: new password}.
 
-    Staff with every permission on the newsroom's own models, through the
-    group "Redaktion demo", but not a superuser: no users, groups or settings.
+    Staff in the editorial groups, not superusers: no users, groups or settings.
     A new random password on every run means an old demo login never lingers.
     """
-    group, _created = Group.objects.get_or_create(name=EDITOR_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="releases"))
-    user, _created = get_user_model().objects.get_or_create(username=EDITOR_USERNAME)
-    password = secrets.token_urlsafe(12)
-    user.set_password(password)
-    user.is_staff = True
-    user.is_superuser = False
-    user.is_active = True
-    user.save()
-    user.groups.set([group])
-    return password
+    Group.objects.filter(name=OLD_GROUP).delete()
+    passwords = {}
+    for username, group_name in ACCOUNTS:
+        group = Group.objects.get(name=group_name)
+        user, _created = get_user_model().objects.get_or_create(username=username)
+        passwords[username] = secrets.token_urlsafe(12)
+        user.set_password(passwords[username])
+        user.is_staff = True
+        user.is_superuser = False
+        user.is_active = True
+        user.save()
+        user.groups.set([group])
+        user.user_permissions.clear()
+    return passwords
