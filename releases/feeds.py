@@ -2,7 +2,16 @@
 
 Each scope is one RSS class; its Atom twin is made by atom(). Items come
 from Release.objects.public() only.
+
+Titles are plain text (Atom says so by default). An item's description is
+HTML to feed readers (Atom marks it type="html", RSS readers take it so), so
+the plain-text teaser is escaped for it: a teaser "<script>" is shown, not run.
+Characters XML 1.0 cannot carry (a vertical tab pasted from Word) are left out
+rather than failing the whole feed.
 """
+
+import html
+import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
@@ -10,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -18,6 +28,12 @@ from .links import absolute_url
 from .models import Correction, Organisation, Person, Release, Topic
 
 ITEMS = 30
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value):
+    """``value`` without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", str(value))
 
 
 class ReleaseFeed(Feed):
@@ -63,10 +79,11 @@ class ReleaseFeed(Feed):
             corrected_at=Subquery(latest_correction))[:ITEMS]
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
-        return item.teaser or Truncator(html_to_text(item.body)).chars(500)
+        text = item.teaser or Truncator(html.unescape(html_to_text(item.body))).chars(500)
+        return escape(xml_text(text))
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -84,7 +101,7 @@ class ReleaseFeed(Feed):
         return item.corrected_at or item.published_at
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+        return [xml_text(topic.name) for topic in item.topics.all()]
 
 
 class TopicFeed(ReleaseFeed):
