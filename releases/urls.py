@@ -5,7 +5,7 @@ from django.urls import path, re_path
 
 from . import feeds
 from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
-from .views import api, archive, contacts, events, pages, preview
+from .views import api, archive, calendars, contacts, events, pages, preview
 from .views.search import SearchView
 
 app_name = "releases"
@@ -48,6 +48,11 @@ urlpatterns = [
     re_path(r"^archiv/(?P<year>[12][0-9]{3})/(?P<month>0[1-9]|1[0-2])/$",
             archive.ArchiveMonthView.as_view(), name="archive-month"),
     path("termine/", events.EventListView.as_view(), name="event-list"),
+    # iCalendar (releases/views/calendars.py).
+    path("termine/kalender.ics", calendars.all_events, name="event-calendar"),
+    path("termine/<int:pk>.ics", calendars.event_download, name="event-ics"),
+    path("personen/<slug:slug>/termine.ics", calendars.person_events, name="person-calendar"),
+    path("themen/<slug:slug>/termine.ics", calendars.topic_events, name="topic-calendar"),
     path("termine/vergangene/", events.EventListView.as_view(past=True), name="event-past"),
     path("termine/<int:pk>-<slug:slug>/", events.EventDetailView.as_view(), name="event-detail"),
     path("delegationsreisen/", events.DelegationListView.as_view(), name="delegation-list"),

@@ -1,0 +1,98 @@
+"""Appointments as iCalendar (RFC 5545): the public calendars and the accreditation mails.
+
+The one calendar builder of the project; journalists/calendar.py uses it for
+the entry attached to accreditation mails.
+
+- UID ``event-<pk>@<host of SITE_URL>`` is stable, so a calendar that has seen an
+  appointment once updates it rather than adding it a second time.
+- SEQUENCE tells a calendar which version of an entry is newer. Public calendars
+  derive it from ``updated_at``: whole seconds since SEQUENCE_EPOCH. Every save
+  moves ``updated_at`` forward (auto_now), so every change yields a higher
+  number, without a counter to keep. Accreditation mails pass their own.
+- Times are in UTC. A Berlin wall-clock time with TZID is ambiguous in the hour
+  the clocks go back (02:30 on the last Sunday of October happens twice);
+  an instant in UTC is not, and every calendar shows it in its own zone.
+- A cancelled appointment stays in the calendar with STATUS:CANCELLED, so
+  subscribers see it crossed out instead of silently vanishing.
+- Only the appointment's own fields are written; nothing about the releases it
+  is linked to (those may not be public yet).
+"""
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+from .html import html_to_text
+from .links import absolute_url
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+DEFAULT_DURATION = datetime.timedelta(hours=1)
+SEQUENCE_EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+PRODID = "-//Newsroom//Termine//DE"
+# RFC 5545 text may not carry control characters other than tab and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def text(value):
+    return _CONTROL.sub("", str(value))
+
+
+def event_uid(event):
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"event-{event.pk}@{host}"
+
+
+def event_sequence(event):
+    """A number that grows with every saved change of ``event``."""
+    return max(0, int((event.updated_at - SEQUENCE_EPOCH).total_seconds()))
+
+
+def _utc(value):
+    return value.astimezone(datetime.UTC)
+
+
+def event_component(event, sequence=None, cancelled=False, stamp=None):
+    """The VEVENT of ``event``."""
+    url = absolute_url(event.get_absolute_url())
+    entry = icalendar.Event()
+    entry.add("uid", event_uid(event))
+    entry.add("dtstamp", _utc(stamp or timezone.now()))
+    entry.add("dtstart", _utc(event.starts_at))
+    entry.add("dtend", _utc(event.ends_at or event.starts_at + DEFAULT_DURATION))
+    entry.add("summary", text(event.title))
+    if event.place:
+        entry.add("location", text(event.place))
+    description = "\n\n".join(filter(None, [
+        event.theme, html_to_text(event.description).strip(), event.press_information, url,
+    ]))
+    entry.add("description", text(description))
+    entry.add("url", url)
+    entry.add("sequence", event_sequence(event) if sequence is None else sequence)
+    entry.add("status", "CANCELLED" if cancelled or event.is_cancelled else "CONFIRMED")
+    entry.add("last-modified", _utc(event.updated_at))
+    return entry
+
+
+def calendar(events, name=None, sequence=None, cancelled=False):
+    """A VCALENDAR of ``events`` as bytes. ``name`` becomes X-WR-CALNAME."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    if name:
+        cal.add("x-wr-calname", text(name))
+        cal.add("x-wr-timezone", "Europe/Berlin")
+    stamp = timezone.now()
+    for event in events:
+        cal.add_component(event_component(event, sequence, cancelled, stamp))
+    return cal.to_ical()
+
+
+def event_ics(event, sequence=None, cancelled=False):
+    """The VCALENDAR of one appointment as bytes."""
+    return calendar([event], sequence=sequence, cancelled=cancelled)

@@ -1,0 +1,60 @@
+"""Public appointments as iCalendar: all, per minister, per topic, and one appointment.
+
+All appointments are public (they have no workflow status). The calendars
+hold the appointments of the last PAST_DAYS and all upcoming ones, cancelled
+ones included (STATUS:CANCELLED). Each response costs a fixed number of
+queries: the subject, if any, and the appointments.
+"""
+
+import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+from ..calendars import CONTENT_TYPE, calendar, event_ics
+from ..models import Event, Person, Topic
+
+PAST_DAYS = 90
+MAX_AGE = 900
+
+
+def _calendar_events(events):
+    since = timezone.now() - datetime.timedelta(days=PAST_DAYS)
+    return events.filter(starts_at__gte=since).order_by("starts_at", "pk")
+
+
+def _response(body, filename, disposition="inline"):
+    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@cache_control(public=True, max_age=MAX_AGE)
+def all_events(request):
+    body = calendar(_calendar_events(Event.objects.all()), name=_("Appointments"))
+    return _response(body, "termine.ics")
+
+
+@cache_control(public=True, max_age=MAX_AGE)
+def person_events(request, slug):
+    person = get_object_or_404(Person, slug=slug)
+    body = calendar(_calendar_events(Event.objects.filter(ministers=person)),
+                    name=_("Appointments: %(subject)s") % {"subject": person.full_name})
+    return _response(body, f"termine-{person.slug}.ics")
+
+
+@cache_control(public=True, max_age=MAX_AGE)
+def topic_events(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    body = calendar(_calendar_events(Event.objects.filter(topics=topic)),
+                    name=_("Appointments: %(subject)s") % {"subject": topic.name})
+    return _response(body, f"termine-{topic.slug}.ics")
+
+
+@cache_control(public=True, max_age=MAX_AGE)
+def event_download(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    return _response(event_ics(event), f"termin-{event.pk}.ics", "attachment")
