@@ -24,6 +24,7 @@ import datetime
 import zoneinfo
 
 import reversion
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -232,6 +233,23 @@ def _complete_publication(release, now):
     release.effects_done_at = now
 
 
+def _announce(release, now, correction=None):
+    """Queue the alerts (or embargo mails) in the publishing transaction.
+
+    The outbox rows commit or roll back with the publication; sending happens
+    outside the request. The periodic sweep in the journalists app finds anything
+    missed here, so a failure to queue never blocks a publication.
+    """
+    if not apps.is_installed("journalists"):
+        return
+    from journalists import services as alerts
+
+    if correction is not None:
+        alerts.enqueue_correction(release, correction, now)
+    else:
+        alerts.enqueue_publication(release, now)
+
+
 def complete_due_publications(now=None):
     """Do the side effects of scheduled releases that have become public; return them.
 
@@ -258,6 +276,7 @@ def complete_due_publications(now=None):
             audit.record(Action.PUBLISH, release=release,
                          detail=_("Published as scheduled; number %(number)s.")
                          % {"number": release.number_label})
+            _announce(release, now)
             done.append(release)
     return done
 
@@ -334,8 +353,9 @@ def publish(release, user=None, *, at=None, version=None, override_reason=""):
     current.status = Status.PUBLISHED
     current.published_at = now
     _complete_publication(current, now)
-    return _save(current, release, user, Action.PUBLISH, _("Published"),
-                 detail=current.number_label)
+    _save(current, release, user, Action.PUBLISH, _("Published"), detail=current.number_label)
+    _announce(current, now)
+    return release
 
 
 def _publish_as_system(release, at, version, now):
@@ -458,8 +478,10 @@ def restore(release, user, *, version=None):
 def correct(release, user, note, *, version=None):
     """A public correction note (Berichtigung) on a published release."""
     current = _lock(release, version)
-    _add_correction(current, user, note)
-    return _save(current, release, user, Action.CORRECT, _("Correction"), detail=note.strip())
+    correction = _add_correction(current, user, note)
+    _save(current, release, user, Action.CORRECT, _("Correction"), detail=note.strip())
+    _announce(current, timezone.now(), correction=correction)
+    return release
 
 
 def _add_correction(current, user, note):
