@@ -8,27 +8,48 @@ HTML to feed readers (Atom marks it type="html", RSS readers take it so), so
 the plain-text teaser is escaped for it: a teaser "<script>" is shown, not run.
 Characters XML 1.0 cannot carry (a vertical tab pasted from Word) are left out
 rather than failing the whole feed.
+
+The full body (sanitised HTML, as stored) goes into RSS <content:encoded> and
+Atom <content type="html">; the teaser stays the description/summary. The lead
+image is the enclosure, its length the stored original's size (asked of the
+storage, no query). Topics are categories. The guid is the release's UUID, so
+it survives slug changes; an item's updated date is its latest correction.
+
+Conditional GET (view()): ETag and Last-Modified come from one aggregate query
+over the public releases in the feed's scope, so a repeat poll gets its 304
+without the feed being built. Last-Modified is the latest moment an item became
+visible (publication or end of embargo) or was corrected; items that are not
+public yet never count, so the headers do not betray a scheduled release.
 """
 
+import hashlib
 import html
+import mimetypes
 import re
+from functools import wraps
 
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
 
 from .html import html_to_text
 from .links import absolute_url
-from .models import Correction, Organisation, Person, Release, Topic
+from .models import Correction, Organisation, Person, Release, ReleaseImage, Topic
 
 ITEMS = 30
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+MAX_AGE = 300
 
 
 def xml_text(value):
@@ -36,11 +57,39 @@ def xml_text(value):
     return _NOT_XML.sub("", str(value))
 
 
+class FullContentRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the full body in <content:encoded>."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(),
+                "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class FullContentAtomFeed(Atom1Feed):
+    """Atom with the full body in <content type="html">."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
 class ReleaseFeed(Feed):
     """All public releases, newest first."""
 
     url_name = "feed"
     language = "de"  # the releases are German, whatever the interface language
+    feed_type = FullContentRssFeed
+
+    @staticmethod
+    def scope(**kwargs):
+        """The lookup that limits Release.objects.public() to this feed, from the URL."""
+        return {}
 
     def get_object(self, request, **kwargs):
         return None
@@ -67,7 +116,7 @@ class ReleaseFeed(Feed):
         return absolute_url(obj.get_absolute_url() if obj else reverse("releases:release-list"))
 
     def feed_url(self, obj):
-        suffix = "-atom" if self.feed_type is Atom1Feed else ""
+        suffix = "-atom" if issubclass(self.feed_type, Atom1Feed) else ""
         return absolute_url(reverse(f"releases:{self.url_name}{suffix}",
                                     kwargs=self.url_kwargs(obj)))
 
@@ -75,8 +124,12 @@ class ReleaseFeed(Feed):
         # The latest correction dates an item's update; minor changes do not.
         latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
             "-published_at").values("published_at")[:1]
+        # The lead image's stored name, in the same query (Release.lead_image's order).
+        lead_image = ReleaseImage.objects.filter(release=OuterRef("pk")).order_by(
+            "order", "pk").values("image")[:1]
         return self.releases(obj).for_listing().annotate(
-            corrected_at=Subquery(latest_correction))[:ITEMS]
+            corrected_at=Subquery(latest_correction), lead_image_name=Subquery(lead_image),
+        )[:ITEMS]
 
     def item_title(self, item):
         return xml_text(item.title)
@@ -84,6 +137,21 @@ class ReleaseFeed(Feed):
     def item_description(self, item):
         text = item.teaser or Truncator(html.unescape(html_to_text(item.body))).chars(500)
         return escape(xml_text(text))
+
+    def item_extra_kwargs(self, item):
+        return {"content": xml_text(item.body)}
+
+    def item_enclosures(self, item):
+        if not item.lead_image_name:
+            return []
+        storage = ReleaseImage._meta.get_field("image").storage
+        try:
+            length = storage.size(item.lead_image_name)
+        except OSError:  # the file is gone; better no enclosure than a broken one
+            return []
+        mime_type = mimetypes.guess_type(item.lead_image_name)[0] or "application/octet-stream"
+        return [Enclosure(absolute_url(storage.url(item.lead_image_name)), str(length),
+                          mime_type)]
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -107,6 +175,10 @@ class ReleaseFeed(Feed):
 class TopicFeed(ReleaseFeed):
     url_name = "topic-feed"
 
+    @staticmethod
+    def scope(slug):
+        return {"topics__slug": slug}
+
     def get_object(self, request, slug):
         return get_object_or_404(Topic, slug=slug)
 
@@ -123,6 +195,10 @@ class TopicFeed(ReleaseFeed):
 class PersonFeed(TopicFeed):
     url_name = "person-feed"
 
+    @staticmethod
+    def scope(slug):
+        return {"people__slug": slug}
+
     def get_object(self, request, slug):
         return get_object_or_404(Person, slug=slug)
 
@@ -136,6 +212,10 @@ class PersonFeed(TopicFeed):
 class OrganisationFeed(TopicFeed):
     url_name = "organisation-feed"
 
+    @staticmethod
+    def scope(slug):
+        return {"organisation__slug": slug}
+
     def get_object(self, request, slug):
         return get_object_or_404(Organisation, slug=slug)
 
@@ -145,6 +225,10 @@ class OrganisationFeed(TopicFeed):
 
 class KindFeed(ReleaseFeed):
     url_name = "kind-feed"
+
+    @staticmethod
+    def scope(kind):
+        return {"kind": kind}
 
     def get_object(self, request, kind):
         if kind not in Release.Kind.values:
@@ -167,7 +251,7 @@ class KindFeed(ReleaseFeed):
 def atom(feed_class):
     """The Atom twin of an RSS feed class."""
     return type(f"{feed_class.__name__}Atom", (feed_class,), {
-        "feed_type": Atom1Feed,
+        "feed_type": FullContentAtomFeed,
         "subtitle": feed_class.description,
         "__doc__": f"Atom: {feed_class.__doc__ or feed_class.__name__}",
     })
@@ -178,3 +262,48 @@ TopicAtomFeed = atom(TopicFeed)
 PersonAtomFeed = atom(PersonFeed)
 OrganisationAtomFeed = atom(OrganisationFeed)
 KindAtomFeed = atom(KindFeed)
+
+
+def feed_state(request, feed_class, kwargs):
+    """(visible_at, corrected_at, updated_at, count) of the public releases in scope.
+
+    One query, remembered on the request: the ETag and the Last-Modified
+    function both ask for it.
+    """
+    key = "_feed_state"
+    if not hasattr(request, key):
+        state = Release.objects.public().filter(**feed_class.scope(**kwargs)).aggregate(
+            visible=Max(Greatest("published_at", Coalesce("embargo_until", "published_at"))),
+            corrected=Max("corrections__published_at"),
+            updated=Max("updated_at"),
+            count=Count("pk", distinct=True),
+        )
+        setattr(request, key, state)
+    return getattr(request, key)
+
+
+def view(feed_class):
+    """The view of ``feed_class`` with conditional GET and Cache-Control."""
+
+    def last_modified(request, **kwargs):
+        state = feed_state(request, feed_class, kwargs)
+        return max(filter(None, [state["visible"], state["corrected"]]), default=None)
+
+    def etag(request, **kwargs):
+        state = feed_state(request, feed_class, kwargs)
+        parts = [state["count"], state["visible"], state["corrected"], state["updated"]]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+    feed = feed_class()
+
+    @wraps(feed)
+    def render(request, **kwargs):
+        response = feed(request, **kwargs)
+        # The syndication view dates the response by its items' dates; condition()
+        # sets the one that also counts the end of an embargo.
+        if "Last-Modified" in response:
+            del response["Last-Modified"]
+        return response
+
+    return cache_control(public=True, max_age=MAX_AGE)(
+        condition(etag_func=etag, last_modified_func=last_modified)(render))

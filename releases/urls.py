@@ -14,8 +14,8 @@ app_name = "releases"
 def feed_paths(prefix, rss, atom, name):
     """An RSS feed at <prefix>feed/ and its Atom twin at <prefix>feed/atom/."""
     return [
-        path(f"{prefix}feed/", rss(), name=name),
-        path(f"{prefix}feed/atom/", atom(), name=f"{name}-atom"),
+        path(f"{prefix}feed/", feeds.view(rss), name=name),
+        path(f"{prefix}feed/atom/", feeds.view(atom), name=f"{name}-atom"),
     ]
 
 

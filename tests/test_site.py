@@ -238,8 +238,9 @@ class TestFeeds:
                   "kind": {"kind": "medieninformation"}}.get(name.split("-")[0], {})
         url = reverse(f"releases:{name}", kwargs=kwargs)
         client.get(url)  # fills the sites cache
-        # items and their topics, plus the topic, person or organisation of a scoped feed
-        with django_assert_num_queries(3 if "slug" in kwargs else 2):
+        # the conditional-GET state (ETag, Last-Modified), items and their topics, plus the
+        # topic, person or organisation of a scoped feed
+        with django_assert_num_queries(4 if "slug" in kwargs else 3):
             assert client.get(url).status_code == 200
 
 

@@ -1,0 +1,226 @@
+"""RSS 2.0 and Atom feeds: validity, content, conditional GET, and what the headers may reveal."""
+
+import datetime
+import email.utils
+
+import feedparser
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
+
+from releases.models import Correction, Release, ReleasePerson, Topic
+
+from .public_data import HIDDEN
+
+pytest_plugins = ["tests.public_fixtures"]
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+HOSTILE_TITLE = "Ärger \x07um ]]> <script>alert(1)</script> & 🎉 Grüße\x0b"
+HOSTILE_BODY = ("<p>Absatz mit ]]&gt; und Umlauten äöüß, Emoji 🎉 und &lt;script&gt;.</p>"
+                "<p>Zweiter\x0c Absatz</p>")
+SCOPES = ["feed", "topic-feed", "person-feed", "organisation-feed", "kind-feed"]
+
+
+@pytest.fixture
+def scoped(organisation, topic, minister):
+    """Makes releases inside every feed's scope."""
+
+    def attach(release):
+        release.topics.add(topic)
+        ReleasePerson.objects.create(release=release, person=minister)
+        return release
+
+    return attach
+
+
+def feed_url(name, topic, minister, organisation, atom=False):
+    kwargs = {"feed": {}, "topic-feed": {"slug": topic.slug},
+              "person-feed": {"slug": minister.slug},
+              "organisation-feed": {"slug": organisation.slug},
+              "kind-feed": {"kind": Release.Kind.PRESS_RELEASE.value}}[name]
+    return reverse(f"releases:{name}{'-atom' if atom else ''}", kwargs=kwargs)
+
+
+def all_urls(topic, minister, organisation):
+    return [feed_url(name, topic, minister, organisation, atom)
+            for name in SCOPES for atom in (False, True)]
+
+
+def check_valid(response, atom, count):
+    assert response.status_code == 200
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert len(parsed.entries) == count
+    root = etree.fromstring(response.content)
+    if atom:
+        assert root.tag == f"{{{ATOM_NS}}}feed"
+        assert root.find(f"{{{ATOM_NS}}}link[@rel='self']") is not None
+        for entry in root.iter(f"{{{ATOM_NS}}}entry"):
+            assert entry.findtext(f"{{{ATOM_NS}}}id").startswith("urn:uuid:")
+            assert entry.findtext(f"{{{ATOM_NS}}}updated")
+    else:
+        channel = root.find("channel")
+        self_link = channel.find(f"{{{ATOM_NS}}}link[@rel='self']")
+        assert self_link is not None and self_link.get("href").startswith("http")
+        for item in channel.iter("item"):
+            guid = item.find("guid")
+            assert guid is not None and guid.text.startswith("urn:uuid:")
+            assert guid.get("isPermaLink") == "false"
+            assert email.utils.parsedate_to_datetime(item.findtext("pubDate")) is not None
+    return parsed, root
+
+
+@pytest.mark.parametrize("count", [0, 1, 50])
+def test_every_feed_validates(client, make_release, scoped, topic, minister, organisation,
+                              count):
+    for n in range(count):
+        scoped(make_release(published_at=timezone.now() - datetime.timedelta(hours=n + 1)))
+    for url in all_urls(topic, minister, organisation):
+        check_valid(client.get(url), atom="/atom/" in url, count=min(count, 30))
+
+
+def test_hostile_titles_and_bodies(client, make_release, scoped, topic, minister,
+                                   organisation):
+    release = scoped(make_release(title=HOSTILE_TITLE, teaser="<script>alert(1)</script> ]]>",
+                                  body=HOSTILE_BODY))
+    for url in all_urls(topic, minister, organisation):
+        atom = "/atom/" in url
+        parsed, root = check_valid(client.get(url), atom=atom, count=1)
+        entry = parsed.entries[0]
+        assert entry.title == "Ärger um ]]> <script>alert(1)</script> & 🎉 Grüße"
+        assert entry.id == f"urn:uuid:{release.uuid}"
+        content = (root.find(f".//{{{ATOM_NS}}}content") if atom
+                   else root.find(f".//{{{CONTENT_NS}}}encoded"))
+        assert "Emoji 🎉" in content.text and "äöüß" in content.text
+        assert "<script>" not in content.text
+        assert "\x0c" not in content.text
+
+
+def test_full_content_categories_enclosure(client, full_release, topic, minister,
+                                           organisation):
+    image = full_release.lead_image
+    for atom in (False, True):
+        response = client.get(feed_url("feed", topic, minister, organisation, atom))
+        parsed, root = check_valid(response, atom, count=2)
+        entry = next(e for e in parsed.entries if e.id == f"urn:uuid:{full_release.uuid}")
+        assert "Rund 70 Teilnehmer diskutierten." in entry.content[0].value
+        assert {tag.term for tag in entry.tags} == {"Digitalisierung", "Polen"}
+        enclosure = entry.enclosures[0]
+        assert enclosure.href == "http://127.0.0.1:8000" + image.image.url
+        assert int(enclosure.length) == image.image.size > 0
+        assert enclosure.type in {"image/jpeg", "image/png", "image/webp"}
+
+
+def test_guid_survives_slug_change(client, make_release):
+    release = make_release()
+    url = reverse("releases:feed")
+    before = feedparser.parse(client.get(url).content).entries[0].id
+    release.slug = "neuer-slug"
+    release.save()
+    after = feedparser.parse(client.get(url).content).entries[0]
+    assert before == after.id == f"urn:uuid:{release.uuid}"
+    assert after.link.endswith("-neuer-slug/")
+
+
+def test_cache_control(client, make_release):
+    make_release()
+    response = client.get(reverse("releases:feed"))
+    assert "public" in response["Cache-Control"]
+    assert "max-age=300" in response["Cache-Control"]
+    assert response["ETag"] and response["Last-Modified"]
+
+
+@pytest.mark.parametrize("name", SCOPES)
+@pytest.mark.parametrize("atom", [False, True])
+def test_repeat_polls_get_304(client, make_release, scoped, topic, minister, organisation,
+                              name, atom, django_assert_max_num_queries):
+    scoped(make_release())
+    url = feed_url(name, topic, minister, organisation, atom)
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_max_num_queries(1):
+        again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and not again.content
+    with django_assert_max_num_queries(1):
+        again = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert again.status_code == 304
+    # A new release in scope: the poll gets the feed again.
+    scoped(make_release(published_at=timezone.now()))
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def test_all_releases_304_makes_one_query(client, make_release, django_assert_max_num_queries):
+    for _ in range(5):
+        make_release()
+    url = reverse("releases:feed")
+    etag = client.get(url)["ETag"]
+    with django_assert_max_num_queries(1):
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("hidden", ["scheduled", "embargoed"])
+def test_headers_do_not_reveal_unpublished_items(client, make_release, scoped, topic,
+                                                 minister, organisation, hidden):
+    now = timezone.now().replace(microsecond=0)
+    scoped(make_release(published_at=now - datetime.timedelta(hours=2)))
+    due = now + datetime.timedelta(hours=1)
+    urls = all_urls(topic, minister, organisation)
+    with time_machine.travel(due - datetime.timedelta(seconds=1), tick=False):
+        without = {url: (client.get(url)["ETag"], client.get(url)["Last-Modified"])
+                   for url in urls}
+    if hidden == "scheduled":
+        release = make_release(title=f"{HIDDEN} Geplant", status=Release.Status.SCHEDULED,
+                               published_at=due)
+    else:
+        release = make_release(title=f"{HIDDEN} Sperrfrist",
+                               published_at=now - datetime.timedelta(hours=1),
+                               embargo_until=due)
+    scoped(release)
+    Correction.objects.create(release=release, text="Berichtigt.",
+                              published_at=now - datetime.timedelta(minutes=30))
+    with time_machine.travel(due - datetime.timedelta(seconds=1), tick=False):
+        for url in urls:
+            response = client.get(url)
+            assert HIDDEN not in response.content.decode()
+            assert (response["ETag"], response["Last-Modified"]) == without[url]
+    with time_machine.travel(due + datetime.timedelta(seconds=1), tick=False):
+        for url in urls:
+            response = client.get(url)
+            assert HIDDEN in response.content.decode()
+            assert response["ETag"] != without[url][0]
+            assert (email.utils.parsedate_to_datetime(response["Last-Modified"])
+                    == due)
+
+
+def test_correction_bumps_updated_and_last_modified(client, make_release):
+    release = make_release()
+    url = reverse("releases:feed-atom")
+    first = client.get(url)
+    later = timezone.now().replace(microsecond=0) + datetime.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        Correction.objects.create(release=release, text="Berichtigt: Datum.", published_at=later)
+        response = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert response.status_code == 200
+    assert email.utils.parsedate_to_datetime(response["Last-Modified"]) == later
+    entry = feedparser.parse(response.content).entries[0]
+    assert datetime.datetime(*entry.updated_parsed[:6], tzinfo=datetime.UTC) == later
+    assert datetime.datetime(*entry.published_parsed[:6], tzinfo=datetime.UTC) < later
+    rss = feedparser.parse(client.get(reverse("releases:feed")).content)
+    assert rss.bozo == 0
+
+
+@pytest.mark.parametrize("count", [1, 20, 50])
+@pytest.mark.parametrize("name", SCOPES)
+def test_query_count_is_fixed(client, make_release, scoped, topic, minister, organisation,
+                              full_release, count, name, django_assert_max_num_queries):
+    extra = Topic.objects.create(name="Weiteres", slug="weiteres")
+    for _ in range(count):
+        release = scoped(make_release())
+        release.topics.add(extra)
+    url = feed_url(name, topic, minister, organisation)
+    client.get(url)  # the sites framework caches the current site after the first request
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200
