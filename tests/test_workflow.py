@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission, User
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -425,10 +427,11 @@ class TestWithdrawnReleaseLeavesEveryOutput:
 
     @pytest.fixture
     def release(self, published, spokesperson, topic):
-        Release.objects.filter(pk=published.pk).update(title=self.TITLE, teaser="Kattowitz")
-        published.refresh_from_db()
-        published.topics.add(topic)
-        return published
+        release = fresh(published)
+        release.title, release.teaser = self.TITLE, "Kattowitz"
+        services.save_release(release, spokesperson)  # a minor change, indexed for search
+        release.topics.add(topic)
+        return release
 
     def outputs(self, client, release, topic):
         local = timezone.localtime(release.published_at)
@@ -510,15 +513,14 @@ class TestCorrect:
         assert actions(published)[-1] == Action.EDIT
 
     @pytest.mark.parametrize("feed", ["releases:feed", "releases:feed-atom"])
-    def test_feed_queries_do_not_grow_with_corrections(self, client, make_release,
-                                                       django_assert_num_queries, feed,
+    def test_feed_queries_do_not_grow_with_corrections(self, client, make_release, feed,
                                                        spokesperson):
         counts = []
         for _ in range(2):
             for release in [make_release() for _ in range(5)]:
                 services.correct(release, spokesperson, self.NOTE)
             client.get(reverse(feed))
-            with django_assert_num_queries(2) as captured:
+            with CaptureQueriesContext(connection) as captured:
                 client.get(reverse(feed))
             counts.append(len(captured.captured_queries))
         assert counts[0] == counts[1]
