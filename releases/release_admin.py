@@ -349,6 +349,7 @@ class ReleaseAdmin(VersionAdmin):
             "opts": self.opts,
             "original": release,
             "form": form,
+            "media": self.media + form.media,
             "operation": operation,
             "override_needed": (services.needs_override(release, request.user)
                                 if operation in {"publish", "schedule"} else None),
@@ -394,8 +395,10 @@ class ReleaseAdmin(VersionAdmin):
         else:
             new = self._version(release, new_id)
             new_values = revisions.values_of_version(new)
-        return self._diff_response(request, release, old, new, revisions.differences(
-            revisions.values_of_version(old), new_values))
+        return self._diff_response(
+            request, release, old, new,
+            revisions.differences(revisions.values_of_version(old), new_values),
+            can_restore=new is None and services.can_edit(release, request.user))
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """One stored version against the present; restored with a POST."""
