@@ -89,6 +89,7 @@ class TestOpening:
         response = client.get(preview_path(link))
         assert response.status_code == 302
         assert response["Location"] == fresh(in_review).get_absolute_url()
+        assert "no-store" in response["Cache-Control"]
 
     def test_release_removed_for_legal_reasons_is_gone(self, client, link, in_review):
         Release.objects.filter(pk=in_review.pk).update(is_removed_for_legal_reasons=True)

@@ -56,7 +56,7 @@ def preview(request, token):
             or link.release.is_removed_for_legal_reasons):
         return _gone(request, 404 if link is None else 410)
     if Release.objects.public(now).filter(pk=release_id).exists():
-        return redirect(link.release)
+        return _private(redirect(link.release))
     view = PreviewLinkDetailView.as_view(link=link)
     return _private(view(request, pk=release_id, slug=link.release.slug))
 
