@@ -8,9 +8,11 @@ SECRET_KEY, ALLOWED_HOSTS and friends (see README.md).
 import os
 import secrets
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
+    "csp",
     "ckeditor",
     "reversion",
     "releases",
@@ -84,13 +88,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "releases.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "releases.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -174,9 +182,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 MAX_IMAGE_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_FRAMES = 500
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
+
+# Brute-force protection (django-axes): five failed logins for one user name from one
+# address lock that combination for 15 minutes; someone guessing cannot lock an
+# editor out everywhere, and a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Fifteen minutes from the fifth failure, as the lockout page says; trying again while
+# locked does not make it longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "releases.middleware.client_ip"
 
 # HTTPS=1 in production: redirects to https, HSTS, cookies only over TLS.
 # Off by default so the embedded demo works on http://127.0.0.1.
@@ -185,13 +211,38 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 31_536_000)) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp). The public site runs no JavaScript at all; its
+# JSON-LD <script type="application/ld+json"> is data, which no policy blocks. Django's
+# admin needs nothing more; admin pages with CKEditor 4 get inline scripts and styles
+# (releases.middleware.CKEDITOR_CSP_RELAXATIONS, which says why). Uploaded files get a
+# policy of their own (releases/views/media.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: only for the empty favicon (<link rel="icon" href="data:,">) that spares
+        # browsers a request for /favicon.ico; an image cannot run anything.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -219,7 +270,6 @@ ALERTS_CONFIRMATION_DAYS = int(os.environ.get("ALERTS_CONFIRMATION_DAYS", "7"))
 ALERTS_SWEEP_DAYS = int(os.environ.get("ALERTS_SWEEP_DAYS", "2"))
 # A claimed mail not marked sent within this many seconds is tried again.
 ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS", "600"))
-MAX_IMAGE_FRAMES = 500
 # The mailto: of List-Unsubscribe; requests arriving there are handled by hand.
 ALERTS_UNSUBSCRIBE_EMAIL = os.environ.get("ALERTS_UNSUBSCRIBE_EMAIL", DEFAULT_FROM_EMAIL)
 # With a task worker running (manage.py db_worker), queued alerts are sent at once

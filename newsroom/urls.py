@@ -3,9 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from releases.sitemaps import SITEMAPS
+from releases.views.media import serve_media
 from releases.views.site import robots_txt
 
 # Crawlers' files live outside the language prefix: one sitemap, one robots.txt.
@@ -23,5 +23,5 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     ]

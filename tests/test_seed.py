@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone, translation
 
 from releases.demodata.words import MARKER
@@ -49,6 +50,12 @@ def snapshot():
 def seeded(db):
     seed()
     return Release.objects.get(uuid=document_identity("000_229aa7e5ffb26140.txt"))
+
+
+def login_request():
+    """The request django-axes needs to count a login by the test client (RequestFactory's
+    address is 127.0.0.1)."""
+    return RequestFactory().post("/admin/login/")
 
 
 @pytest.mark.django_db
@@ -293,15 +300,17 @@ class TestDemoCommand:
         assert editor.has_perm("releases.submit_release")
         assert not editor.has_perm("releases.publish_release")  # the four-eyes principle
         assert not editor.has_perm("auth.change_user")
-        client.login(username="redaktion", password=password)
+        client.login(request=login_request(), username="redaktion", password=password)
         assert client.get("/admin/auth/user/").status_code == 403
 
     def test_running_again_resets_the_password(self, client):
         _output, old_password = self.run_demo()
         _output, new_password = self.run_demo()
         assert old_password != new_password
-        assert not client.login(username="redaktion", password=old_password)
-        assert client.login(username="redaktion", password=new_password)
+        assert not client.login(request=login_request(), username="redaktion",
+                                password=old_password)
+        assert client.login(request=login_request(), username="redaktion",
+                            password=new_password)
         assert get_user_model().objects.filter(username="redaktion").count() == 1
 
     def test_port_option_changes_the_printed_url(self):

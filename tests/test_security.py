@@ -1,0 +1,324 @@
+"""Safety around the content: login protection, production settings, the
+Content-Security-Policy, how uploaded files are served, and a database outage."""
+
+import datetime
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+from urllib.parse import quote
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import InterfaceError, OperationalError, ProgrammingError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from releases.middleware import client_ip
+from releases.models import Release, ReleaseAttachment, ReleaseImage
+from tests.test_images import image_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Kattowitz-Werkstatt-2021"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("redakteurin", password=PASSWORD, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="releases"))
+    return user
+
+
+def log_in(username, password, address="203.0.113.10"):
+    """A login through the admin's form from ``address``, in a fresh browser."""
+    return Client(REMOTE_ADDR=address).post(
+        reverse("admin:login"), {"username": username, "password": password,
+                                 "next": reverse("admin:index")})
+
+
+def fail_five_times(username="redakteurin", address="203.0.113.10"):
+    for _ in range(5):
+        response = log_in(username, "falsch", address)
+        assert response.status_code in {200, 429}
+
+
+@pytest.mark.django_db
+class TestLoginProtection:
+    @pytest.fixture(autouse=True)
+    def _fast_password_hashing(self, settings):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    def test_right_password_logs_in(self, editor):
+        assert log_in("redakteurin", PASSWORD).status_code == 302
+
+    def test_four_failures_do_not_lock(self, editor):
+        for _ in range(4):
+            assert log_in("redakteurin", "falsch").status_code == 200
+        assert log_in("redakteurin", PASSWORD).status_code == 302
+
+    def test_after_five_failures_the_right_password_is_refused_with_the_lockout_page(
+            self, editor):
+        fail_five_times()
+        response = log_in("redakteurin", PASSWORD)
+        assert response.status_code == 429
+        text = response.content.decode()
+        assert "Zu viele fehlgeschlagene Anmeldeversuche" in text
+        assert "15 Minuten" in text
+        assert "_auth_user_id" not in response.client.session
+
+    def test_lock_is_for_the_user_and_address_together(self, editor):
+        User.objects.create_user("pressesprecher", password=PASSWORD, is_staff=True)
+        fail_five_times("redakteurin", "203.0.113.10")
+        assert log_in("pressesprecher", PASSWORD, "203.0.113.10").status_code == 302
+        assert log_in("redakteurin", PASSWORD, "198.51.100.20").status_code == 302
+        assert log_in("redakteurin", PASSWORD, "203.0.113.10").status_code == 429
+
+    def test_lock_ends_fifteen_minutes_after_the_fifth_failure(self, editor):
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            fail_five_times()
+        with time_machine.travel(start + datetime.timedelta(minutes=14), tick=False):
+            assert log_in("redakteurin", PASSWORD).status_code == 429
+        with time_machine.travel(start + datetime.timedelta(minutes=15, seconds=1), tick=False):
+            assert log_in("redakteurin", PASSWORD).status_code == 302
+
+    def test_a_successful_login_resets_the_count(self, editor):
+        for _ in range(4):
+            log_in("redakteurin", "falsch")
+        assert log_in("redakteurin", PASSWORD).status_code == 302
+        for _ in range(4):
+            assert log_in("redakteurin", "falsch").status_code == 200
+        assert log_in("redakteurin", PASSWORD).status_code == 302
+
+    def test_behind_the_proxy_the_address_it_saw_counts(self, settings):
+        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2",
+                                       HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+        settings.BEHIND_PROXY = True
+        assert client_ip(request) == "198.51.100.7"
+        settings.BEHIND_PROXY = False
+        assert client_ip(request) == "10.0.0.2"
+
+
+def settings_with(monkeypatch, **environment):
+    for name in ("DEBUG", "HTTPS", "DATABASE_URL", "CACHE_URL", "STORAGE_BACKEND",
+                 "AWS_STORAGE_BUCKET_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "newsroom" / "settings.py"))
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "p7Xq-3v!kL9#mZ2@wR8$tY6^uI4&oP1*aS5(dF0)gH" * 2,
+              "ALLOWED_HOSTS": "presse.example.de", "HTTPS": "1"}
+
+
+class TestProductionSettings:
+    def test_deploy_check_passes_at_warning_level(self):
+        # Only what a deployment sets: the test run's own variables (the browser tests'
+        # DJANGO_ALLOW_ASYNC_UNSAFE) would fail the check.
+        environment = {"PATH": os.environ.get("PATH", ""), **PRODUCTION}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_cookies_are_secure_http_only_and_same_site_over_https(self, monkeypatch):
+        loaded = settings_with(monkeypatch, **PRODUCTION)
+        assert loaded["SESSION_COOKIE_SECURE"] and loaded["CSRF_COOKIE_SECURE"]
+        assert loaded["SESSION_COOKIE_HTTPONLY"] and loaded["CSRF_COOKIE_HTTPONLY"]
+        assert loaded["SESSION_COOKIE_SAMESITE"] == "Lax"
+        assert loaded["SECURE_SSL_REDIRECT"] and loaded["SECURE_HSTS_SECONDS"] >= 31_536_000
+        assert loaded["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["upgrade-insecure-requests"]
+
+    def test_login_protection_comes_first(self, monkeypatch):
+        loaded = settings_with(monkeypatch, **PRODUCTION)
+        assert loaded["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
+        assert loaded["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
+        assert loaded["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+        assert loaded["AUTH_PASSWORD_VALIDATORS"]
+
+
+PUBLIC_POLICY = {
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
+    "form-action 'self'", "frame-ancestors 'none'",
+}
+
+
+def policy(response):
+    return {part.strip() for part in response["Content-Security-Policy"].split(";")}
+
+
+@pytest.mark.django_db
+class TestContentSecurityPolicy:
+    def test_public_pages_get_the_strict_policy(self, client, make_release):
+        release = make_release()
+        for url in (reverse("releases:home"), release.get_absolute_url(),
+                    reverse("releases:search") + "?q=Text", "/gibt-es-nicht/"):
+            assert policy(client.get(url)) == PUBLIC_POLICY, url
+
+    def test_admin_pages_without_the_editor_keep_the_strict_policy(self, client, editor):
+        assert policy(client.get(reverse("admin:login"))) == PUBLIC_POLICY
+        client.force_login(editor)
+        assert policy(client.get(reverse("admin:releases_release_changelist"))) == PUBLIC_POLICY
+
+    def test_admin_form_with_ckeditor_allows_inline_scripts_and_styles_only(self, client,
+                                                                            editor):
+        client.force_login(editor)
+        relaxed = policy(client.get(reverse("admin:releases_release_add")))
+        assert relaxed - PUBLIC_POLICY == {"script-src 'self' 'unsafe-inline'",
+                                           "style-src 'self' 'unsafe-inline'"}
+        assert not any("unsafe-eval" in part for part in relaxed)
+
+    def test_public_release_page_holds_no_script_but_its_json_ld(self, client, make_release):
+        text = client.get(make_release().get_absolute_url()).content.decode()
+        assert text.count("<script") == 1
+        assert '<script type="application/ld+json">' in text
+
+
+@pytest.fixture
+def attachment(make_release):
+    return ReleaseAttachment.objects.create(
+        release=make_release(), title="Programm: „simul+Werkstatt“ / Kattowitz 2021",
+        file=SimpleUploadedFile("programm.pdf", PDF))
+
+
+@pytest.fixture
+def image(make_release):
+    return ReleaseImage.objects.create(
+        release=make_release(), alt_text="Podium", credit="Foto: SMR",
+        image=SimpleUploadedFile("foto.jpg", image_bytes(size=(600, 400))))
+
+
+def media_url(name):
+    return "/media/" + name
+
+
+@pytest.mark.django_db
+class TestMediaFiles:
+    def test_image_is_served_inline_with_its_type_and_a_sandbox(self, client, image):
+        response = client.get(image.image.url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["Content-Disposition"] == "inline"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert b"".join(response.streaming_content) == Path(image.image.path).read_bytes()
+
+    def test_renditions_are_served_as_webp_and_jpeg(self, client, image):
+        for item in image.renditions["image/webp"] + image.renditions["image/jpeg"]:
+            response = client.get(media_url(item["name"]))
+            assert response["Content-Type"] == (
+                "image/webp" if item["name"].endswith(".webp") else "image/jpeg")
+
+    def test_attachment_is_downloaded_under_its_title(self, client, attachment):
+        response = client.get(attachment.file.url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith('attachment; filename="Programm')
+        name = "Programm „simul+Werkstatt“ Kattowitz 2021.pdf"
+        assert disposition.endswith(f"filename*=UTF-8''{quote(name, safe='')}")
+        fallback = disposition.split('filename="')[1].split('"')[0]
+        assert fallback.isascii() and fallback.endswith(".pdf") and "/" not in fallback
+
+    def test_unchanged_file_answers_not_modified(self, client, attachment):
+        first = client.get(attachment.file.url)
+        again = client.get(attachment.file.url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert again.status_code == 304
+
+    def test_head_works_and_post_does_not(self, client, attachment):
+        assert client.head(attachment.file.url).status_code == 200
+        assert client.post(attachment.file.url).status_code == 405
+
+    @pytest.mark.parametrize("suffix", [".html", ".svg", ".js", ".php", ".txt", ""])
+    def test_file_of_another_kind_is_not_served_even_if_it_is_there(self, client, settings,
+                                                                   suffix):
+        folder = Path(settings.MEDIA_ROOT) / "images"
+        folder.mkdir(parents=True)
+        (folder / f"seite{suffix}").write_text("<script>alert(1)</script>")
+        assert client.get(media_url(f"images/seite{suffix}")).status_code == 404
+
+    @pytest.mark.parametrize("path", [
+        "../secret.pdf", "images/../../secret.pdf", "%2e%2e/secret.pdf",
+        "images/%2e%2e/%2e%2e/secret.pdf", "..%2fsecret.pdf", "images/..%5c..%5csecret.pdf",
+        "/secret.pdf", "%2fsecret.pdf", "images//secret.pdf", ".hidden.pdf",
+        "images/%00.pdf", "C:%5csecret.pdf",
+    ])
+    def test_path_leaving_the_media_folder_is_not_found(self, client, settings, tmp_path,
+                                                        path):
+        (tmp_path / "secret.pdf").write_bytes(PDF)
+        Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+        (Path(settings.MEDIA_ROOT) / ".hidden.pdf").write_bytes(PDF)
+        assert client.get("/media/" + path).status_code == 404
+
+    def test_link_out_of_the_media_folder_is_not_followed(self, client, settings, tmp_path):
+        (tmp_path / "secret.pdf").write_bytes(PDF)
+        Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+        (Path(settings.MEDIA_ROOT) / "link.pdf").symlink_to(tmp_path / "secret.pdf")
+        assert client.get(media_url("link.pdf")).status_code == 404
+
+    def test_missing_file_is_not_found(self, client, settings):
+        assert client.get(media_url("attachments/2026/01/fehlt.pdf")).status_code == 404
+
+
+def database_down(error=OperationalError):
+    """Every new query fails as if the database server had gone away."""
+    return mock.patch.object(BaseDatabaseWrapper, "cursor",
+                             side_effect=error("could not connect to server"))
+
+
+@pytest.mark.django_db
+class TestDatabaseOutage:
+    @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+    def test_public_page_answers_503_in_german_without_asking_the_database_again(
+            self, client, make_release, error):
+        release = make_release()
+        with database_down(error) as cursor:
+            response = client.get(release.get_absolute_url())
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        assert response["Cache-Control"] == "no-store"
+        text = response.content.decode()
+        assert '<html lang="de">' in text
+        assert "Datenbank" in text and "in einigen Minuten" in text
+        assert cursor.call_count == 1
+
+    def test_admin_page_answers_503_and_tells_the_editor_nothing_was_saved(
+            self, client, editor, organisation):
+        client.force_login(editor)
+        with database_down() as cursor:
+            response = client.post(reverse("admin:releases_release_add"), {"title": "Neu"})
+        assert response.status_code == 503
+        assert "nichts gespeichert" in response.content.decode()
+        assert cursor.call_count == 1
+
+    def test_english_pages_get_the_english_page(self, client):
+        # The request leaves English active; override restores German for the tests after.
+        with translation.override("de"), database_down():
+            response = client.get("/en/")
+        assert response.status_code == 503
+        assert "Temporarily unavailable" in response.content.decode()
+
+    def test_other_database_errors_stay_errors(self, make_release):
+        release = make_release()
+        client = Client(raise_request_exception=False)
+        with database_down(ProgrammingError):
+            assert client.get(release.get_absolute_url()).status_code == 500
+
+    def test_release_is_untouched_by_a_failed_save(self, client, editor, make_release):
+        release = make_release(title="Vorher")
+        client.force_login(editor)
+        with database_down():
+            client.post(reverse("admin:releases_release_change", args=[release.pk]),
+                        {"title": "Nachher"})
+        assert Release.objects.get(pk=release.pk).title == "Vorher"
