@@ -18,7 +18,7 @@ original's storage next to it (``<name>-480w.webp``) and recorded in a dict:
      "image/jpeg": [{"width": 480, "height": 320, "name": "images/2026/05/abc-480w.jpg"}]}
 
 ``source`` names the original they were made from: when the image changes,
-they no longer match and are made again.
+they no longer match and are made again. Files are never deleted here.
 """
 
 import io
@@ -116,17 +116,6 @@ def make_renditions(field_file):
                                 ContentFile(buffer.getvalue()))
             record[content_type].append({"width": size[0], "height": size[1], "name": name})
     return record
-
-
-def rendition_names(record):
-    """The stored names of the renditions in ``record``."""
-    return [item["name"] for key, items in (record or {}).items() if key != "source"
-            for item in items]
-
-
-def delete_renditions(storage, record):
-    for name in rendition_names(record):
-        storage.delete(name)
 
 
 def _has_transparency(image):

@@ -5,14 +5,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import SanitisedRichTextField
-from ..images import delete_renditions, make_renditions, reencode
+from ..images import make_renditions, reencode
 from ..uploads import generated_name, validate_attachment, validate_image
 from .events import Delegation, Event
 from .organisations import Contact, Organisation, Topic
@@ -274,17 +274,16 @@ class ReleaseImage(models.Model):
     def save(self, *args, **kwargs):
         """Store a new upload re-encoded without metadata; make renditions from what is stored.
 
-        Renditions are made again whenever the stored original is not the one
-        they were made from; the old ones are deleted once the change is committed.
+        Renditions are made again whenever the stored original is not the one they
+        were made from. Old files stay, like old originals: restoring an earlier
+        revision (django-reversion writes the row as it was) must find them.
         """
         if self.image and not self.image._committed:
             self.image = reencode(self.image)
         super().save(*args, **kwargs)
         if self.image and self.renditions.get("source") != self.image.name:
-            old, storage = self.renditions, self.image.storage
             self.renditions = make_renditions(self.image)
             super().save(update_fields=["renditions"])
-            transaction.on_commit(lambda: delete_renditions(storage, old), using=self._state.db)
 
 
 class ReleaseAttachment(models.Model):
