@@ -54,6 +54,7 @@ RAW_FORBIDDEN = re.compile(
     r"<\s*/?\s*(script|svg|math|iframe|object|embed|base|frame|applet|template|noscript|"
     r"isindex|xml|style)\b", re.IGNORECASE)
 ATOM = "{http://www.w3.org/2005/Atom}"
+RSS_CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 ADMIN_SCRIPT = re.compile(r"^/(?:static/|(?:en/)?admin/jsi18n/$)")
 
 
@@ -244,6 +245,9 @@ def assert_outputs_inert(anonymous, editor_client, releases, word, baselines):
         assert scheme(item.findtext("link")) in {"http", "https"}
         assert_fragment_inert(item.findtext("description") or "", "rss description")
         assert "<" not in (item.findtext("description") or "")
+        assert_fragment_inert(item.findtext(f"{RSS_CONTENT}encoded"), "rss content:encoded")
+        for enclosure in item.findall("enclosure"):
+            assert scheme(enclosure.get("url")) in {"http", "https"}
     atom = ET.fromstring(outputs.get(anonymous, reverse("releases:feed-atom")))
     for entry in atom.findall(f"{ATOM}entry"):
         assert entry.find(f"{ATOM}title").get("type", "text") == "text"
