@@ -135,6 +135,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Read replicas (PostgreSQL streaming replicas of DATABASE_URL): aliases "replica",
+# "replica2", ... Public pages read from them; writes and the editorial workflow stay on
+# the primary (newsroom/routers.py). Tests mirror them onto the test database.
+for _number, _url in enumerate(
+        env_list("DATABASE_REPLICA_URLS", os.environ.get("DATABASE_REPLICA_URL", "")), start=1):
+    DATABASES["replica" if _number == 1 else f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                                conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,8 +172,33 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # them to the web server or object storage.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
+# Uploads on local disk, or in an S3-compatible bucket (STORAGE_BACKEND=s3 or a bucket
+# name set). Media are public by URL (no signed query strings, so a CDN can cache them);
+# files of releases not yet public stay unfindable because names are random and the
+# bucket policy allows reading objects but not listing them (docs/DEPLOYMENT.md).
+MEDIA_IN_S3 = (os.environ.get("STORAGE_BACKEND", "").lower() == "s3"
+               or bool(os.environ.get("AWS_STORAGE_BUCKET_NAME")))
+if MEDIA_IN_S3:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "default_acl": None,  # the bucket policy decides
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+    SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -247,7 +284,26 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _cache(url):
+    """CACHE_URL: redis://host:6379/0 (shared by all app servers), "locmem" or "dummy"."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis that hangs must not hang every request with it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    if url == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url in {"", "locmem"}:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://..., locmem or dummy, not {url!r}.")
+
+
+CACHES = {"default": _cache(os.environ.get("CACHE_URL", "").strip())}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -5,13 +5,16 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from releases.sitemaps import SITEMAPS
+from releases.views.health import healthz
 from releases.views.media import serve_media
 from releases.views.site import robots_txt
 
-# Crawlers' files live outside the language prefix: one sitemap, one robots.txt.
+# Crawlers' files (one sitemap, one robots.txt) and the load balancer's health check
+# live outside the language prefix.
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz/", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -22,13 +22,21 @@ Results come in tiers, so that a looser match never outranks a closer one:
    ("Kriminalität" in "Eigentumskriminalität");
 0. some term matches only after correcting a typo ("Kattowtz").
 
-Within a tier, ts_rank with the weights decides. Compounds and typos are
-looked up in ``releases_searchword``, a table of the distinct normalised
-words of all releases with a trigram index (as the PostgreSQL manual suggests
-for spelling suggestions). It is filled on every save and may hold words of
-unpublished releases: they only ever widen a query that still goes through
-``Release.objects.public()``, and a suggestion is offered only when it finds
-public releases.
+Within a tier, ts_rank with the weights decides.
+
+A search finds at most ``MAX_RESULTS`` releases, the newest that match: a
+word found in most releases then costs little more than a rare one (the
+newest matches come from the date index, and only they are ranked and
+counted), and a visitor narrows a search that large with the filters rather
+than paging past the thousandth result. The count of such a search is "more
+than MAX_RESULTS" (``ResultPaginator``).
+
+Compounds and typos are looked up in ``releases_searchword``, a table of the
+distinct normalised words of all releases with a trigram index (as the
+PostgreSQL manual suggests for spelling suggestions). It is filled on every
+save and may hold words of unpublished releases: they only ever widen a query
+that still goes through ``Release.objects.public()``, and a suggestion is
+offered only when it finds public releases.
 
 On SQLite (the embedded default) the same parse drives plain substring
 matching over title, subtitle, teaser and text, newest first. SQLite's LIKE
@@ -41,9 +49,10 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache, reduce
+from functools import cached_property, lru_cache, reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.utils.html import escape
@@ -66,6 +75,8 @@ MAX_COMPOUNDS = 30
 MIN_FUZZY_CHARS = 4
 FUZZY_SIMILARITY = 0.5
 PLURAL_ENDINGS = ("es", "en", "er", "s", "n", "e")
+
+MAX_RESULTS = 1000  # the newest matches beyond this are left out, see above
 
 SNIPPET_WORDS = 30
 SNIPPET_SOURCE_CHARS = 20_000
@@ -219,6 +230,9 @@ def search(query, releases=None, order="relevance"):
     ``releases`` is a QuerySet derived from ``Release.objects.public()``, maybe
     filtered by topic, organisation, kind or date. Call ``add_snippets`` on the
     page of results that is shown. On SQLite results are always newest first.
+    Only the newest ``MAX_RESULTS`` + 1 matches take part (see the module's
+    docstring): their ids are fetched at once, and their number is the
+    returned QuerySet's ``found``. Page them with ``ResultPaginator``.
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}")
@@ -227,18 +241,55 @@ def search(query, releases=None, order="relevance"):
     if not query:
         return releases.none()
     if connections[releases.db].vendor != "postgresql":
-        return _sqlite_search(query, releases)
-    tiers = _tsqueries(query, releases.db)
-    # The vector is only needed inside the database.
-    results = releases.filter(search_vector=tiers["fuzzy"]).defer("search_vector")
-    if order == "date":
-        return results.order_by("-published_at", "-pk")
-    tier = Case(When(search_vector=tiers["exact"], then=Value(2.0)),
-                When(search_vector=tiers["expanded"], then=Value(1.0)),
-                default=Value(0.0), output_field=FloatField())
-    # normalization=32 keeps ts_rank below 1, so it orders only within a tier.
-    rank = SearchRank(F("search_vector"), tiers["fuzzy"], normalization=32)
-    return results.annotate(rank=tier + rank).order_by("-rank", "-published_at", "-pk")
+        results, found = _newest(releases, _sqlite_condition(query))
+    else:
+        tiers = _tsqueries(query, releases.db)
+        results, found = _newest(releases, Q(search_vector=tiers["fuzzy"]))
+        # The vector is only needed inside the database.
+        results = results.defer("search_vector")
+        if order == "relevance":
+            tier = Case(When(search_vector=tiers["exact"], then=Value(2.0)),
+                        When(search_vector=tiers["expanded"], then=Value(1.0)),
+                        default=Value(0.0), output_field=FloatField())
+            # normalization=32 keeps ts_rank below 1, so it orders only within a tier.
+            rank = SearchRank(F("search_vector"), tiers["fuzzy"], normalization=32)
+            results = results.annotate(rank=tier + rank).order_by("-rank", "-published_at",
+                                                                  "-pk")
+    # Known already: ResultPaginator needs no count query (a copy made by filtering
+    # or slicing forgets it).
+    results.found = found
+    return results
+
+
+def _newest(releases, condition):
+    """(``releases`` matching ``condition``, newest first, how many): at most MAX_RESULTS + 1.
+
+    One more than shown, so that the count can tell that there are more. A
+    common word fills the limit from the first rows of the date index; the
+    planner turns to the search index for rarer ones. The ids are fetched
+    here, once: the count and the page (which ranks them) then cost little.
+    """
+    ids = list(releases.filter(condition).order_by("-published_at", "-pk")
+               .values_list("pk", flat=True)[:MAX_RESULTS + 1])
+    return releases.filter(pk__in=ids).order_by("-published_at", "-pk"), len(ids)
+
+
+class ResultPaginator(Paginator):
+    """Pages of search results: at most MAX_RESULTS, ``has_more`` if more matched."""
+
+    @cached_property
+    def found(self):
+        """Matches, up to MAX_RESULTS + 1 (the search looks no further)."""
+        found = getattr(self.object_list, "found", None)
+        return Paginator.count.func(self) if found is None else found
+
+    @cached_property
+    def count(self):
+        return min(self.found, MAX_RESULTS)
+
+    @property
+    def has_more(self):
+        return self.found > MAX_RESULTS
 
 
 def add_snippets(releases, query):
@@ -487,13 +538,13 @@ def _sqlite_term(term):
                                  for name in _SQLITE_FIELDS))
 
 
-def _sqlite_search(query, releases):
+def _sqlite_condition(query):
     condition = Q()
     for clause in query.clauses:
         condition &= reduce(operator.or_, map(_sqlite_term, clause))
     for term in query.exclusions:
         condition &= ~_sqlite_term(term)
-    return releases.filter(condition).order_by("-published_at", "-pk")
+    return condition
 
 
 def _snippet_source(release):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from releases import search as search_module
 from releases.models import Organisation, Release, Topic
 from releases.search import (
     add_snippets,
@@ -212,6 +213,18 @@ class TestRanking:
         new = make_release(title="Bericht aus Oppeln", body="<p>Oppeln</p>",
                            published_at=days_ago(1))
         assert titles(search("Oppeln", order="date")) == [new.title, old.title]
+
+    def test_beyond_the_limit_only_the_newest_matches_are_ranked(self, make_release, days_ago,
+                                                                 monkeypatch):
+        monkeypatch.setattr(search_module, "MAX_RESULTS", 2)
+        make_release(title="Oppeln", subtitle="Oppeln", published_at=days_ago(30))
+        newer = [make_release(title=f"Bericht {n}", body="<p>Aus Oppeln.</p>",
+                              published_at=days_ago(n)) for n in (1, 2, 3)]
+        newer[1].title = "Besuch in Oppeln"
+        newer[1].save()
+        # The three newest are ranked (the limit and one more, which tells that there are
+        # more); the best match, a month old, is left out.
+        assert titles(search("Oppeln")) == [newer[1].title, newer[0].title, newer[2].title]
 
 
 @pytest.mark.postgres
@@ -418,6 +431,24 @@ class TestSearchView:
         second = client.get(self.url, {"q": "Oppeln", "sort": "date", "page": "2"})
         assert len(second.context["results"]) == 5
         assert second.context["page_obj"].start_index() == 21
+
+    def test_more_matches_than_the_limit_show_the_newest_and_say_more(self, client, many,
+                                                                       monkeypatch):
+        monkeypatch.setattr(search_module, "MAX_RESULTS", 25)
+        releases = many(30)
+        response = client.get(self.url, {"q": "Oppeln", "sort": "date"})
+        paginator = response.context["paginator"]
+        assert paginator.has_more and paginator.count == 25 and paginator.num_pages == 2
+        assert "Mehr als 25 Medieninformationen gefunden" in response.text
+        last = client.get(self.url, {"q": "Oppeln", "sort": "date", "page": "2"})
+        assert [release.pk for release in last.context["results"]] == [
+            release.pk for release in releases[20:25]]
+
+    def test_up_to_the_limit_the_count_is_exact(self, client, many, monkeypatch):
+        monkeypatch.setattr(search_module, "MAX_RESULTS", 25)
+        many(25)
+        paginator = client.get(self.url, {"q": "Oppeln"}).context["paginator"]
+        assert not paginator.has_more and paginator.count == 25
 
     @pytest.mark.parametrize("page", ["999", "-1", "abc", "0", "1e9", "9" * 50])
     def test_a_page_out_of_range_shows_a_valid_page(self, client, many, page):

@@ -3,14 +3,20 @@
 import datetime
 
 from django import forms
-from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from ..models import Organisation, Release, Topic
-from ..search import MAX_QUERY_CHARS, add_snippets, did_you_mean, parse, search
+from ..search import (
+    MAX_QUERY_CHARS,
+    ResultPaginator,
+    add_snippets,
+    did_you_mean,
+    parse,
+    search,
+)
 
 PAGE_SIZE = 20
 # Dates far outside these cannot be converted between time zones.
@@ -72,7 +78,7 @@ class SearchView(TemplateView):
         releases = self.apply_filters(Release.objects.public(), data)
         results = search(query, releases.select_related("organisation").prefetch_related(
             "topics"), order=data.get("sort") or "relevance")
-        page = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = ResultPaginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(page_obj=page, paginator=page.paginator,
                        page_range=page.paginator.get_elided_page_range(page.number),
                        results=add_snippets(page.object_list, query),
