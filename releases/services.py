@@ -556,6 +556,8 @@ def save_release(release, user=None, *, version=None, save_related=None, changed
     release.version = current.version
     _save(release, release, user, action, comment, detail=detail, also=save_related)
     update_search_vector([release.pk])
+    if correction is not None:
+        _announce(release, timezone.now(), correction=correction)
     return release
 
 

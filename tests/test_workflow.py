@@ -723,6 +723,17 @@ class TestEditingThroughTheChangeForm:
         assert "Das Datum war falsch." in client.get(
             fresh(published).get_absolute_url()).content.decode()
 
+    def test_correction_in_the_form_is_announced_like_any_correction(
+            self, spokesperson_client, published, monkeypatch):
+        announced = []
+        monkeypatch.setattr(services, "_announce", lambda release, now, correction=None:
+                            announced.append((release.pk, correction)))
+        spokesperson_client.post(change_url(published), form_data(
+            fresh(published), correction_note="Das Datum war falsch."))
+        spokesperson_client.post(change_url(published), form_data(
+            fresh(published), title="Nur ein Tippfehler"))
+        assert announced == [(published.pk, Correction.objects.get())]
+
     def test_editor_sees_a_published_release_read_only(self, editor_client, published):
         response = editor_client.get(change_url(published))
         assert response.status_code == 200
