@@ -19,10 +19,16 @@ from .pages import ReleaseDetailView
 SALT = "releases.preview-link"
 
 
+def signer():
+    # Not a TimestampSigner: the address of a link stays the same whenever it is shown;
+    # its expiry is part of the signed value.
+    return signing.Signer(salt=SALT)
+
+
 def preview_token(link):
-    return signing.dumps(
+    return signer().sign_object(
         {"r": link.release_id, "t": link.token, "e": int(link.expires_at.timestamp())},
-        salt=SALT, compress=True)
+        compress=True)
 
 
 def preview_path(link):
@@ -43,7 +49,7 @@ def _gone(request, status):
 @require_safe
 def preview(request, token):
     try:
-        data = signing.loads(token, salt=SALT)
+        data = signer().unsign_object(token)
         release_id, secret, expires = int(data["r"]), str(data["t"]), int(data["e"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _gone(request, 404)
