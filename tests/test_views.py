@@ -348,9 +348,9 @@ class TestOddPaths:
 # releases, their topics and the paginator's count; nothing is fetched per row.
 QUERY_COUNTS = {
     "home": 6,  # releases, their topics, events, topics, ministers, their offices
-    "release-detail": 12,  # release+organisation, then topics, contacts, images,
-    # attachments, delegations, corrections, events, the organisation's ministers,
-    # people, their offices, related releases
+    "release-detail": 4,  # release+organisation with its topics, contacts, images,
+    # attachments, delegations, corrections, events and related releases as JSON
+    # (releases.jsonprefetch); then the organisation's ministers, people, their offices
     "release-list": 3,  # count, page, topics
     "topic-detail": 4,  # topic, count, page, topics
     "organisation-detail": 4,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ..jsonprefetch import JSONPrefetch, json_prefetch
 from ..links import absolute_url
 from ..models import Appointment, Event, Organisation, Person, Release, ReleasePerson, Topic
 from ..services import was_public_before_withdrawal
@@ -54,19 +55,29 @@ class ReleaseDetailView(DetailView):
         return self.release_queryset(queryset)
 
     def release_queryset(self, queryset):
-        return queryset.annotate(
+        """The release with all the page shows, in four queries whatever the archive's size.
+
+        The release's own query brings its organisation and, as JSON (releases.jsonprefetch),
+        every relation the page lists as it is. Three more fetch what goes a relation
+        further: the organisation's ministers, the people in the release and their offices.
+        """
+        queryset = queryset.annotate(
             is_public=Exists(public_releases().filter(pk=OuterRef("pk"))),
         ).select_related("organisation").prefetch_related(
-            "topics", "contacts", "images", "attachments", "delegations", "corrections",
-            Prefetch("events", queryset=Event.objects.order_by("starts_at")),
             # minister_in_office() looks through these.
             Prefetch("organisation__appointments", queryset=Appointment.objects.filter(
                 kind=Appointment.Kind.MINISTER).select_related("person")),
             # role_label() looks through the people's appointments.
             Prefetch("release_people", queryset=ReleasePerson.objects.select_related(
                 "person").prefetch_related("person__appointments")),
-            Prefetch("related", queryset=public_releases().select_related(
-                "organisation").order_by("-published_at", "-pk")),
+        )
+        return json_prefetch(
+            queryset,
+            "topics", "contacts", "images", "attachments", "delegations", "corrections",
+            JSONPrefetch("events", Event.objects.order_by("starts_at")),
+            # The page shows title, address and date: their text stays in the database.
+            JSONPrefetch("related", public_releases().select_related("organisation").defer(
+                "body", "search_vector").order_by("-published_at", "-pk")),
         )
 
     def get(self, request, *args, **kwargs):
