@@ -363,10 +363,12 @@ QUERY_COUNTS = {
     "archive-month": 6,  # emptiness, count, page, topics, previous and next month
     "event-list": 2,
     "event-past": 2,
-    "event-detail": 6,  # event, topics, ministers, their offices, releases, their topics
+    "event-detail": 4,  # event+organisation+trip with its topics and ministers as JSON
+    # (releases.jsonprefetch); the ministers' offices, releases, their topics
     "delegation-list": 2,
-    "delegation-detail": 10,  # trip, members, topics, stops, programme, counterparts,
-    # events, leader's offices, releases, their topics
+    "delegation-detail": 5,  # trip+leader+organisation with its members, topics, stops
+    # and events as JSON; the programme with its counterparts as JSON, the leader's
+    # offices, releases, their topics
     "contact-list": 1,
 }
 

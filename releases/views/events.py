@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
-from ..models import Counterpart, Delegation, Event, Person
+from ..jsonprefetch import JSONPrefetch, json_prefetch
+from ..models import Counterpart, Delegation, Event, ProgrammeItem
 from .pages import PAGE_SIZE, public_releases
 
 
@@ -28,10 +29,15 @@ class EventListView(ListView):
 
 
 class EventDetailView(DetailView):
-    queryset = Event.objects.select_related("organisation", "delegation").prefetch_related(
-        "topics",
-        # office_on() looks through the ministers' appointments.
-        Prefetch("ministers", queryset=Person.objects.prefetch_related("appointments")),
+    """An appointment in four queries: the event with its organisation, trip, topics and
+    attending office holders (the relations as JSON, releases.jsonprefetch), their offices,
+    the releases about it and their topics."""
+
+    queryset = json_prefetch(
+        Event.objects.select_related("organisation", "delegation").prefetch_related(
+            # office_on() looks through the ministers' appointments.
+            "ministers__appointments"),
+        "topics", "ministers",
     )
 
     def get(self, request, *args, **kwargs):
@@ -57,13 +63,22 @@ class DelegationListView(ListView):
 
 
 class DelegationDetailView(DetailView):
-    queryset = Delegation.objects.select_related("leader", "organisation").prefetch_related(
-        "members", "topics", "stops__programme",
-        Prefetch("stops__programme__counterparts",
-                 queryset=Counterpart.objects.select_related("person")),
-        Prefetch("events", queryset=Event.objects.select_related("organisation").order_by(
+    """A trip in five queries: the trip with its leader, organisation, members, topics, stops
+    and appointments (the relations as JSON, releases.jsonprefetch); the stops' programme with
+    its counterparts (as JSON in the programme's query); the leader's offices; the releases
+    about the trip and their topics."""
+
+    queryset = json_prefetch(
+        Delegation.objects.select_related("leader", "organisation").prefetch_related(
+            Prefetch("stops__programme", queryset=json_prefetch(
+                ProgrammeItem.objects.all(),
+                JSONPrefetch("counterparts", Counterpart.objects.select_related("person")))),
+            # office_on() looks through the leader's appointments.
+            "leader__appointments",
+        ),
+        "members", "topics", "stops",
+        JSONPrefetch("events", Event.objects.select_related("organisation").order_by(
             "starts_at")),
-        "leader__appointments",
     )
 
     def get_context_data(self, **kwargs):
