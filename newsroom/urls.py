@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from releases.caching import cache_public
 from releases.sitemaps import SITEMAPS
 from releases.views.health import healthz
 from releases.views.media import serve_media
@@ -13,7 +14,7 @@ from releases.views.site import robots_txt
 # live outside the language prefix.
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz/", healthz, name="healthz"),
 ]
 

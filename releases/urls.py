@@ -4,6 +4,7 @@ from django.contrib.flatpages.views import flatpage
 from django.urls import path, re_path
 
 from . import feeds
+from .caching import cache_public
 from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
 from .views import api, archive, calendars, contacts, events, pages, preview
 from .views.search import SearchView
@@ -68,3 +69,10 @@ urlpatterns = [
     path("api/releases/<str:release_id>/", api.release_detail, name="api-release-detail"),
     path("api/openapi.json", api.openapi, name="api-openapi"),
 ]
+
+# Every page here is served from the page cache to anonymous visitors (releases/caching.py)
+# except these: a preview is for its link's holder only, a search for whoever asked it.
+UNCACHED = {"preview", "search"}
+for pattern in urlpatterns:
+    if pattern.name not in UNCACHED:
+        pattern.callback = cache_public(pattern.callback)

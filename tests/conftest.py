@@ -38,6 +38,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page of another test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Every request renders its page: for counting what a page costs to make."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def organisation(db):
     return Organisation.objects.create(

@@ -299,7 +299,8 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize("size", [1, 20, 100])
     def test_list_takes_the_same_queries_for_any_page_size(
-            self, client, make_release, populate, django_assert_num_queries, size):
+            self, client, no_page_cache, make_release, populate, django_assert_num_queries,
+            size):
         for _ in range(size):
             populate(make_release())
         with django_assert_num_queries(self.LIST_QUERIES):
@@ -307,7 +308,7 @@ class TestQueryCounts:
         assert len(body["results"]) == size
 
     def test_detail_takes_a_fixed_number_of_queries(
-            self, client, make_release, populate, django_assert_num_queries):
+            self, client, no_page_cache, make_release, populate, django_assert_num_queries):
         release = populate(make_release())
         with django_assert_num_queries(self.DETAIL_QUERIES):
             get_json(client, detail_url(release))

@@ -184,7 +184,7 @@ def test_unpublished_release_does_not_leak(client, event, make_release):
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_query_count_is_fixed(client, organisation, minister, topic, count,
+def test_query_count_is_fixed(client, no_page_cache, organisation, minister, topic, count,
                               django_assert_max_num_queries):
     for n in range(count):
         event = Event.objects.create(title=f"Termin {n}", slug=f"termin-{n}",

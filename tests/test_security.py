@@ -116,7 +116,8 @@ def settings_with(monkeypatch, **environment):
 
 
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "p7Xq-3v!kL9#mZ2@wR8$tY6^uI4&oP1*aS5(dF0)gH" * 2,
-              "ALLOWED_HOSTS": "presse.example.de", "HTTPS": "1"}
+              "ALLOWED_HOSTS": "presse.example.de", "HTTPS": "1",
+              "CACHE_URL": "redis://127.0.0.1:6379/0"}
 
 
 class TestProductionSettings:

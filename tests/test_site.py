@@ -231,7 +231,7 @@ class TestFeeds:
     @pytest.mark.parametrize("size", [1, 20, 200])
     @pytest.mark.parametrize("name", FEEDS)
     def test_feed_makes_the_same_queries_at_any_archive_size(
-            self, client, django_assert_num_queries, archive, name, size):
+            self, client, no_page_cache, django_assert_num_queries, archive, name, size):
         releases = archive(size)
         kwargs = {"topic": {"slug": "digitalisierung"}, "person": {"slug": "thomas-schmidt"},
                   "organisation": {"slug": releases[0].organisation.slug},
@@ -264,7 +264,7 @@ class TestSitemapAndRobots:
 
     @pytest.mark.parametrize("size", [1, 20, 200])
     def test_sitemap_makes_the_same_queries_at_any_archive_size(
-            self, client, django_assert_num_queries, archive, size):
+            self, client, no_page_cache, django_assert_num_queries, archive, size):
         archive(size)
         ensure_legal_pages()
         client.get(reverse("sitemap"))  # fills the sites cache
@@ -318,7 +318,8 @@ class TestVCard:
         assert client.get(reverse("releases:contact-vcard",
                                   kwargs={"pk": contact.pk})).status_code == 404
 
-    def test_vcard_makes_one_query(self, client, django_assert_num_queries, contact):
+    def test_vcard_makes_one_query(self, client, no_page_cache, django_assert_num_queries,
+                                   contact):
         with django_assert_num_queries(1):
             client.get(reverse("releases:contact-vcard", kwargs={"pk": contact.pk}))
 

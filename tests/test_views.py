@@ -393,8 +393,8 @@ class TestQueryCounts:
     @pytest.mark.parametrize("size", [1, 20, 200])
     @pytest.mark.parametrize("name", list(QUERY_COUNTS))
     def test_page_makes_the_same_queries_at_any_archive_size(
-            self, client, django_assert_num_queries, archive, event, delegation, past_event,
-            name, size):
+            self, client, no_page_cache, django_assert_num_queries, archive, event, delegation,
+            past_event, name, size):
         url = url_of(name, archive(size), event, delegation)
         client.get(url)  # fills per-process caches (sites, content types)
         with django_assert_num_queries(QUERY_COUNTS[name]):

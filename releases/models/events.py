@@ -60,7 +60,8 @@ class Event(models.Model):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["starts_at"])]
+        indexes = [models.Index(fields=["starts_at"]),
+                   models.Index(fields=["ends_at"], name="event_ends_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),

@@ -138,8 +138,14 @@ class Release(models.Model):
             ("withdraw_release", _("Can withdraw and restore releases")),
         ]
         indexes = [
-            models.Index(fields=["status", "published_at"], name="release_visibility_idx"),
+            # Covers Release.objects.public() (PostgreSQL: index-only scans, so counting
+            # a topic's releases does not read the wide rows).
+            models.Index(fields=["status", "published_at"], name="release_visibility_idx",
+                         include=["embargo_until", "id"]),
             models.Index(fields=["-published_at", "-id"], name="release_newest_idx"),
+            # When the next embargo ends (releases/caching.py).
+            models.Index(fields=["embargo_until"], name="release_embargo_idx",
+                         condition=Q(embargo_until__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth, TruncYear
 from django.views.generic import ArchiveIndexView, MonthArchiveView, YearArchiveView
 
+from ..caching import CachedCountMixin
 from .pages import PAGE_SIZE, public_releases
 
 
@@ -45,7 +46,7 @@ class ArchiveYearView(ArchiveMixin, YearArchiveView):
         return counts_by(TruncMonth, queryset)
 
 
-class ArchiveMonthView(ArchiveMixin, MonthArchiveView):
+class ArchiveMonthView(CachedCountMixin, ArchiveMixin, MonthArchiveView):
     """A month's releases, paginated; an empty month is not found."""
 
     allow_empty = False

@@ -4,12 +4,13 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
+from ..caching import CachedCountMixin
 from ..jsonprefetch import JSONPrefetch, json_prefetch
 from ..models import Counterpart, Delegation, Event, ProgrammeItem
 from .pages import PAGE_SIZE, public_releases
 
 
-class EventListView(ListView):
+class EventListView(CachedCountMixin, ListView):
     """Upcoming appointments, soonest first; ``past=True`` lists past ones, latest first."""
 
     paginate_by = PAGE_SIZE
@@ -56,7 +57,7 @@ class EventDetailView(DetailView):
         return context
 
 
-class DelegationListView(ListView):
+class DelegationListView(CachedCountMixin, ListView):
     paginate_by = PAGE_SIZE
     context_object_name = "delegations"
     queryset = Delegation.objects.select_related("leader", "organisation")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ..caching import CachedCountMixin
 from ..jsonprefetch import JSONPrefetch, json_prefetch
 from ..links import absolute_url
 from ..models import Appointment, Event, Organisation, Person, Release, ReleasePerson, Topic
@@ -160,7 +161,7 @@ def feed_links(title, name, **kwargs):
     }
 
 
-class ReleaseListView(ListView):
+class ReleaseListView(CachedCountMixin, ListView):
     """All public releases, newest first; the subject pages below narrow it down."""
 
     paginate_by = PAGE_SIZE
@@ -176,7 +177,7 @@ class ReleaseListView(ListView):
             **kwargs)
 
 
-class SubjectReleaseListView(ListView):
+class SubjectReleaseListView(CachedCountMixin, ListView):
     """Releases about one subject (a topic, person, organisation); ``subject`` in context."""
 
     paginate_by = PAGE_SIZE

@@ -1,0 +1,265 @@
+"""Public pages and feeds from the cache, never stale and never early.
+
+A cached response is filed under two things besides its address:
+
+* the content generation, a counter in the cache that every change to what the
+  public may see moves on (model signals, see ``connect_signals``; commands that
+  write in bulk call ``content_changed`` themselves). It moves once when the
+  change is made and once more when its transaction commits, so a page rendered
+  from the old rows in between is not kept either;
+* the time window: the next moment at which the public site changes by the clock
+  alone (a scheduled release or the end of an embargo comes due, an appointment
+  begins or ends). Once that moment is reached a new window begins, with nothing
+  cached in it, so a scheduled release appears on time and an embargoed one
+  never early. The same moment caps Cache-Control max-age for a CDN in front.
+
+Only anonymous requests are answered from the cache: a request carrying a
+session or a message is rendered for its user. Cached responses carry an ETag
+and answer If-None-Match with 304 without touching the database.
+
+With several worker processes the cache must be shared (CACHE_URL=redis://...):
+the local-memory cache of one process does not hear of changes made in another.
+"""
+
+import datetime
+import hashlib
+import math
+import os
+import time
+from functools import cached_property, wraps
+
+from django.conf import settings
+from django.core import checks
+from django.core.cache import cache, caches
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils.cache import (
+    get_conditional_response,
+    get_max_age,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import parse_http_date_safe, quote_etag
+from django.utils.translation import get_language
+
+GENERATION_KEY = "newsroom:content-generation"
+# Workflow bookkeeping that no public page shows.
+PRIVATE_MODELS = {"auditentry", "previewlink"}
+PUBLIC_APPS = {"releases", "flatpages", "sites"}
+
+
+def generation():
+    """The current content generation (created at random when the cache has none)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Random, so that a generation lost from the cache is not reused.
+        cache.add(GENERATION_KEY, int.from_bytes(os.urandom(6), "big"), None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def _next_generation():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        generation()
+
+
+def content_changed():
+    """Everything cached is stale: now, and again when the transaction commits."""
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
+def next_change(now):
+    """The next moment after ``now`` at which the public site changes by itself.
+
+    A release becomes public at its publication time or at the end of its
+    embargo (both compared with <=); an appointment stops being upcoming just
+    after its end, or just after its start when it has no end.
+    """
+    from .models import Event, Release
+
+    releases = Release.objects.filter(
+        Q(published_at__gt=now) | Q(embargo_until__gt=now),
+        status__in=Release.VISIBLE_STATUSES,
+    ).aggregate(
+        published=Min("published_at", filter=Q(published_at__gt=now)),
+        embargo_ends=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+    )
+    events = Event.objects.filter(
+        Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now),
+    ).aggregate(
+        ends=Min("ends_at", filter=Q(ends_at__gte=now)),
+        starts=Min("starts_at", filter=Q(ends_at__isnull=True, starts_at__gte=now)),
+    )
+    tick = datetime.timedelta(microseconds=1)
+    moments = [releases["published"], releases["embargo_ends"],
+               *(moment + tick for moment in events.values() if moment is not None)]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+def window(generation_, now):
+    """The end (a timestamp, or inf) of the time window that ``now`` falls in."""
+    key = f"newsroom:window:{generation_}"
+    until = cache.get(key)
+    if until is None or until <= now:
+        moment = next_change(datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
+        until = moment.timestamp() if moment else math.inf
+        cache.set(key, until, math.ceil(min(settings.PAGE_CACHE_SECONDS, until - now)) + 1)
+    return until
+
+
+def _cacheable_request(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+# What a cached page may vary by besides its address: the cookie (a visitor without
+# one gets the cached page), the language (it is in the address) and the encoding
+# (compression comes after the cache).
+HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
+
+
+def _cacheable_response(request, response):
+    """Only what every anonymous visitor would have been given alike."""
+    cache_control = response.get("Cache-Control", "")
+    vary = {word.strip().lower() for word in response.get("Vary", "").split(",") if word.strip()}
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        and vary <= HARMLESS_VARY
+        # A page with a form carries this visitor's CSRF token; a session is theirs.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+    )
+
+
+def _key(request, generation_, until):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"newsroom:page:{generation_}:{until}:{get_language()}:{digest}"
+
+
+def _headers(response, until, now):
+    """Cache-Control for a CDN, never beyond the window; an ETag if the view set none."""
+    seconds = min(get_max_age(response) or settings.PAGE_MAX_AGE, until - now)
+    patch_cache_control(response, public=True, max_age=max(0, math.floor(seconds)))
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _conditional(request, response):
+    return get_conditional_response(
+        request, etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response)
+
+
+def cache_public(view):
+    """Answer anonymous GET requests for ``view`` from the page cache (see above)."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        now = time.time()
+        generation_ = generation()
+        until = window(generation_, now)
+        key = _key(request, generation_, until)
+        request.page_cache_state = (generation_, until)  # for CachedCountMixin
+        response = cache.get(key)
+        if response is not None:
+            _headers(response, until, now)
+            return _conditional(request, response)
+        response = view(request, *args, **kwargs)
+
+        def store(response):
+            if not _cacheable_response(request, response):
+                return response
+            if not response.has_header("ETag"):
+                response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            _headers(response, until, now)
+            timeout = math.ceil(min(settings.PAGE_CACHE_SECONDS, until - now))
+            if timeout > 0:
+                cache.set(key, response, timeout)
+            return _conditional(request, response)
+
+        if getattr(response, "is_rendered", True):
+            return store(response)
+        response.add_post_render_callback(store)
+        return response
+
+    cached_view.is_page_cached = True
+    return cached_view
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose count is kept for as long as the page cache's pages are."""
+
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        count = cache.get(self.count_key)
+        if count is None:
+            count = super().count
+            cache.set(self.count_key, count, settings.PAGE_CACHE_SECONDS)
+        return count
+
+
+class CachedCountMixin:
+    """For a ListView under ``cache_public``: its count is made once, not for every page.
+
+    Paging through the thirty thousand releases of a topic would otherwise count them
+    again for each page, each cached on its own. The count is filed under the path,
+    the content generation and the time window, so it is never stale either.
+    """
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        state = getattr(self.request, "page_cache_state", None)
+        if state is None:  # not served through the page cache: count as always
+            return super().get_paginator(queryset, per_page, **kwargs)
+        key = f"newsroom:count:{state[0]}:{state[1]}:{self.request.path}"
+        return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
+
+
+def _on_change(sender, **kwargs):
+    if sender._meta.app_label in PUBLIC_APPS and sender._meta.model_name not in PRIVATE_MODELS:
+        content_changed()
+
+
+def _on_migrate(sender, **kwargs):
+    # A deployment migrates: pages rendered by the previous code are dropped.
+    if sender.name == "releases":
+        content_changed()
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_change, dispatch_uid=f"newsroom-cache-{id(signal)}")
+    post_migrate.connect(_on_migrate, dispatch_uid="newsroom-cache-migrate")
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """In production the page cache must be one all worker processes share."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if settings.PAGE_CACHE_SECONDS > 0 and isinstance(caches["default"], LocMemCache):
+        return [checks.Warning(
+            "The page cache is in each process's own memory: a change made through one "
+            "worker is not seen by the others until PAGE_CACHE_SECONDS pass.",
+            hint="Set CACHE_URL to a Redis all workers share, or PAGE_CACHE_SECONDS=0.",
+            id="newsroom.W001")]
+    return []

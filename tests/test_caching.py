@@ -1,0 +1,286 @@
+"""The page cache: public pages and feeds are served from the cache, yet a change is
+seen on the next request and a scheduled release appears at its time, not a second
+earlier (releases/caching.py). Run against the local-memory cache and against Redis."""
+
+import datetime
+import os
+import uuid
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from releases import services
+from releases.models import Event, Release
+
+from .conftest import skip_or_fail
+from .workflow_fixtures import fresh
+
+pytest_plugins = ["tests.workflow_fixtures"]
+pytestmark = pytest.mark.django_db
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+SECOND = datetime.timedelta(seconds=1)
+REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TITLE = "Große Resonanz bei simul+Werkstatt in Kattowitz"
+
+
+@pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def page_cache(request, settings):
+    """The cache the pages are kept in: this process's memory, or the shared Redis."""
+    if request.param == "locmem":
+        yield
+        return
+    prefix = f"newsroom-test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        "KEY_PREFIX": prefix, "OPTIONS": {"socket_connect_timeout": 1}}}
+    from django.core.cache import cache
+
+    try:
+        cache.get("ping")
+    except Exception as error:  # any failure to reach Redis
+        skip_or_fail(f"needs Redis at {REDIS_URL} ({error})")
+    yield
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def pages(topic):
+    """The start page, the topic's page and the feed: where a new release shows first."""
+    return ["/", reverse("releases:topic-detail", kwargs={"slug": topic.slug}),
+            reverse("releases:feed")]
+
+
+def shown(client, urls, text=TITLE):
+    """For each URL, whether its page shows ``text``."""
+    return [text in client.get(url).content.decode() for url in urls]
+
+
+def max_age(response):
+    directives = response["Cache-Control"].split(", ")
+    return int(next(d for d in directives if d.startswith("max-age="))[len("max-age="):])
+
+
+def berlin(*args):
+    return datetime.datetime(*args, tzinfo=BERLIN).astimezone(datetime.UTC)
+
+
+class TestServedFromTheCache:
+    def test_a_second_request_makes_no_query(self, client, page_cache, published, topic,
+                                             pages, django_assert_num_queries):
+        published.topics.add(topic)
+        first = [client.get(url).content for url in pages]
+        with django_assert_num_queries(0):
+            assert [client.get(url).content for url in pages] == first
+
+    def test_cached_page_answers_its_etag_with_304_and_no_query(
+            self, client, page_cache, published, django_assert_num_queries):
+        response = client.get(published.get_absolute_url())
+        assert response.status_code == 200 and response["ETag"]
+        with django_assert_num_queries(0):
+            again = client.get(published.get_absolute_url(),
+                               headers={"if-none-match": response["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+
+    def test_anonymous_pages_set_no_cookie_and_may_be_kept_by_a_cdn(
+            self, client, page_cache, published, pages, settings):
+        for url in [*pages, published.get_absolute_url()]:
+            for _ in range(2):  # rendered, then from the cache
+                response = client.get(url)
+                assert not response.cookies, url
+                directives = response["Cache-Control"].split(", ")
+                assert "public" in directives, url
+                assert 0 < max_age(response) <= max(settings.PAGE_MAX_AGE, 300), url
+                assert "Cookie" in response["Vary"]
+
+    def test_logged_in_editor_always_gets_the_page_as_it_is_now(
+            self, client, page_cache, published, topic, pages, spokesperson_client):
+        published.topics.add(topic)
+        assert shown(client, pages) == [True] * 3
+        # A change no signal reports: the anonymous page stays as cached,
+        Release.objects.filter(pk=published.pk).update(title="Neuer Titel")
+        assert shown(client, pages) == [True] * 3
+        # while the editor sees the database.
+        assert shown(spokesperson_client, pages, "Neuer Titel") == [True] * 3
+
+    def test_pages_made_by_the_previous_code_are_dropped_by_a_deployment(
+            self, client, page_cache, published, topic, pages):
+        published.topics.add(topic)
+        assert shown(client, pages) == [True] * 3
+        Release.objects.filter(pk=published.pk).update(title="Neuer Titel")
+        call_command("migrate", verbosity=0, interactive=False)
+        assert shown(client, pages, "Neuer Titel") == [True] * 3
+
+
+class TestChangesAreSeenOnTheNextRequest:
+    def test_publishing(self, client, page_cache, approved, spokesperson, topic, pages):
+        approved.topics.add(topic)
+        assert shown(client, pages) == [False] * 3
+        assert shown(client, pages) == [False] * 3  # from the cache
+        services.publish(approved, spokesperson)
+        assert shown(client, pages) == [True] * 3
+
+    def test_correcting(self, client, page_cache, published, spokesperson, topic, pages):
+        published.topics.add(topic)
+        assert shown(client, pages) == [True] * 3
+        release = fresh(published)
+        release.title = "Resonanz bei simul+Werkstatt in Katowice"
+        services.save_release(release, spokesperson,
+                              correction_note="Der Ort heißt auf Polnisch Katowice.")
+        assert shown(client, pages, release.title) == [True] * 3
+        page = client.get(fresh(published).get_absolute_url(), follow=True)
+        assert "Der Ort heißt auf Polnisch Katowice." in page.content.decode()
+
+    def test_withdrawing(self, client, page_cache, published, spokesperson, topic, pages):
+        published.topics.add(topic)
+        assert shown(client, pages) == [True] * 3
+        services.withdraw(published, spokesperson, "Falsche Zahlen")
+        assert shown(client, pages) == [False] * 3
+
+    def test_changing_a_topic(self, client, page_cache, published, topic, pages):
+        published.topics.add(topic)
+        client.get(pages[1])
+        topic.name = "Digitale Verwaltung"
+        topic.save()
+        assert "Digitale Verwaltung" in client.get(pages[1]).content.decode()
+
+
+class TestTheClock:
+    @pytest.mark.parametrize("wall_clock", [
+        (2026, 6, 1, 10, 0),
+        (2026, 3, 29, 3, 0),  # the first hour of summer time: 01:59:59 CET is a second before
+        (2026, 10, 25, 3, 0),  # after the repeated hour: 02:59:59 CET is a second before
+    ], ids=["summer", "spring-forward", "fall-back"])
+    def test_scheduled_release_appears_at_its_time_and_not_a_second_earlier(
+            self, client, page_cache, approved, spokesperson, topic, pages, wall_clock,
+            django_assert_num_queries):
+        approved.topics.add(topic)
+        at = berlin(*wall_clock)
+        with time_machine.travel(at - datetime.timedelta(days=2), tick=False):
+            services.schedule(approved, spokesperson, datetime.datetime(*wall_clock))
+        with time_machine.travel(at - datetime.timedelta(minutes=10), tick=False):
+            assert shown(client, pages) == [False] * 3
+        with time_machine.travel(at - SECOND, tick=False):
+            with django_assert_num_queries(0):  # still the cached pages
+                assert shown(client, pages) == [False] * 3
+            for url in pages:
+                assert max_age(client.get(url)) <= 1
+        with time_machine.travel(at, tick=False):
+            assert shown(client, pages) == [True] * 3
+
+    def test_embargoed_release_appears_when_the_embargo_ends(
+            self, client, page_cache, make_release, topic, pages):
+        ends = berlin(2026, 11, 27, 12, 0)
+        with time_machine.travel(ends - datetime.timedelta(hours=2), tick=False):
+            release = make_release(title=TITLE, embargo_until=ends)
+            release.topics.add(topic)
+        with time_machine.travel(ends - datetime.timedelta(hours=1), tick=False):
+            assert shown(client, pages) == [False] * 3
+        with time_machine.travel(ends - SECOND, tick=False):
+            assert shown(client, pages) == [False] * 3
+            assert client.get(release.get_absolute_url()).status_code == 404
+        with time_machine.travel(ends, tick=False):
+            assert shown(client, pages) == [True] * 3
+            assert client.get(release.get_absolute_url()).status_code == 200
+
+    def test_appointment_leaves_the_upcoming_list_when_it_is_over(
+            self, client, page_cache, organisation):
+        ends = berlin(2026, 11, 27, 15, 0)
+        with time_machine.travel(ends - datetime.timedelta(days=1), tick=False):
+            Event.objects.create(title="Pressekonferenz zur Grenzregion", slug="pk",
+                                 organisation=organisation, starts_at=ends - 2 * SECOND * 3600,
+                                 ends_at=ends)
+        urls = ["/", reverse("releases:event-list")]
+        with time_machine.travel(ends - SECOND, tick=False):
+            assert shown(client, urls, "Pressekonferenz zur Grenzregion") == [True, True]
+        with time_machine.travel(ends + SECOND, tick=False):
+            assert shown(client, urls, "Pressekonferenz zur Grenzregion") == [False, False]
+
+
+class TestDeployCheck:
+    def test_a_cache_of_one_process_is_reported(self, settings):
+        from releases.caching import check_shared_cache
+
+        assert [warning.id for warning in check_shared_cache(None)] == ["newsroom.W001"]
+        settings.PAGE_CACHE_SECONDS = 0
+        assert check_shared_cache(None) == []
+
+    def test_a_shared_redis_is_not(self, settings):
+        from releases.caching import check_shared_cache
+
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": REDIS_URL}}
+        assert check_shared_cache(None) == []
+
+
+class TestListingCounts:
+    def test_paging_through_a_topic_counts_its_releases_once(
+            self, client, page_cache, make_release, topic, approved, spokesperson):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from releases.views.pages import PAGE_SIZE
+
+        for _ in range(PAGE_SIZE + 1):
+            make_release().topics.add(topic)
+        url = reverse("releases:topic-detail", kwargs={"slug": topic.slug})
+        assert client.get(url).context["paginator"].count == PAGE_SIZE + 1
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url + "?page=2")
+        assert page.context["paginator"].count == PAGE_SIZE + 1
+        assert not [query for query in queries if "COUNT(" in query["sql"].upper()]
+        # A new release in the topic: counted afresh.
+        approved.topics.add(topic)
+        services.publish(approved, spokesperson)
+        assert client.get(url + "?page=2").context["paginator"].count == PAGE_SIZE + 2
+
+
+class TestWhatIsNotCached:
+    def test_a_page_with_a_form_token_is_not_kept(self, rf, page_cache):
+        from django.http import HttpResponse
+        from django.middleware.csrf import get_token
+
+        from releases.caching import cache_public
+
+        calls = []
+
+        @cache_public
+        def view(request):
+            calls.append(1)
+            return HttpResponse(f"<form>{get_token(request)}</form>")
+
+        for _ in range(2):
+            request = rf.get("/formular/")
+            view(request)
+        assert len(calls) == 2
+
+    def test_a_page_that_varies_by_another_header_is_not_kept(self, rf, page_cache):
+        from django.http import HttpResponse
+
+        from releases.caching import cache_public
+
+        calls = []
+
+        @cache_public
+        def view(request):
+            calls.append(1)
+            response = HttpResponse(request.headers.get("accept", ""))
+            response["Vary"] = "Accept"
+            return response
+
+        view(rf.get("/daten/", headers={"accept": "application/json"}))
+        assert view(rf.get("/daten/", headers={"accept": "text/html"})).content == b"text/html"
+        assert len(calls) == 2
+
+    def test_search_and_previews_are_not_cached(self):
+        from django.urls import resolve
+
+        assert not getattr(resolve("/suche/").func, "is_page_cached", False)
+        assert not getattr(resolve("/vorschau/abc/").func, "is_page_cached", False)
+        assert resolve("/").func.is_page_cached
+        assert resolve("/medieninformationen/feed/").func.is_page_cached
