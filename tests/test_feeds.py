@@ -152,7 +152,8 @@ def test_repeat_polls_get_304(client, make_release, scoped, topic, minister, org
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
 
 
-def test_all_releases_304_makes_one_query(client, make_release, django_assert_max_num_queries):
+def test_all_releases_304_makes_one_query(client, no_page_cache, make_release,
+                                         django_assert_max_num_queries):
     for _ in range(5):
         make_release()
     url = reverse("releases:feed")
@@ -214,8 +215,9 @@ def test_correction_bumps_updated_and_last_modified(client, make_release):
 
 @pytest.mark.parametrize("count", [1, 20, 50])
 @pytest.mark.parametrize("name", SCOPES)
-def test_query_count_is_fixed(client, make_release, scoped, topic, minister, organisation,
-                              full_release, count, name, django_assert_max_num_queries):
+def test_query_count_is_fixed(client, no_page_cache, make_release, scoped, topic, minister,
+                              organisation, full_release, count, name,
+                              django_assert_max_num_queries):
     extra = Topic.objects.create(name="Weiteres", slug="weiteres")
     for _ in range(count):
         release = scoped(make_release())
@@ -224,3 +226,21 @@ def test_query_count_is_fixed(client, make_release, scoped, topic, minister, org
     client.get(url)  # the sites framework caches the current site after the first request
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+def test_withdrawal_dates_the_feed_anew_for_a_conditional_poll(client, no_page_cache,
+                                                                 make_release):
+    """A poll with If-Modified-Since only must still learn that an item was taken off."""
+    kept = make_release(published_at=timezone.now() - datetime.timedelta(days=2))
+    gone = make_release(published_at=timezone.now() - datetime.timedelta(days=1))
+    url = reverse("releases:feed")
+    first = client.get(url)
+    assert gone.title in first.content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1), tick=False):
+        Release.objects.filter(pk=gone.pk).update(status=Release.Status.WITHDRAWN,
+                                                   withdrawn_at=timezone.now())
+        again = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        assert again.status_code == 200
+        assert gone.title not in again.content.decode()
+        assert kept.title in again.content.decode()
+        assert again["ETag"] != first["ETag"]
