@@ -11,6 +11,9 @@ manifest; serves the site with gunicorn in production settings (DEBUG off,
 pinned to the first core; and drives it from this process, pinned to the
 second core, with a closed-loop load generator (tests/bench/load.py).
 
+The pages are measured twice, each time by a gunicorn of its own: first with the
+page cache off (PAGE_CACHE_SECONDS=0: every request renders its page, as after a
+change), then with the page cache on, as in production (releases/caching.py).
 Each page is measured right after the bare view /bench/ok/ (the same gunicorn,
 the same middleware), in alternating rounds; the table gives the median over
 the rounds of the page's requests per second as a share of the bare view's in
@@ -44,6 +47,7 @@ from . import load
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 BARE = "/bench/ok/"
+FEED = "/medieninformationen/feed/"
 SLOW_FOR_MEMORY = 0.2  # seconds
 # Words of the generated data set (releases/demodata/words.py) and the seed document.
 SEARCHES = {
@@ -61,6 +65,7 @@ class Page:
     target: str = ""
     headers: dict = field(default_factory=dict)
     note: str = ""
+    cached: bool = False
     queries: object = None
     samples: list = field(default_factory=list)  # (page Result, bare Result) per round
 
@@ -284,11 +289,11 @@ def pick_pages(args):
     topic = Topic.objects.annotate(n=Count("releases")).order_by("-n").first()
     year = public.order_by("-published_at").first().published_at.year - 1
     month = f"/archiv/{year}/06/"
+    topic_path = topic.get_absolute_url()
     pages = [
         Page("start page", ["/"], ">= 0.3"),
-        Page("release page (100 different)", release_paths, ">= 0.35 (uncached)"),
-        Page("release page (one, repeated)", release_paths[:1], ">= 0.8 if cached"),
-        Page("topic listing", [topic.get_absolute_url()], ">= 0.3"),
+        Page("release page (100 different)", release_paths, ">= 0.35"),
+        Page("topic listing", [topic_path], ">= 0.3"),
         Page("archive month", [month], ">= 0.3"),
     ]
     from urllib.parse import urlencode
@@ -299,30 +304,48 @@ def pick_pages(args):
         count = search(words).count()
         pages.append(Page(name, [f"/suche/?{urlencode({'q': words})}"],
                           "p95 <= 50 ms (100k, PostgreSQL)", note=f"{words!r}: {count} found"))
-    pages.append(Page("RSS feed", ["/medieninformationen/feed/"], ">= 0.3"))
+    pages.append(Page("RSS feed", [FEED], ">= 0.3"))
+    pages += [
+        Page("start page, cached", ["/"], ">= 0.8", cached=True),
+        Page("release page (100 different), cached", release_paths, ">= 0.8", cached=True),
+        Page("topic listing, cached", [topic_path], ">= 0.8", cached=True),
+        Page("archive month, cached", [month], ">= 0.8", cached=True),
+        Page("RSS feed, cached", [FEED], ">= 0.8", cached=True),
+    ]
     return [page for page in pages if args.only in page.name]
 
 
 def count_queries(pages):
     """Database queries per page (the second request, once per-process caches are warm)."""
-    from django.db import connections
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import override_settings
 
     client = Client()
     for page in pages:
-        client.get(page.paths[0], headers=page.headers)
-        with contextlib.ExitStack() as stack:
-            captured = [stack.enter_context(CaptureQueriesContext(connections[alias]))
-                        for alias in connections]
-            response = client.get(page.paths[0], headers=page.headers)
-        page.queries = sum(len(capture) for capture in captured)
-        page.status = response.status_code
+        stack = contextlib.ExitStack()
+        if page.cached:
+            stack.enter_context(override_settings(PAGE_CACHE_SECONDS=600))
+        with stack:
+            count_page_queries(client, page)
 
 
-def conditional_feed(port, pages):
+def count_page_queries(client, page):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(page.paths[0], headers=page.headers)
+    with contextlib.ExitStack() as stack:
+        captured = [stack.enter_context(CaptureQueriesContext(connections[alias]))
+                    for alias in connections]
+        response = client.get(page.paths[0], headers=page.headers)
+    page.queries = sum(len(capture) for capture in captured)
+    page.status = response.status_code
+
+
+def conditional_feed(port, pages, cached):
     """Add the feed's conditional repeat if it answers one with 304; else say "n/a"."""
-    feed = next((page for page in pages if page.name == "RSS feed"), None)
+    feed = next((page for page in pages if page.paths == [FEED] and page.cached == cached),
+                None)
     if feed is None:
         return "n/a"
     with urllib.request.urlopen(f"http://{HOST}:{port}{feed.paths[0]}") as response:
@@ -338,8 +361,8 @@ def conditional_feed(port, pages):
     except urllib.error.HTTPError as error:
         if error.code != 304:
             return f"n/a: a conditional repeat is answered {error.code}"
-    repeat = Page("RSS feed, conditional repeat", feed.paths, ">= 0.8, >= 99 % 304",
-                  headers=validators, note=", ".join(validators))
+    repeat = Page(feed.name + ", conditional repeat", feed.paths, ">= 0.8, >= 99 % 304",
+                  headers=validators, note=", ".join(validators), cached=cached)
     pages.insert(pages.index(feed) + 1, repeat)
     count_queries([repeat])
     return "yes (" + ", ".join(validators) + ")"
@@ -383,8 +406,9 @@ def requests_of(port, page):
 
 def measure(port, pages, args):
     bare = [load.request_bytes(HOST, port, BARE)]
-    for page in pages:  # fill per-process caches (templates, URL resolvers)
-        load.run_count(HOST, port, requests_of(port, page), 4 * args.workers, args.connections)
+    for page in pages:  # fill per-process caches (templates, URL resolvers; pages if cached)
+        warm = 4 * args.workers * (len(page.paths) if page.cached else 1)
+        load.run_count(HOST, port, requests_of(port, page), warm, args.connections)
     for number in range(1, args.rounds + 1):
         for page in pages:
             base = load.run(HOST, port, bare, args.duration, args.connections)
@@ -419,7 +443,7 @@ def median(values):
     return statistics.median(values) if values else float("nan")
 
 
-def report(pages, info, args, feed_support, build_seconds, pinning):
+def report_header(info, args, build_seconds, pinning):
     lines = [
         f"## Benchmark: {args.releases} generated releases on {args.database}",
         "",
@@ -431,6 +455,16 @@ def report(pages, info, args, feed_support, build_seconds, pinning):
         f"- Server: gunicorn, {args.workers} sync workers, DEBUG off, CACHE_URL="
         f"{args.cache_url}; {args.connections} closed-loop connections; median of "
         f"{args.rounds} rounds of {args.duration:g} s, each page right after the bare view",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def report(pages, args, feed_support, cached):
+    lines = [
+        "",
+        "### Page cache " + ("on (as in production)" if cached else
+                              "off (every request renders its page)"),
+        "",
         f"- Conditional feed requests: {feed_support}",
         "",
         "| Page | Ratio to bare | Target | rps | p50 ms | p95 ms | Queries | Note |",
@@ -487,6 +521,7 @@ def main(argv=None):
             build_seconds = build(env, args.releases, fresh)
             log("collectstatic")
             manage(env, "collectstatic", "--no-input", "-v0")
+            env["PAGE_CACHE_SECONDS"] = "0"
             setup_django(env)
             analyse()
             info = describe(database_url)
@@ -497,16 +532,24 @@ def main(argv=None):
             connections.close_all()
             if pinning:
                 os.sched_setaffinity(0, {pinning[1]})
-            log(f"gunicorn on port {port}")
-            with gunicorn(env, workdir, pinning) as process:
-                feed_support = conditional_feed(port, pages)
-                measure(port, pages, args)
-                text = report(pages, info, args, feed_support, build_seconds, pinning)
-                print(text, flush=True)
-                if args.memory_requests:
-                    memory = memory_report(measure_memory(process, port, pages, args))
-                    print(memory, flush=True)
-                    text += memory
+            text = report_header(info, args, build_seconds, pinning)
+            print(text, flush=True)
+            for cached in (False, True):
+                phase = [page for page in pages if page.cached == cached]
+                if not phase:
+                    continue
+                env["PAGE_CACHE_SECONDS"] = "600" if cached else "0"
+                log(f"gunicorn on port {port}, page cache {'on' if cached else 'off'}")
+                with gunicorn(env, workdir, pinning) as process:
+                    feed_support = conditional_feed(port, phase, cached)
+                    measure(port, phase, args)
+                    table = report(phase, args, feed_support, cached)
+                    print(table, flush=True)
+                    text += table
+                    if args.memory_requests and not cached:
+                        memory = memory_report(measure_memory(process, port, phase, args))
+                        print(memory, flush=True)
+                        text += memory
     if args.output:
         args.output.write_text(text)
     return 0
