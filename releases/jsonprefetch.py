@@ -32,15 +32,17 @@ Supported: forward and reverse many-to-many relations (self-referencing ones too
 and reverse foreign keys, on SQLite and PostgreSQL.
 """
 
+import collections
 import datetime
 import decimal
 import json
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import NotSupportedError, connections, models
 from django.db.models import F, OrderBy, Subquery
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.related_descriptors import (
     ManyToManyDescriptor,
     ReverseManyToOneDescriptor,
@@ -160,13 +162,47 @@ class JSONPrefetch:
         instance._prefetched_objects_cache[cache_name] = queryset
 
 
+# Building and compiling a relation's subquery costs more than running it: a bound
+# relation and its SQL are kept per process, filed under the relation and the SQL of
+# its queryset (a queryset with the current time in it files itself anew each time,
+# hence the bound on their number).
+_COMPILED = collections.OrderedDict()
+_COMPILED_MAX = 256
+
+
+def _compiled(queryset, spec):
+    """(bound spec, column expression) for ``spec`` on ``queryset``'s model."""
+    base = spec.queryset
+    try:
+        key = (queryset.model, spec.lookup, queryset.db,
+               None if base is None else (base.model, str(base.query)))
+    except EmptyResultSet:  # a query that cannot be shown as text: compiled each time
+        key = None
+    found = _COMPILED.get(key) if key is not None else None
+    if found is not None:
+        _COMPILED.move_to_end(key)
+        bound, sql, params = found
+        return bound, RawSQL(sql, params, output_field=models.JSONField())
+    spec.bind(queryset.model)
+    column = spec.subquery()
+    probe = queryset.model._base_manager.db_manager(queryset.db).annotate(
+        **{spec.alias: column}).query
+    sql, params = probe.get_compiler(queryset.db).compile(probe.annotations[spec.alias])
+    if key is not None:
+        _COMPILED[key] = (spec, sql, tuple(params))
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return spec, RawSQL(sql, tuple(params), output_field=models.JSONField())
+
+
 def json_prefetch(queryset, *lookups):
     """The queryset with the named relations (names or JSONPrefetch) loaded in its own query."""
-    specs = [lookup if isinstance(lookup, JSONPrefetch) else JSONPrefetch(lookup)
-             for lookup in lookups]
-    for spec in specs:
-        spec.bind(queryset.model)
-    queryset = queryset.annotate(**{spec.alias: spec.subquery() for spec in specs})
+    specs, columns = [], {}
+    for lookup in lookups:
+        spec = lookup if isinstance(lookup, JSONPrefetch) else JSONPrefetch(lookup)
+        spec, columns[spec.alias] = _compiled(queryset, spec)
+        specs.append(spec)
+    queryset = queryset.annotate(**columns)
     base = queryset._iterable_class
     if not issubclass(base, ModelIterable):
         raise TypeError("json_prefetch() needs a queryset of model instances, not values().")

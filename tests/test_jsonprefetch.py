@@ -359,3 +359,16 @@ class TestRelationKinds:
     def test_refuses_a_queryset_of_another_model(self):
         with pytest.raises(ValueError):
             json_prefetch(Release.objects.all(), JSONPrefetch("topics", Event.objects.all()))
+
+
+def test_a_relation_is_compiled_once_and_the_store_stays_bounded(db):
+    from releases import jsonprefetch
+
+    jsonprefetch._COMPILED.clear()
+    for _ in range(3):
+        list(json_prefetch(Release.objects.all(), "topics"))
+    assert len(jsonprefetch._COMPILED) == 1
+    for n in range(jsonprefetch._COMPILED_MAX + 10):  # a queryset with a changing value
+        json_prefetch(Release.objects.all(),
+                      JSONPrefetch("related", Release.objects.filter(title=f"Titel {n}")))
+    assert len(jsonprefetch._COMPILED) == jsonprefetch._COMPILED_MAX
