@@ -42,7 +42,6 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import NotSupportedError, connections, models
 from django.db.models import F, OrderBy, Subquery
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.expressions import RawSQL
 from django.db.models.fields.related_descriptors import (
     ManyToManyDescriptor,
     ReverseManyToOneDescriptor,
@@ -69,8 +68,11 @@ class JSONPrefetch:
         self.queryset = queryset
         self.alias = f"jsonprefetch_{lookup}"
 
+    bound_to = None
+
     def bind(self, model):
         """Work out, once per queryset, how the relation is queried and where it is cached."""
+        self.bound_to = model
         descriptor = getattr(model, self.lookup, None)
         self.reverse_fk = None
         if isinstance(descriptor, ManyToManyDescriptor):
@@ -131,6 +133,8 @@ class JSONPrefetch:
 
     def attach(self, instance):
         """Turn the instance's JSON column into related objects in its prefetch cache."""
+        if self.bound_to is not type(instance):
+            self.bind(type(instance))
         rows = instance.__dict__.pop(self.alias, None) or []
         connection = connections[instance._state.db]
         rows.sort(key=lambda row: row[POSITION_KEY])
@@ -162,47 +166,52 @@ class JSONPrefetch:
         instance._prefetched_objects_cache[cache_name] = queryset
 
 
-# Building and compiling a relation's subquery costs more than running it: a bound
-# relation and its SQL are kept per process, filed under the relation and the SQL of
-# its queryset (a queryset with the current time in it files itself anew each time,
-# hence the bound on their number).
+# Building and compiling a relation's subquery costs more than running it: its SQL is
+# kept per process, filed under the relation, the outer query's table alias and the SQL
+# of the relation's queryset (a queryset with the current time in it files itself anew
+# each time, hence the bound on their number).
 _COMPILED = collections.OrderedDict()
 _COMPILED_MAX = 256
 
 
-def _compiled(queryset, spec):
-    """(bound spec, column expression) for ``spec`` on ``queryset``'s model."""
-    base = spec.queryset
-    try:
-        key = (queryset.model, spec.lookup, queryset.db,
-               None if base is None else (base.model, str(base.query)))
-    except EmptyResultSet:  # a query that cannot be shown as text: compiled each time
-        key = None
-    found = _COMPILED.get(key) if key is not None else None
-    if found is not None:
-        _COMPILED.move_to_end(key)
-        bound, sql, params = found
-        return bound, RawSQL(sql, params, output_field=models.JSONField())
-    spec.bind(queryset.model)
-    column = spec.subquery()
-    probe = queryset.model._base_manager.db_manager(queryset.db).annotate(
-        **{spec.alias: column}).query
-    sql, params = probe.get_compiler(queryset.db).compile(probe.annotations[spec.alias])
-    if key is not None:
-        _COMPILED[key] = (spec, sql, tuple(params))
-        while len(_COMPILED) > _COMPILED_MAX:
-            _COMPILED.popitem(last=False)
-    return spec, RawSQL(sql, tuple(params), output_field=models.JSONField())
+class _JSONColumn(models.Expression):
+    """The column of one relation: its subquery, compiled once (see _COMPILED)."""
+
+    def __init__(self, spec, model):
+        super().__init__(output_field=models.JSONField())
+        self.spec, self.model = spec, model
+
+    def as_sql(self, compiler, connection):
+        base = self.spec.queryset
+        try:
+            key = (self.model, self.spec.lookup, connection.alias,
+                   compiler.query.get_initial_alias(), compiler.query.alias_prefix,
+                   None if base is None else (base.model, str(base.query)))
+        except EmptyResultSet:  # a queryset that cannot be shown as text
+            key = None
+        found = _COMPILED.get(key) if key is not None else None
+        if found is not None:
+            _COMPILED.move_to_end(key)
+            return found
+        subquery = self.spec.subquery().resolve_expression(compiler.query)
+        sql, params = compiler.compile(subquery)
+        found = (sql, tuple(params))
+        if key is not None:
+            _COMPILED[key] = found
+            while len(_COMPILED) > _COMPILED_MAX:
+                _COMPILED.popitem(last=False)
+        return found
 
 
 def json_prefetch(queryset, *lookups):
     """The queryset with the named relations (names or JSONPrefetch) loaded in its own query."""
-    specs, columns = [], {}
-    for lookup in lookups:
-        spec = lookup if isinstance(lookup, JSONPrefetch) else JSONPrefetch(lookup)
-        spec, columns[spec.alias] = _compiled(queryset, spec)
-        specs.append(spec)
-    queryset = queryset.annotate(**columns)
+    specs = [lookup if isinstance(lookup, JSONPrefetch) else JSONPrefetch(lookup)
+             for lookup in lookups]
+    for spec in specs:
+        if spec.bound_to is not queryset.model:
+            spec.bind(queryset.model)  # a relation that cannot be loaded is refused here
+    queryset = queryset.annotate(**{spec.alias: _JSONColumn(spec, queryset.model)
+                                    for spec in specs})
     base = queryset._iterable_class
     if not issubclass(base, ModelIterable):
         raise TypeError("json_prefetch() needs a queryset of model instances, not values().")

@@ -26,7 +26,8 @@ Within a tier, ts_rank with the weights decides.
 
 A search finds at most ``MAX_RESULTS`` releases, the newest that match: a
 word found in most releases then costs little more than a rare one (the
-newest matches come from the date index, and only they are ranked and
+newest matches come from the date index, those of a rarer word from the
+search index, see ``_newest_postgresql``, and only they are ranked and
 counted), and a visitor narrows a search that large with the filters rather
 than paging past the thousandth result. The count of such a search is "more
 than MAX_RESULTS" (``ResultPaginator``).
@@ -45,6 +46,7 @@ upper and title case and with umlauts transliterated either way.
 """
 
 import html
+import json
 import operator
 import re
 import unicodedata
@@ -53,8 +55,9 @@ from functools import cached_property, lru_cache, reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
-from django.db import connections, router
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db import connections, router, transaction
+from django.db.models import BooleanField, Case, F, FloatField, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -244,7 +247,7 @@ def search(query, releases=None, order="relevance"):
         results, found = _newest(releases, _sqlite_condition(query))
     else:
         tiers = _tsqueries(query, releases.db)
-        results, found = _newest(releases, Q(search_vector=tiers["fuzzy"]))
+        results, found = _newest_postgresql(releases, Q(search_vector=tiers["fuzzy"]))
         # The vector is only needed inside the database.
         results = results.defer("search_vector")
         if order == "relevance":
@@ -271,7 +274,56 @@ def _newest(releases, condition):
     """
     ids = list(releases.filter(condition).order_by("-published_at", "-pk")
                .values_list("pk", flat=True)[:MAX_RESULTS + 1])
-    return releases.filter(pk__in=ids).order_by("-published_at", "-pk"), len(ids)
+    return releases.filter(_pk_in(ids, releases.db)).order_by("-published_at", "-pk"), len(ids)
+
+
+def _pk_in(ids, db):
+    """pk__in=ids; on PostgreSQL as one array parameter, not thousands of placeholders."""
+    if connections[db].vendor != "postgresql":
+        return Q(pk__in=ids)
+    table = connections[db].ops.quote_name(Release._meta.db_table)
+    return Q(RawSQL(f"{table}.{connections[db].ops.quote_name('id')} = ANY(%s)", (list(ids),),
+                    output_field=BooleanField()))
+
+
+# Up to this many matches (the planner's estimate) a search starts from the search index;
+# beyond, from the date index (see _newest_postgresql).
+COMMON_MATCHES = 20_000
+RARE_MATCHES_AT_MOST = 2 * COMMON_MATCHES
+
+
+def _newest_postgresql(releases, condition):
+    """_newest, with the plan chosen by how common the words are.
+
+    The newest matches of a common word come fastest from the date index, each row
+    checked against the query on the way; a rarer word would have that walk check
+    (and unpack the stored vector of) tens of thousands of rows, where the search
+    index names its few matches at once. The planner weighs those costs poorly, so
+    its estimate of the matches decides here: a rare word's matches are fetched from
+    the search index alone, and then only they are checked for visibility and
+    sorted by date.
+    """
+    matches = Release.objects.using(releases.db).filter(condition).order_by().values("pk")
+    if _estimated_rows(matches) <= COMMON_MATCHES:
+        with transaction.atomic(using=releases.db):
+            # For some thousands of matches the planner would rather read the whole
+            # table, unpacking every vector, than visit the matches the index names.
+            with connections[releases.db].cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            ids = list(matches.values_list("pk", flat=True)[:RARE_MATCHES_AT_MOST + 1])
+        if len(ids) <= RARE_MATCHES_AT_MOST:  # else the estimate was far off
+            return _newest(releases, _pk_in(ids, releases.db))
+    return _newest(releases, condition)
+
+
+def _estimated_rows(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 class ResultPaginator(Paginator):

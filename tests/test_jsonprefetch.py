@@ -369,6 +369,6 @@ def test_a_relation_is_compiled_once_and_the_store_stays_bounded(db):
         list(json_prefetch(Release.objects.all(), "topics"))
     assert len(jsonprefetch._COMPILED) == 1
     for n in range(jsonprefetch._COMPILED_MAX + 10):  # a queryset with a changing value
-        json_prefetch(Release.objects.all(),
-                      JSONPrefetch("related", Release.objects.filter(title=f"Titel {n}")))
+        list(json_prefetch(Release.objects.all(),
+                           JSONPrefetch("related", Release.objects.filter(title=f"Titel {n}"))))
     assert len(jsonprefetch._COMPILED) == jsonprefetch._COMPILED_MAX
