@@ -185,6 +185,7 @@ def cache_public(view):
         def store(response):
             if not _cacheable_response(request, response):
                 return response
+            response.content = response.content  # one piece, however it was written
             if not response.has_header("ETag"):
                 response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             _headers(response, until, now)

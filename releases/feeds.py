@@ -309,6 +309,9 @@ def view(feed_class):
         # sets the one that also counts the end of an embargo.
         if "Last-Modified" in response:
             del response["Last-Modified"]
+        # The feed generator writes the document in thousands of small pieces, and the
+        # server would send each in a packet of its own: one piece.
+        response.content = response.content
         return response
 
     return cache_control(public=True, max_age=MAX_AGE)(

@@ -244,3 +244,15 @@ def test_withdrawal_dates_the_feed_anew_for_a_conditional_poll(client, no_page_c
         assert gone.title not in again.content.decode()
         assert kept.title in again.content.decode()
         assert again["ETag"] != first["ETag"]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_feed_is_sent_in_one_piece(client, settings, make_release, cached):
+    """Written piecemeal, the document would leave the server in thousands of packets."""
+    if not cached:
+        settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(3):
+        make_release()
+    client.get(reverse("releases:feed"))
+    response = client.get(reverse("releases:feed"))
+    assert len(list(response)) == 1
