@@ -33,6 +33,7 @@ and reverse foreign keys, on SQLite and PostgreSQL.
 """
 
 import collections
+import contextlib
 import datetime
 import decimal
 import json
@@ -191,7 +192,8 @@ class _JSONColumn(models.Expression):
             key = None
         found = _COMPILED.get(key) if key is not None else None
         if found is not None:
-            _COMPILED.move_to_end(key)
+            with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
+                _COMPILED.move_to_end(key)
             return found
         subquery = self.spec.subquery().resolve_expression(compiler.query)
         sql, params = compiler.compile(subquery)
@@ -199,7 +201,8 @@ class _JSONColumn(models.Expression):
         if key is not None:
             _COMPILED[key] = found
             while len(_COMPILED) > _COMPILED_MAX:
-                _COMPILED.popitem(last=False)
+                with contextlib.suppress(KeyError):
+                    _COMPILED.popitem(last=False)
         return found
 
 

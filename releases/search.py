@@ -286,10 +286,11 @@ def _pk_in(ids, db):
                     output_field=BooleanField()))
 
 
-# Up to this many matches (the planner's estimate) a search starts from the search index;
-# beyond, from the date index (see _newest_postgresql).
-COMMON_MATCHES = 20_000
-RARE_MATCHES_AT_MOST = 2 * COMMON_MATCHES
+# The search index costs a search something for each match; the date index, for each
+# row it passes until it has MAX_RESULTS + 1 matches, about WALK_COST times as much (it
+# unpacks the row's vector). See _common_matches.
+WALK_COST = 5
+_table_rows = {}  # database alias -> the planner's count of releases, read once per process
 
 
 def _newest_postgresql(releases, condition):
@@ -304,16 +305,34 @@ def _newest_postgresql(releases, condition):
     sorted by date.
     """
     matches = Release.objects.using(releases.db).filter(condition).order_by().values("pk")
-    if _estimated_rows(matches) <= COMMON_MATCHES:
+    common = _common_matches(releases.db)
+    if _estimated_rows(matches) <= common:
+        at_most = int(2 * common)
         with transaction.atomic(using=releases.db):
             # For some thousands of matches the planner would rather read the whole
             # table, unpacking every vector, than visit the matches the index names.
             with connections[releases.db].cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
-            ids = list(matches.values_list("pk", flat=True)[:RARE_MATCHES_AT_MOST + 1])
-        if len(ids) <= RARE_MATCHES_AT_MOST:  # else the estimate was far off
+            ids = list(matches.values_list("pk", flat=True)[:at_most + 1])
+        if len(ids) <= at_most:  # else the estimate was far off
             return _newest(releases, _pk_in(ids, releases.db))
     return _newest(releases, condition)
+
+
+def _common_matches(db):
+    """How many matches make a word common: from there on the date index is faster.
+
+    Of N releases a word in m: the date index passes about N * (MAX_RESULTS + 1) / m
+    rows at WALK_COST each, the search index visits m; even at m² = WALK_COST *
+    (MAX_RESULTS + 1) * N. For 100,000 releases that is some 22,000 matches.
+    """
+    if db not in _table_rows:
+        with connections[db].cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                           [Release._meta.db_table])
+            _table_rows[db] = cursor.fetchone()[0]
+    rows = _table_rows[db] if _table_rows[db] > 0 else 100_000  # -1: never analysed
+    return (WALK_COST * (MAX_RESULTS + 1) * rows) ** 0.5
 
 
 def _estimated_rows(queryset):

@@ -94,12 +94,12 @@ def unrelated(make_release, days_ago):
 def plan(request, monkeypatch):
     """Each way search() on PostgreSQL may take to the newest matches (_newest_postgresql)."""
     if request.param == "search index":
-        monkeypatch.setattr(search_module, "COMMON_MATCHES", 10**9)
+        monkeypatch.setattr(search_module, "_common_matches", lambda db: 10**9)
     elif request.param == "date index":
-        monkeypatch.setattr(search_module, "COMMON_MATCHES", -1)
+        monkeypatch.setattr(search_module, "_common_matches", lambda db: -1)
     else:  # taken for rare, but with more matches than a rare word may have
-        monkeypatch.setattr(search_module, "COMMON_MATCHES", 10**9)
-        monkeypatch.setattr(search_module, "RARE_MATCHES_AT_MOST", 0)
+        monkeypatch.setattr(search_module, "_common_matches", lambda db: 0)
+        monkeypatch.setattr(search_module, "_estimated_rows", lambda queryset: 0)
     return request.param
 
 

@@ -164,6 +164,24 @@ class TestListings:
         html = page(client, reverse("releases:organisation-list"))
         assert '<span class="count">2 ' in html  # the full release and its related one
 
+    @pytest.mark.parametrize("name", ["topic-list", "organisation-list"])
+    def test_indexes_are_in_alphabetical_order(self, client, make_release, name):
+        from releases.models import Organisation, Topic
+
+        model = Topic if name == "topic-list" else Organisation
+        names = ["Zuwanderung", "Arbeit", "Mobilität", "Bildung"]
+        for index, title in enumerate(names):
+            subject = model.objects.create(name=title, slug=f"index-{index}")
+            # A busy subject first in the table: the order must not follow the counts.
+            for _ in range(3 - index):
+                release = make_release(**({} if model is Topic else {"organisation": subject}))
+                if model is Topic:
+                    release.topics.add(subject)
+        html = page(client, reverse(f"releases:{name}"))
+        shown = [title for title in re.findall(r'">([^<]+)</a> <span class="count">', html)
+                 if title in names]
+        assert shown == sorted(names)
+
     @pytest.mark.parametrize("name", ["feed", "topic-feed", "organisation-feed", "person-feed",
                                       "kind-feed"])
     def test_listing_announces_its_feeds_in_the_head(self, client, full_release, topic,

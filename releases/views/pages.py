@@ -262,7 +262,8 @@ class TopicListView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        return Topic.objects.annotate(release_count=public_release_count())
+        # An aggregate drops Meta.ordering: ordered here.
+        return Topic.objects.annotate(release_count=public_release_count()).order_by("name")
 
 
 class OrganisationListView(ListView):
@@ -270,4 +271,5 @@ class OrganisationListView(ListView):
     context_object_name = "organisations"
 
     def get_queryset(self):
-        return Organisation.objects.annotate(release_count=public_release_count())
+        return Organisation.objects.annotate(
+            release_count=public_release_count()).order_by("name")
