@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from releases.feeds import ReleaseItems
 from releases.html import html_to_text
 from releases.links import absolute_url
 from releases.models import Release
@@ -22,7 +23,7 @@ from .services import log_embargo_access
 ITEMS = 30
 
 
-class JournalistFeed(Feed):
+class JournalistFeed(ReleaseItems, Feed):
     language = "de"
 
     def __call__(self, request, *args, **kwargs):
@@ -73,18 +74,3 @@ class JournalistFeed(Feed):
                      "Der Link funktioniert ab dem Ende der Sperrfrist."]
             return "\n\n".join(part for part in parts if part)
         return item.teaser or Truncator(html_to_text(item.body)).chars(500)
-
-    def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
-
-    def item_guid(self, item):
-        return f"urn:uuid:{item.uuid}"
-
-    def item_guid_is_permalink(self, item):
-        return False
-
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]

@@ -78,7 +78,27 @@ class FullContentAtomFeed(Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
-class ReleaseFeed(Feed):
+class ReleaseItems:
+    """What every feed of releases says of an item alike: its address, a guid that
+    survives a changed slug, its date and its topics (the journalists' feed too)."""
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return f"urn:uuid:{item.uuid}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [xml_text(topic.name) for topic in item.topics.all()]
+
+
+class ReleaseFeed(ReleaseItems, Feed):
     """All public releases, newest first."""
 
     url_name = "feed"
@@ -152,23 +172,8 @@ class ReleaseFeed(Feed):
         return [Enclosure(absolute_url(storage.url(item.lead_image_name)), str(length),
                           mime_type)]
 
-    def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
-
-    def item_guid(self, item):
-        return f"urn:uuid:{item.uuid}"
-
-    def item_guid_is_permalink(self, item):
-        return False
-
-    def item_pubdate(self, item):
-        return item.published_at
-
     def item_updateddate(self, item):
         return item.corrected_at or item.published_at
-
-    def item_categories(self, item):
-        return [xml_text(topic.name) for topic in item.topics.all()]
 
 
 class TopicFeed(ReleaseFeed):
