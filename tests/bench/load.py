@@ -5,7 +5,9 @@ One thread drives every connection through a selector, so the generator costs
 little CPU (it runs pinned to a core of its own) and its timing is not disturbed
 by thread switches. Connections are kept alive where the server allows it;
 gunicorn's sync workers close each one after the answer, and the generator
-reconnects, as nginx in front of them would.
+reconnects, as nginx in front of them would. Each connection starts at its own
+place in the list of requests, spread evenly, so a long random list gives each
+an independent sequence.
 """
 
 import selectors
@@ -26,6 +28,7 @@ class Result:
     seconds: float
     latencies: list = field(default_factory=list)
     statuses: dict = field(default_factory=dict)
+    tally: dict = field(default_factory=dict)  # (request, header value): answers
 
     @property
     def requests(self):
@@ -70,8 +73,10 @@ class _Connection:
         self.expected = None  # total bytes of the answer, once the headers are in
         self.chunked = self.closes = False
         self.status = 0
+        self.headers = {}
+        self.request = self.requests[self.index % len(self.requests)]
         self.started = time.perf_counter()
-        self.sock.sendall(self.requests[self.index % len(self.requests)])
+        self.sock.sendall(self.request)
         self.index += 1
 
     def receive(self):
@@ -89,6 +94,7 @@ class _Connection:
             self.status = int(head[0].split()[1])
             headers = dict(line.split(":", 1) for line in head[1:] if ":" in line)
             headers = {name.strip(): value.strip() for name, value in headers.items()}
+            self.headers = headers
             self.closes = headers.get("connection") == "close"
             if "content-length" in headers:
                 self.expected = end + 4 + int(headers["content-length"])
@@ -104,17 +110,25 @@ class _Connection:
         return self.expected is not None and len(self.buffer) >= self.expected
 
 
-def run(host, port, requests, seconds, connections=2, warmup=0.5, min_requests=10):
+def _connections(host, port, requests, connections):
+    return [_Connection((host, port), requests, number * len(requests) // connections)
+            for number in range(connections)]
+
+
+def run(host, port, requests, seconds, connections=2, warmup=0.5, min_requests=10,
+        tally=None):
     """Drive ``requests`` (raw request bytes, taken in turn) for ``seconds``; a Result.
 
     Answers are counted once every connection has had one answered and ``warmup``
     seconds have passed, for ``seconds`` or until ``min_requests`` are counted,
     whichever is later: a slow page still gets enough samples. Requests still
     running then are awaited and not counted, so the server is idle again when
-    this returns and the next measurement starts from a clean slate.
+    this returns and the next measurement starts from a clean slate. With ``tally``
+    (a header name, lower case), Result.tally counts the answers by request and the
+    value of that header.
     """
     selector = selectors.DefaultSelector()
-    clients = [_Connection((host, port), requests, offset) for offset in range(connections)]
+    clients = _connections(host, port, requests, connections)
     result = Result(seconds=0.0)
     warm = set()
     started = time.perf_counter()
@@ -136,6 +150,9 @@ def run(host, port, requests, seconds, connections=2, warmup=0.5, min_requests=1
                 if counting_from is not None and not stopping:
                     result.latencies.append(finished - client.started)
                     result.statuses[client.status] = result.statuses.get(client.status, 0) + 1
+                    if tally:
+                        key = (client.request, client.headers.get(tally))
+                        result.tally[key] = result.tally.get(key, 0) + 1
                     last = finished
                 warm.add(client)
                 if (counting_from is None and len(warm) == len(clients)
@@ -156,7 +173,7 @@ def run(host, port, requests, seconds, connections=2, warmup=0.5, min_requests=1
 def run_count(host, port, requests, count, connections=2):
     """Send exactly ``count`` requests (taken in turn); a Result with their timings."""
     selector = selectors.DefaultSelector()
-    clients = [_Connection((host, port), requests, offset) for offset in range(connections)]
+    clients = _connections(host, port, requests, connections)
     result = Result(seconds=0.0)
     start = time.perf_counter()
     sent = 0

@@ -70,8 +70,9 @@ class Page:
     samples: list = field(default_factory=list)  # (page Result, bare Result) per round
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__,
+def argument_parser(prog, description):
+    """The options every benchmark here has: data set, database, server, output."""
+    parser = argparse.ArgumentParser(prog=prog, description=description,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--releases", type=int, default=10_000,
                         help="generated releases in the data set (default 10000)")
@@ -81,17 +82,22 @@ def parse_args(argv):
     parser.add_argument("--keep", metavar="NAME",
                         help="PostgreSQL database name or SQLite file to build once and reuse; "
                              "never dropped")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=2,
                         help="concurrent connections (default: one per worker)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--output", type=Path, help="also write the report to this file")
+    return parser
+
+
+def parse_args(argv):
+    parser = argument_parser("python -m tests.bench", __doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--memory-requests", type=int, default=20_000,
                         help="requests between the two memory readings (0: skip)")
     parser.add_argument("--cache-url", default="locmem", help="CACHE_URL for the server")
     parser.add_argument("--only", default="",
                         help="measure only pages whose name contains this text")
-    parser.add_argument("--output", type=Path, help="also write the report to this file")
     return parser.parse_args(argv)
 
 
@@ -250,6 +256,34 @@ def rss_mb(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+@dataclass
+class Site:
+    env: dict  # the server's environment
+    port: int
+    workdir: Path
+    database_url: str
+    build_seconds: float
+
+
+@contextlib.contextmanager
+def prepared_site(args, **settings):
+    """The data set built in a scratch database and the static files collected; Django
+    set up on them in this process, with ``settings`` (environment variables) added
+    to the server's environment. Yields a Site; drops what it made at the end."""
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as workdir:
+        workdir = Path(workdir)
+        with scratch_database(args, workdir) as (database_url, fresh):
+            port = free_port()
+            env = server_environment(database_url, workdir, args, port)
+            env.update(settings)
+            build_seconds = build(env, args.releases, fresh)
+            log("collectstatic")
+            manage(env, "collectstatic", "--no-input", "-v0")
+            setup_django(env)
+            analyse()
+            yield Site(env, port, workdir, database_url, build_seconds)
 
 
 def machine():
@@ -443,15 +477,22 @@ def median(values):
     return statistics.median(values) if values else float("nan")
 
 
-def report_header(info, args, build_seconds, pinning):
-    lines = [
-        f"## Benchmark: {args.releases} generated releases on {args.database}",
-        "",
+def setting_lines(info, build_seconds, pinning):
+    """Data, machine and versions: the first lines of every report."""
+    return [
         f"- Data: {info['releases']}; {info['database']}"
         + (f"; built in {build_seconds:.0f} s" if build_seconds else ""),
         f"- Machine: {machine()}; server pinned to core {pinning[0]}, load generator to "
         f"core {pinning[1]}" if pinning else f"- Machine: {machine()}; no pinning",
         f"- Versions: {info['versions']}, {info['database'].split(',')[0]}",
+    ]
+
+
+def report_header(info, args, build_seconds, pinning):
+    lines = [
+        f"## Benchmark: {args.releases} generated releases on {args.database}",
+        "",
+        *setting_lines(info, build_seconds, pinning),
         f"- Server: gunicorn, {args.workers} sync workers, DEBUG off, CACHE_URL="
         f"{args.cache_url}; {args.connections} closed-loop connections; median of "
         f"{args.rounds} rounds of {args.duration:g} s, each page right after the bare view",
@@ -513,43 +554,34 @@ def main(argv=None):
     # Stopped from outside: still stop gunicorn and drop the scratch database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     pinning = cores()
-    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as workdir:
-        workdir = Path(workdir)
-        with scratch_database(args, workdir) as (database_url, fresh):
-            port = free_port()
-            env = server_environment(database_url, workdir, args, port)
-            build_seconds = build(env, args.releases, fresh)
-            log("collectstatic")
-            manage(env, "collectstatic", "--no-input", "-v0")
-            env["PAGE_CACHE_SECONDS"] = "0"
-            setup_django(env)
-            analyse()
-            info = describe(database_url)
-            pages = pick_pages(args)
-            count_queries(pages)
-            from django.db import connections
+    with prepared_site(args, PAGE_CACHE_SECONDS="0") as site:
+        env, port = site.env, site.port
+        info = describe(site.database_url)
+        pages = pick_pages(args)
+        count_queries(pages)
+        from django.db import connections
 
-            connections.close_all()
-            if pinning:
-                os.sched_setaffinity(0, {pinning[1]})
-            text = report_header(info, args, build_seconds, pinning)
-            print(text, flush=True)
-            for cached in (False, True):
-                phase = [page for page in pages if page.cached == cached]
-                if not phase:
-                    continue
-                env["PAGE_CACHE_SECONDS"] = "600" if cached else "0"
-                log(f"gunicorn on port {port}, page cache {'on' if cached else 'off'}")
-                with gunicorn(env, workdir, pinning) as process:
-                    feed_support = conditional_feed(port, phase, cached)
-                    measure(port, phase, args)
-                    table = report(phase, args, feed_support, cached)
-                    print(table, flush=True)
-                    text += table
-                    if args.memory_requests and not cached:
-                        memory = memory_report(measure_memory(process, port, phase, args))
-                        print(memory, flush=True)
-                        text += memory
+        connections.close_all()
+        if pinning:
+            os.sched_setaffinity(0, {pinning[1]})
+        text = report_header(info, args, site.build_seconds, pinning)
+        print(text, flush=True)
+        for cached in (False, True):
+            phase = [page for page in pages if page.cached == cached]
+            if not phase:
+                continue
+            env["PAGE_CACHE_SECONDS"] = "600" if cached else "0"
+            log(f"gunicorn on port {port}, page cache {'on' if cached else 'off'}")
+            with gunicorn(env, site.workdir, pinning) as process:
+                feed_support = conditional_feed(port, phase, cached)
+                measure(port, phase, args)
+                table = report(phase, args, feed_support, cached)
+                print(table, flush=True)
+                text += table
+                if args.memory_requests and not cached:
+                    memory = memory_report(measure_memory(process, port, phase, args))
+                    print(memory, flush=True)
+                    text += memory
     if args.output:
         args.output.write_text(text)
     return 0

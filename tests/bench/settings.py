@@ -1,5 +1,7 @@
-"""The production settings plus a bare view to compare every page with (tests/bench/urls.py)."""
+"""The production settings plus a bare view to compare every page with and a header that
+tells a page cache hit from a miss (both in tests/bench/urls.py)."""
 
 from newsroom.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.bench.urls"
+MIDDLEWARE = ["tests.bench.urls.PageCacheHeader", *MIDDLEWARE]  # noqa: F405
