@@ -1,7 +1,13 @@
-"""Appointments (Termine) and delegation trips (Delegationsreisen)."""
+"""Appointments (Termine) and delegation trips (Delegationsreisen).
+
+Both are prepared before they are announced: an appointment of a minister, or a
+trip, is public only once it is announced and its publication time (and
+embargo, if any) has come, or once a public release refers to it. That rule is
+``public()`` below, next to the one for releases it derives from.
+"""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +17,55 @@ from .organisations import Organisation, Topic
 from .people import Person
 
 
-class EventQuerySet(models.QuerySet):
+class Announcement(models.Model):
+    """Status, publication time and embargo of something announced in its own right."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In preparation")
+        ANNOUNCED = "announced", _("Announced")
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT,
+        help_text=_("Prepared entries are seen only in the admin. Announced ones are public "
+                    "from their publication time, or when a public release refers to them."))
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True,
+        help_text=_("Date and time (Europe/Berlin) from which an announced entry is public; "
+                    "empty means at once."))
+    embargo_until = models.DateTimeField(
+        _("embargo until"), null=True, blank=True,
+        help_text=_("Sperrfrist: not public before this time."))
+
+    class Meta:
+        abstract = True
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    # The relation from a release to this model (Release.events, Release.delegations).
+    release_lookup = None
+
+    def announced(self, now=None):
+        """Announced in their own right, publication time and embargo passed."""
+        now = now or timezone.now()
+        return self.filter(_announced(now))
+
+    def public(self, now=None):
+        """What the public may see: announced, or referred to by a public release."""
+        from .releases import Release
+
+        now = now or timezone.now()
+        by_release = Release.objects.public(now).filter(**{self.release_lookup: OuterRef("pk")})
+        return self.filter(_announced(now) | Q(Exists(by_release)))
+
+
+def _announced(now):
+    return (Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)) & Q(
+        status=Announcement.Status.ANNOUNCED, published_at__lte=now)
+
+
+class EventQuerySet(AnnouncementQuerySet):
+    release_lookup = "events"
+
     def upcoming(self, now=None):
         now = now or timezone.now()
         return self.filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now))
@@ -21,7 +75,7 @@ class EventQuerySet(models.QuerySet):
         return self.exclude(pk__in=self.upcoming(now).values("pk"))
 
 
-class Event(models.Model):
+class Event(Announcement):
     """A dated appointment: a press conference, a visit, a workshop."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -62,11 +116,20 @@ class Event(models.Model):
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["starts_at"]),
                    models.Index(fields=["ends_at"], name="event_ends_idx")]
+        permissions = [
+            ("announce_event", _("Can announce appointments and delegation trips")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
                 name="event_ends_after_start",
                 violation_error_message=_("An appointment cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="announced") | Q(published_at__isnull=False),
+                name="event_announced_needs_time",
+                violation_error_message=_("An announced appointment needs a publication "
+                                          "time."),
             ),
         ]
 
@@ -82,7 +145,11 @@ class Event(models.Model):
         return ", ".join(filter(None, [self.venue, self.address, self.city, self.country]))
 
 
-class Delegation(models.Model):
+class DelegationQuerySet(AnnouncementQuerySet):
+    release_lookup = "delegations"
+
+
+class Delegation(Announcement):
     """An official trip of a minister with a delegation."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -101,6 +168,8 @@ class Delegation(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="delegations",
                                     verbose_name=_("topics"))
 
+    objects = DelegationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("delegation trip")
         verbose_name_plural = _("delegation trips")
@@ -110,6 +179,11 @@ class Delegation(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="delegation_ends_after_start",
                 violation_error_message=_("A trip cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="announced") | Q(published_at__isnull=False),
+                name="delegation_announced_needs_time",
+                violation_error_message=_("An announced trip needs a publication time."),
             ),
         ]
 

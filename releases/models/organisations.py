@@ -1,10 +1,28 @@
 """Who issues releases and what they are about: organisations, contacts, topics."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import SanitisedRichTextField
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Issuers of a public release, appointment or trip, and bodies with an office
+        that has begun (see Release.objects.public(), which this derives from)."""
+        from .events import Delegation, Event
+        from .people import Appointment
+        from .releases import Release
+
+        now = now or timezone.now()
+        return self.filter(
+            Q(Exists(Release.objects.public(now).filter(organisation=OuterRef("pk"))))
+            | Q(Exists(Event.objects.public(now).filter(organisation=OuterRef("pk"))))
+            | Q(Exists(Delegation.objects.public(now).filter(organisation=OuterRef("pk"))))
+            | Q(Exists(Appointment.objects.begun(now).filter(organisation=OuterRef("pk")))))
 
 
 class Organisation(models.Model):
@@ -33,6 +51,8 @@ class Organisation(models.Model):
         help_text=_("Shown under every release of this organisation, "
                     "e.g. the notice on electronic signatures."))
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -47,6 +67,17 @@ class Organisation(models.Model):
     @property
     def postal_address(self):
         return ", ".join(filter(None, [self.street, f"{self.postal_code} {self.city}".strip()]))
+
+
+class ContactQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Active contacts of public organisations, and those named on a public release."""
+        from .releases import Release
+
+        now = now or timezone.now()
+        return self.filter(
+            Q(is_active=True, organisation__in=Organisation.objects.public(now))
+            | Q(Exists(Release.objects.public(now).filter(contacts=OuterRef("pk")))))
 
 
 class Contact(models.Model):
@@ -65,6 +96,8 @@ class Contact(models.Model):
                                     help_text=_("Inactive contacts stay on old releases but "
                                                 "are no longer listed."))
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("press contact")
         verbose_name_plural = _("press contacts")
@@ -78,12 +111,28 @@ class Contact(models.Model):
         return f"{self.name} ({self.organisation.short_name or self.organisation.name})"
 
 
+class TopicQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Topics of a public release, appointment or trip: a topic made for an embargoed
+        release is not seen before the release is."""
+        from .events import Delegation, Event
+        from .releases import Release
+
+        now = now or timezone.now()
+        return self.filter(
+            Q(Exists(Release.objects.public(now).filter(topics=OuterRef("pk"))))
+            | Q(Exists(Event.objects.public(now).filter(topics=OuterRef("pk"))))
+            | Q(Exists(Delegation.objects.public(now).filter(topics=OuterRef("pk")))))
+
+
 class Topic(models.Model):
     """A subject (Thema) releases are filed under."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,22 @@ def portrait_upload_to(instance, filename):
 
 
 class PersonQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """People named in a public release, attending a public appointment, leading or
+        met on a public trip, or holding an office that has begun."""
+        from .events import Counterpart, Delegation, Event
+        from .releases import Release
+
+        now = now or timezone.now()
+        trips = Delegation.objects.public(now)
+        return self.filter(
+            Q(Exists(Release.objects.public(now).filter(people=OuterRef("pk"))))
+            | Q(Exists(Event.objects.public(now).filter(ministers=OuterRef("pk"))))
+            | Q(Exists(trips.filter(leader=OuterRef("pk"))))
+            | Q(Exists(Counterpart.objects.filter(
+                person=OuterRef("pk"), programme_item__stop__delegation__in=trips)))
+            | Q(Exists(Appointment.objects.begun(now).filter(person=OuterRef("pk")))))
+
     def office_holders(self):
         return self.filter(appointments__isnull=False).distinct()
 
@@ -84,6 +100,10 @@ class Person(models.Model):
 
 
 class AppointmentQuerySet(models.QuerySet):
+    def begun(self, now=None):
+        """Offices that have begun (in Berlin): a minister's office is announced by then."""
+        return self.filter(start_date__lte=timezone.localdate(now or timezone.now()))
+
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)

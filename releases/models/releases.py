@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,13 +25,33 @@ class ReleaseQuerySet(models.QuerySet):
 
         Published (or scheduled) releases whose publication time has come and
         whose embargo (Sperrfrist), if any, is over. Withdrawn and unfinished
-        releases never match. Visibility needs no job: it is a comparison with now.
+        releases never match, and neither does a working edition: the public sees a
+        release's live edition until a working edition replaces it. Visibility needs
+        no job: it is a comparison with now.
         """
         now = now or timezone.now()
         return self.filter(
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
             status__in=Release.VISIBLE_STATUSES,
             published_at__lte=now,
+            edition_of__isnull=True,
+        )
+
+    def documents(self):
+        """Releases as documents: their first or live edition, no working editions."""
+        return self.filter(edition_of__isnull=True)
+
+    def working_editions(self):
+        return self.filter(edition_of__isnull=False)
+
+    def withdrawn_after_public(self):
+        """Withdrawn releases that had been public: their address keeps a notice, and
+        their withdrawal is news to the feeds they were in. One never public is not."""
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=F("withdrawn_at")),
+            status=Release.Status.WITHDRAWN,
+            published_at__lte=F("withdrawn_at"),
+            edition_of__isnull=True,
         )
 
     def for_listing(self):
@@ -122,6 +142,24 @@ class Release(models.Model):
     # Kept current by releases.search.update_search_vector (PostgreSQL only; its GIN
     # index is created in the migration, as SQLite cannot have one).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Editions (see releases/services.py): a release that has been published or
+    # scheduled keeps that content, its live edition, while a change to it is written
+    # and reviewed in a working edition: a second row pointing here, which replaces
+    # the live content when it is published and is then deleted.
+    edition_of = models.OneToOneField(
+        "self", models.CASCADE, null=True, blank=True, related_name="working_edition",
+        editable=False, verbose_name=_("working edition of"))
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False,
+        verbose_name=_("authors"),
+        help_text=_("Everyone who changed the content of this edition. Under the four-eyes "
+                    "principle none of them approves or publishes it."))
+    change_note = models.TextField(
+        _("correction note"), blank=True,
+        help_text=_("For a change to a published release: the correction (Berichtigung) "
+                    "shown on the page with the date and sent to everyone who received the "
+                    "release. Leave empty for a minor change without a note, such as a "
+                    "typo."))
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -141,7 +179,7 @@ class Release(models.Model):
             # Covers Release.objects.public() (PostgreSQL: index-only scans, so counting
             # a topic's releases does not read the wide rows).
             models.Index(fields=["status", "published_at"], name="release_visibility_idx",
-                         include=["embargo_until", "id"]),
+                         include=["embargo_until", "id"], condition=Q(edition_of__isnull=True)),
             models.Index(fields=["-published_at", "-id"], name="release_newest_idx"),
             # When the next embargo ends (releases/caching.py).
             models.Index(fields=["embargo_until"], name="release_embargo_idx",
@@ -170,16 +208,24 @@ class Release(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Imported here: the search module imports this one. Topics and people saved after
-        # this (the admin's save_related) need another call.
-        from ..search import update_search_vector
-
-        update_search_vector([self.pk])
-
     def get_absolute_url(self):
         return reverse("releases:release-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_working_edition(self):
+        return self.edition_of_id is not None
+
+    @property
+    def document(self):
+        """The release this edition belongs to: itself, or the live release it changes."""
+        return self.edition_of if self.edition_of_id is not None else self
+
+    def get_working_edition(self):
+        """The working edition of this live release, or None."""
+        try:
+            return self.working_edition
+        except Release.DoesNotExist:
+            return None
 
     @property
     def number_label(self):

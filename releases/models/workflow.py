@@ -43,10 +43,15 @@ class PreviewLinkQuerySet(models.QuerySet):
 
 
 class PreviewLink(models.Model):
-    """A revocable, expiring link to an unpublished release for reviewers without an account."""
+    """A revocable, expiring link to one unpublished edition, for reviewers without an account.
 
-    release = models.ForeignKey(Release, models.CASCADE, related_name="preview_links",
-                                verbose_name=_("press release"))
+    The link belongs to the edition it was made for: a release not yet published, or
+    a working edition. Once that edition is published or discarded, or the release
+    withdrawn, the link is gone (410); ``release`` is then empty if the edition's row is.
+    """
+
+    release = models.ForeignKey(Release, models.SET_NULL, null=True, blank=True,
+                                related_name="preview_links", verbose_name=_("edition"))
     token = models.CharField(_("token"), max_length=64, unique=True, default=_new_token,
                              editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -81,6 +86,9 @@ class AuditEntry(models.Model):
         CORRECT = "correct", _("corrected")
         WITHDRAW = "withdraw", _("withdrawn")
         RESTORE = "restore", _("restored")
+        START_EDITION = "start_edition", _("working edition started")
+        DISCARD = "discard", _("working edition discarded")
+        ANNOUNCE = "announce", _("announced")
         OVERRIDE = "override", _("four-eyes rule overridden")
         PREVIEW_LINK = "preview_link", _("preview link created")
         PREVIEW_REVOKE = "preview_revoke", _("preview link revoked")
