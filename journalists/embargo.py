@@ -21,7 +21,7 @@ ZONE_NAMES = {"CET": "MEZ", "CEST": "MESZ"}
 def under_embargo(now=None):
     """Releases the public does not see yet because of their Sperrfrist."""
     now = now or timezone.now()
-    return Release.objects.filter(
+    return Release.objects.documents().filter(
         status__in=Release.VISIBLE_STATUSES, embargo_until__gt=now,
         is_removed_for_legal_reasons=False,
     )

@@ -1,11 +1,10 @@
 """Alerts through the outbox: what publishing calls, and what the sender runs.
 
-The publishing side (releases.services: publish, complete_due_publications,
-correct) should call ``enqueue_publication(release)`` and
-``enqueue_correction(release, correction)`` inside the transaction that publishes
-or corrects, so that the outbox rows commit (or roll back) with the change.
-Until it does, and as the safety net for scheduled releases whose time simply
-arrives, ``enqueue_due()`` finds the work itself; it runs before every send.
+The publishing side (releases.services) sends the signals of releases/signals.py
+inside the transaction that publishes or corrects; ``on_release_published`` and
+``on_release_corrected`` (connected in JournalistsConfig.ready()) queue the mails
+there, so that the outbox rows commit (or roll back) with the change. As the
+safety net, ``enqueue_due()`` finds the work itself; it runs before every send.
 Every enqueue is idempotent: the rows' keys are unique and inserts ignore conflicts.
 
 Sending (``send_due``) claims rows in short transactions with
@@ -166,6 +165,14 @@ def enqueue_due(now=None):
     for correction in corrections.select_related("release").order_by("pk"):
         queued += enqueue_correction(correction.release, correction, now)
     return queued
+
+
+def on_release_published(sender, release, now, **kwargs):
+    enqueue_publication(release, now)
+
+
+def on_release_corrected(sender, release, correction, now, **kwargs):
+    enqueue_correction(release, correction, now)
 
 
 # Sending -----------------------------------------------------------------------------------

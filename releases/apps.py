@@ -15,8 +15,9 @@ class ReleasesConfig(AppConfig):
         # validate_image turns both into form errors.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
-        from . import audit, caching, revisions
+        from . import audit, caching, revisions, search
 
         revisions.register()  # the release and what it follows keep versions
         audit.connect_auth_signals()  # logins, logouts and failed logins in the audit log
         caching.connect_signals()  # any public change drops the cached pages
+        search.connect_signals()  # every save of a release keeps its search vector current

@@ -6,7 +6,10 @@ A cached response is filed under two things besides its address:
   public may see moves on (model signals, see ``connect_signals``; commands that
   write in bulk call ``content_changed`` themselves). It moves once when the
   change is made and once more when its transaction commits, so a page rendered
-  from the old rows in between is not kept either;
+  from the old rows in between is not kept either. Changes the public cannot see
+  leave it alone: saving a draft, a release in review or a working edition of a
+  live release, or an appointment or trip still in preparation
+  (``is_public_change``);
 * the time window: the next moment at which the public site changes by the clock
   alone (a scheduled release or the end of an embargo comes due, an appointment
   begins or ends). Once that moment is reached a new window begins, with nothing
@@ -35,6 +38,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     get_max_age,
@@ -80,9 +84,9 @@ def next_change(now):
     embargo (both compared with <=); an appointment stops being upcoming just
     after its end, or just after its start when it has no end.
     """
-    from .models import Event, Release
+    from .models import Appointment, Delegation, Event, Release
 
-    releases = Release.objects.filter(
+    releases = Release.objects.documents().filter(
         Q(published_at__gt=now) | Q(embargo_until__gt=now),
         status__in=Release.VISIBLE_STATUSES,
     ).aggregate(
@@ -95,9 +99,21 @@ def next_change(now):
         ends=Min("ends_at", filter=Q(ends_at__gte=now)),
         starts=Min("starts_at", filter=Q(ends_at__isnull=True, starts_at__gte=now)),
     )
+    announced = [
+        model.objects.filter(Q(published_at__gt=now) | Q(embargo_until__gt=now),
+                             status=model.Status.ANNOUNCED).aggregate(
+            published=Min("published_at", filter=Q(published_at__gt=now)),
+            embargo_ends=Min("embargo_until", filter=Q(embargo_until__gt=now)))
+        for model in (Event, Delegation)
+    ]
+    # An office that begins tomorrow shows its holder from midnight (Berlin).
+    office = Appointment.objects.filter(start_date__gt=timezone.localdate(now)).aggregate(
+        starts=Min("start_date"))["starts"]
     tick = datetime.timedelta(microseconds=1)
     moments = [releases["published"], releases["embargo_ends"],
-               *(moment + tick for moment in events.values() if moment is not None)]
+               *(moment + tick for moment in events.values() if moment is not None),
+               *(moment for row in announced for moment in row.values()),
+               office and timezone.make_aware(datetime.datetime.combine(office, datetime.time()))]
     return min((moment for moment in moments if moment is not None), default=None)
 
 
@@ -235,9 +251,38 @@ class CachedCountMixin:
         return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
 
 
-def _on_change(sender, **kwargs):
-    if sender._meta.app_label in PUBLIC_APPS and sender._meta.model_name not in PRIVATE_MODELS:
-        content_changed()
+def is_public_change(instance):
+    """Whether a change to ``instance`` can change what the public sees.
+
+    A release (or a row of one: its images, people, links) counts when it is a
+    live release: published, scheduled (its time decides the cache's window) or
+    withdrawn. Drafts, releases in review and working editions do not. Anything
+    else of the public apps counts: an appointment or trip too, as a change of its
+    status may take it off the site (it is saved far less often than releases).
+    """
+    from .models import Release
+
+    release = instance if isinstance(instance, Release) else None
+    if release is None and isinstance(getattr(instance, "release_id", None), int) and (
+            instance._meta.get_field("release").related_model is Release):
+        try:
+            release = instance.release
+        except Release.DoesNotExist:  # deleted with its release: that one decided
+            return False
+    if release is not None:
+        return release.edition_of_id is None and release.status in {
+            *Release.VISIBLE_STATUSES, Release.Status.WITHDRAWN}
+    return True
+
+
+def _on_change(sender, instance=None, **kwargs):
+    model = instance.__class__ if instance is not None else sender
+    if sender._meta.app_label not in PUBLIC_APPS or (
+            model._meta.model_name in PRIVATE_MODELS):
+        return
+    if instance is not None and not is_public_change(instance):
+        return
+    content_changed()
 
 
 def _on_migrate(sender, **kwargs):

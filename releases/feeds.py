@@ -184,7 +184,8 @@ class TopicFeed(ReleaseFeed):
         return {"topics__slug": slug}
 
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        # A topic that is not public has no feed: its name would be the feed's title.
+        return get_object_or_404(Topic.objects.public(), slug=slug)
 
     def releases(self, obj):
         return Release.objects.public().filter(topics=obj)
@@ -204,7 +205,7 @@ class PersonFeed(TopicFeed):
         return {"people__slug": slug}
 
     def get_object(self, request, slug):
-        return get_object_or_404(Person, slug=slug)
+        return get_object_or_404(Person.objects.public(), slug=slug)
 
     def releases(self, obj):
         return Release.objects.public().filter(people=obj)
@@ -221,7 +222,7 @@ class OrganisationFeed(TopicFeed):
         return {"organisation__slug": slug}
 
     def get_object(self, request, slug):
-        return get_object_or_404(Organisation, slug=slug)
+        return get_object_or_404(Organisation.objects.public(), slug=slug)
 
     def releases(self, obj):
         return Release.objects.public().filter(organisation=obj)
@@ -273,7 +274,8 @@ def feed_state(request, feed_class, kwargs):
 
     A row for each of the newest ITEMS releases in scope (those the feed shows):
     its id, publication, embargo end, last save and latest correction, and in each
-    row the latest withdrawal in scope, which takes an item off the feed. Remembered
+    row the latest withdrawal in scope of a release that had been public, which takes
+    an item off the feed (one never public changes nothing). Remembered
     on the request: the ETag and the Last-Modified function both ask for it.
     """
     key = "_feed_state"
@@ -281,9 +283,9 @@ def feed_state(request, feed_class, kwargs):
         scope = feed_class.scope(**kwargs)
         latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
             "-published_at").values("published_at")[:1]
-        latest_withdrawal = Release.objects.filter(
-            status=Release.Status.WITHDRAWN, withdrawn_at__isnull=False, **scope,
-        ).order_by("-withdrawn_at").values("withdrawn_at")[:1]
+        # Only a withdrawal of something the feed showed is news to it.
+        latest_withdrawal = Release.objects.withdrawn_after_public().filter(**scope).order_by(
+            "-withdrawn_at").values("withdrawn_at")[:1]
         rows = Release.objects.public().filter(**scope).order_by("-published_at", "-pk").annotate(
             corrected=Subquery(latest_correction), withdrawn=Subquery(latest_withdrawal),
         ).values_list("pk", "published_at", "embargo_until", "updated_at", "corrected",

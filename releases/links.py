@@ -8,6 +8,8 @@ sites framework's table (which is only there for the flatpages).
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
+from django.urls import reverse
 
 
 def site_protocol():
@@ -28,3 +30,23 @@ def absolute_url(path):
     if path.startswith(("https://", "http://", "//")):
         return path
     return f"{site_protocol()}://{site_domain()}{path}"
+
+
+# Preview links (releases/views/preview.py): the address carries a signed value.
+SALT = "releases.preview-link"
+
+
+def signer():
+    # Not a TimestampSigner: the address of a link stays the same whenever it is shown;
+    # its expiry is part of the signed value.
+    return signing.Signer(salt=SALT)
+
+
+def preview_token(link):
+    return signer().sign_object(
+        {"r": link.release_id, "t": link.token, "e": int(link.expires_at.timestamp())},
+        compress=True)
+
+
+def preview_path(link):
+    return reverse("releases:preview", kwargs={"token": preview_token(link)})

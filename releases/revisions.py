@@ -9,6 +9,8 @@ escaped, so hostile content in a version stays inert.
 import difflib
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ FOLLOWED_MODELS = {"images": ReleaseImage, "attachments": ReleaseAttachment,
 # difference compares. Everything else (status, times, number, approval, version) is
 # the workflow's and changes only through its operations.
 CONTENT_FIELDS = ("kind", "organisation", "title", "subtitle", "slug", "teaser", "body",
-                  "embargo_until")
+                  "embargo_until", "change_note")
 CONTENT_M2M = ("contacts", "topics", "events", "delegations", "related")
 
 
@@ -50,6 +52,21 @@ def versions_of(release):
 # Values: {name: raw value}, the same shape from a stored version, a live release
 # or a submitted form, so that any two can be compared.
 
+def stored_rows(version, name):
+    """The rows of ``name`` (images, attachments, release_people) as ``version`` kept them:
+    unsaved instances, in their order."""
+    model = FOLLOWED_MODELS[name]
+    rows = []
+    for other in version.revision.version_set.all():
+        if ContentType.objects.get_for_id(other.content_type_id).model_class() is not model:
+            continue
+        for item in serializers.deserialize(other.format, other.serialized_data,
+                                            ignorenonexistent=True):
+            if str(item.object.release_id) == str(version.object_id):
+                rows.append(item.object)
+    return sorted(rows, key=lambda row: (row.order, row.pk))
+
+
 def values_of_version(version):
     """Content values of a stored version of a release, with its followed rows."""
     fields = version.field_dict
@@ -59,11 +76,8 @@ def values_of_version(version):
         values[name] = fields.get(field.attname)
     for name in CONTENT_M2M:
         values[name] = sorted(int(pk) for pk in fields.get(name, []) or [])
-    for name, model in FOLLOWED_MODELS.items():
-        rows = [other._object_version.object for other in version.revision.version_set.all()
-                if other._model is model]
-        rows = [row for row in rows if str(row.release_id) == str(version.object_id)]
-        values[name] = _describe_rows(name, sorted(rows, key=lambda row: (row.order, row.pk)))
+    for name in FOLLOWED_MODELS:
+        values[name] = _describe_rows(name, stored_rows(version, name))
     return values
 
 

@@ -33,11 +33,16 @@ than paging past the thousandth result. The count of such a search is "more
 than MAX_RESULTS" (``ResultPaginator``).
 
 Compounds and typos are looked up in ``releases_searchword``, a table of the
-distinct normalised words of all releases with a trigram index (as the
-PostgreSQL manual suggests for spelling suggestions). It is filled on every
-save and may hold words of unpublished releases: they only ever widen a query
-that still goes through ``Release.objects.public()``, and a suggestion is
-offered only when it finds public releases.
+distinct normalised words of public releases with a trigram index (as the
+PostgreSQL manual suggests for spelling suggestions). Each word counts the
+public releases it occurs in. A release's words are counted when its
+publication is completed (``effects_done_at``: at once, or when the scheduled
+time or the embargo has come) and uncounted when it is withdrawn; a new live
+edition swaps its old words for its new ones (``count_public_words``, called
+by releases/services.py). A word whose count drops to nothing is deleted, so
+neither a suggestion nor an expansion ever spells a word that only a draft,
+an embargoed, scheduled, withdrawn or overwritten text contains.
+``rebuild_search_index`` counts them afresh.
 
 On SQLite (the embedded default) the same parse drives plain substring
 matching over title, subtitle, teaser and text, newest first. SQLite's LIKE
@@ -58,6 +63,7 @@ from django.core.paginator import Paginator
 from django.db import connections, router, transaction
 from django.db.models import BooleanField, Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_save, pre_delete
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -538,52 +544,124 @@ def _search_document(release):
     }
 
 
+def _words(document):
+    """The normalised words of a search document, each with one spelling to show."""
+    words = {}
+    for word in dict.fromkeys(_LETTERS.findall(_clean("\n".join(document.values())))):
+        if len(word) <= MAX_WORD_CHARS:
+            words.setdefault(_normalise_word(word), word)
+    return words
+
+
+def _indexed(release_ids, db):
+    return (Release.objects.using(db).filter(pk__in=release_ids)
+            .select_related("organisation").prefetch_related("topics", "people")
+            .only("title", "subtitle", "teaser", "body",
+                  "organisation__name", "organisation__short_name"))
+
+
 def update_search_vector(release_ids):
     """Rebuild the stored search vector of these releases (PostgreSQL; elsewhere a no-op).
 
-    Release.save() calls it; whoever changes a release's topics or people
-    afterwards (the admin after save_related) calls it again.
+    A receiver calls it after every save of a release; whoever changes a release's
+    topics or people afterwards (the admin after save_related) calls it again.
     """
     db = router.db_for_write(Release)
     release_ids = list(release_ids)
     if connections[db].vendor != "postgresql" or not release_ids:
         return
-    releases = list(
-        Release.objects.using(db).filter(pk__in=release_ids)
-        .select_related("organisation").prefetch_related("topics", "people")
-        .only("title", "subtitle", "teaser", "body",
-              "organisation__name", "organisation__short_name"))
-    words = {}
+    releases = list(_indexed(release_ids, db))
     for release in releases:
-        document = _search_document(release)
         release.search_vector = reduce(operator.add, (
             SearchVector(Value(_document(text)), config=CONFIG, weight=weight)
-            for weight, text in document.items()))
-        for word in dict.fromkeys(_LETTERS.findall(_clean("\n".join(document.values())))):
-            if len(word) <= MAX_WORD_CHARS:
-                words.setdefault(_normalise_word(word), word)
+            for weight, text in _search_document(release).items()))
     Release.objects.using(db).bulk_update(releases, ["search_vector"], batch_size=100)
-    if words:
-        with connections[db].cursor() as cursor:
+
+
+def count_public_words(releases, sign):
+    """Count (``sign`` 1) or uncount (-1) the words of ``releases`` as they are now.
+
+    ``releases`` are Release instances or ids. Called when releases become public,
+    stop being public, or before and after their live content changes, in the
+    transaction that does it. A word no public release contains any more is deleted.
+    """
+    db = router.db_for_write(Release)
+    ids = [getattr(release, "pk", release) for release in releases]
+    if connections[db].vendor != "postgresql" or not ids:
+        return
+    for start in range(0, len(ids), 500):
+        _count_words(ids[start:start + 500], sign, db)
+
+
+def _count_words(ids, sign, db):
+    counts = {}
+    for release in _indexed(ids, db):
+        for word, display in _words(_search_document(release)).items():
+            entry = counts.setdefault(word, [display, 0])
+            entry[1] += 1
+    if not counts:
+        return
+    words = sorted(counts)  # one order for every writer: no deadlocks between them
+    with connections[db].cursor() as cursor:
+        if sign > 0:
             cursor.execute(
-                f"INSERT INTO {WORDS_TABLE} (word, display) "
-                "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT (word) DO NOTHING",
-                [list(words), list(words.values())])
+                f"INSERT INTO {WORDS_TABLE} (word, display, release_count) "
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) "
+                "ON CONFLICT (word) DO UPDATE "
+                f"SET release_count = {WORDS_TABLE}.release_count + excluded.release_count",
+                [words, [counts[word][0] for word in words],
+                 [counts[word][1] for word in words]])
+        else:
+            cursor.execute(
+                f"UPDATE {WORDS_TABLE} w SET release_count = w.release_count - c.n "
+                "FROM unnest(%s::text[], %s::int[]) AS c(word, n) WHERE w.word = c.word",
+                [words, [counts[word][1] for word in words]])
+            cursor.execute(f"DELETE FROM {WORDS_TABLE} WHERE word = ANY(%s) "
+                           "AND release_count <= 0", [words])
+
+
+def counted_releases(now=None):
+    """The releases whose words are in the list: public, their publication completed."""
+    return Release.objects.public(now).filter(effects_done_at__isnull=False)
 
 
 def rebuild_search_index(batch_size=500, progress=None):
-    """Rebuild every release's vector and the words table; returns the number of releases."""
+    """Rebuild every release's vector and count the words of public releases afresh;
+    returns the number of releases."""
     db = router.db_for_write(Release)
     if connections[db].vendor != "postgresql":
         return 0
-    with connections[db].cursor() as cursor:
-        cursor.execute(f"TRUNCATE {WORDS_TABLE}")
-    ids = list(Release.objects.using(db).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        update_search_vector(ids[start:start + batch_size])
-        if progress:
-            progress(min(start + batch_size, len(ids)), len(ids))
+    ids = list(Release.objects.using(db).documents().order_by("pk")
+               .values_list("pk", flat=True))
+    counted = set(counted_releases().using(db).values_list("pk", flat=True))
+    with transaction.atomic(using=db):
+        with connections[db].cursor() as cursor:
+            cursor.execute(f"TRUNCATE {WORDS_TABLE}")
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start:start + batch_size]
+            update_search_vector(batch)
+            count_public_words([pk for pk in batch if pk in counted], 1)
+            if progress:
+                progress(min(start + batch_size, len(ids)), len(ids))
     return len(ids)
+
+
+def _on_release_saved(sender, instance, raw=False, **kwargs):
+    # A working edition is never searched: the public reads the live edition.
+    if not raw and instance.edition_of_id is None:
+        update_search_vector([instance.pk])
+
+
+def _on_release_deleted(sender, instance, **kwargs):
+    if counted_releases().filter(pk=instance.pk).exists():
+        count_public_words([instance.pk], -1)
+
+
+def connect_signals():
+    """Keep the vector current on every save of a release (models do not call search)."""
+    post_save.connect(_on_release_saved, sender=Release, dispatch_uid="releases.search.save")
+    pre_delete.connect(_on_release_deleted, sender=Release,
+                       dispatch_uid="releases.search.delete")
 
 
 # ---------------------------------------------------------------------------

@@ -1,54 +1,86 @@
 """The editorial workflow: every operation that changes a release goes through here.
 
 Admin buttons and actions, management commands, importers and tests call these
-functions; views and admin classes hold no workflow logic of their own.
+functions; views and admin classes hold no workflow logic of their own. The
+operations are listed once, in ``OPERATIONS`` at the end of this module: the
+states each starts from, the permission it needs, its label, the form that asks
+for its input, the message that reports it done, and the function.
 
-Each operation runs in one transaction: it locks the release row, checks the
-version the caller based its decision on (optimistic locking: ``version``, by
-default the version of the instance passed in), checks permission and state,
-changes the row, bumps its version, keeps a revision (django-reversion) and
-writes an AuditEntry. A refused operation raises WorkflowError, whose message
-says why in the editor's language.
+Each operation runs in one transaction: it locks the row, checks the version
+the caller based its decision on (optimistic locking: ``version``, by default
+the version of the instance passed in), checks permission and state, changes
+the row, bumps its version, keeps a revision (django-reversion) and writes an
+AuditEntry. A refused operation raises WorkflowError, whose message says why in
+the editor's language; the same function (``refusal``) decides which buttons
+are offered, so a button is never offered for something that is then refused.
+
+Editions. A new release is its own first edition: draft -> review -> approved
+-> scheduled/published. Once published or scheduled its content is the live
+edition and is no longer edited in place: a change is written in a working
+edition (``start_edition``, releases/editions.py), which goes through the same
+states and, when published, replaces the live content in one transaction
+(same address, uuid and number). Its correction note, if any, is then shown on
+the page and sent to those who received the release; without a note it is a
+minor change. Discarding it leaves the live edition as it was. A withdrawn
+release stays withdrawn whatever edition is being worked on.
+
+Four eyes (Vier-Augen-Prinzip): everyone who changed an edition's content is
+one of its ``authors``; none of them approves it, and publishing it without an
+approval by somebody else needs a written reason, logged as an override.
+
+Public moments. A release's number, the words it adds to the search
+suggestions and the alerts about it come when it becomes public: at once when
+published without an embargo, otherwise when its time or the end of its
+embargo has come (``complete_due_publications``, run every minute by
+``publish_due``, which also publishes working editions scheduled for then).
 
 ``user=None`` is the system: commands and the importer, run by an operator. It
-is not asked for permissions, and the importer may publish directly and set a
-status it restores from an export, since that decision was taken elsewhere.
-
-States: draft -> review -> approved -> scheduled/published -> withdrawn.
-Four-eyes principle (Vier-Augen-Prinzip): the author (``created_by``) neither
-approves nor publishes their own release; publishing without an approval by
-someone else needs a written reason, logged as an override.
+is not asked for permissions and writes a release's content directly, since that
+decision was taken elsewhere.
 """
 
 import datetime
 import zoneinfo
+from dataclasses import dataclass
 
 import reversion
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import audit, revisions
+from . import audit, editions, revisions
+from .forms import (
+    PreviewLinkForm,
+    PublishForm,
+    RejectForm,
+    ScheduleForm,
+    WithdrawForm,
+    WorkflowForm,
+)
 from .models import AuditEntry, Correction, Organisation, PreviewLink, Release
-from .search import update_search_vector
+from .search import count_public_words, counted_releases, update_search_vector
+from .signals import release_corrected, release_published
 
 Status = Release.Status
 Action = AuditEntry.Action
 
 MIN_REASON_LENGTH = 10
-PREVIEW_VALIDITY = datetime.timedelta(days=7)
-# Side effects of a scheduled publication are overdue when the job has not done them
-# this long after the release became public (the job runs every minute).
+PREVIEW_DAYS = 7
+# Side effects of a publication are overdue when the job has not done them this long
+# after the release became public (the job runs every minute).
 OVERDUE_AFTER = datetime.timedelta(minutes=5)
+# Published or scheduled: the content is the live edition, changed through a working one.
+LIVE = {Status.PUBLISHED, Status.SCHEDULED}
+UNRELEASED = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}
 
 # The fields an operation owns. An edit through the change form never writes them.
 WORKFLOW_FIELDS = (
     "status", "published_at", "number", "number_year", "version", "approved_by",
     "approved_at", "effects_done_at", "withdrawn_at", "withdrawal_reason",
-    "is_removed_for_legal_reasons", "created_by", "created_at", "uuid",
+    "is_removed_for_legal_reasons", "created_by", "created_at", "uuid", "edition_of",
 )
 
 
@@ -59,110 +91,140 @@ class WorkflowError(ValidationError):
         return " ".join(str(message) for message in self.messages)
 
 
-# Transitions -------------------------------------------------------------------
-
-# name: (states it starts from, permission it needs)
-TRANSITIONS = {
-    "submit": ({Status.DRAFT}, "submit_release"),
-    "reject": ({Status.IN_REVIEW, Status.APPROVED}, "review_release"),
-    "approve": ({Status.IN_REVIEW}, "review_release"),
-    "publish": ({Status.APPROVED, Status.SCHEDULED, Status.IN_REVIEW, Status.DRAFT},
-                "publish_release"),
-    "schedule": ({Status.APPROVED, Status.IN_REVIEW, Status.DRAFT}, "publish_release"),
-    "unschedule": ({Status.SCHEDULED}, "publish_release"),
-    "withdraw": ({Status.PUBLISHED, Status.SCHEDULED}, "withdraw_release"),
-    "restore": ({Status.WITHDRAWN}, "withdraw_release"),
-    "correct": ({Status.PUBLISHED}, "correct_release"),
-}
-
-
-def allowed_transitions(release, user):
-    """The operations ``user`` may start on ``release`` now, in TRANSITIONS order.
-
-    Publishing and scheduling a release that was not approved by someone else are
-    offered too: they then ask for an override reason (see needs_override).
-    """
-    names = [name for name, (states, permission) in TRANSITIONS.items()
-             if release.status in states and _has_perm(user, permission)]
-    if release.status == Status.SCHEDULED and is_public(release):
-        names = [name for name in names if name not in {"publish", "unschedule"}]
-    return names
-
+# Who may do what, and why not ----------------------------------------------------------
 
 def _has_perm(user, permission):
     return user is None or user.has_perm(f"releases.{permission}")
 
 
-def _check_transition(name, release, user):
-    states, permission = TRANSITIONS[name]
-    if not _has_perm(user, permission):
-        raise WorkflowError(
-            _("You are not allowed to do this: %(operation)s.")
-            % {"operation": operation_label(name)}, code="permission")
-    if release.status not in states:
-        raise WorkflowError(
-            _("Not possible for a release that is “%(status)s”: %(operation)s.")
-            % {"status": release.get_status_display(), "operation": operation_label(name)},
-            code="state")
-
-
-def operation_label(name):
-    return {
-        "submit": _("submit for review"),
-        "reject": _("send back"),
-        "approve": _("approve"),
-        "publish": _("publish"),
-        "schedule": _("schedule"),
-        "unschedule": _("cancel the schedule"),
-        "withdraw": _("withdraw"),
-        "restore": _("restore"),
-        "correct": _("correct"),
-        "edit": _("edit"),
-        "preview": _("create a preview link"),
-    }[name]
-
-
 def is_author(release, user):
-    return user is not None and release.created_by_id is not None and (
-        release.created_by_id == user.pk)
+    """Whether ``user`` changed the content of this edition."""
+    return user is not None and release.pk is not None and (
+        release.authors.filter(pk=user.pk).exists())
 
 
-def needs_override(release, user):
-    """Why publishing ``release`` by ``user`` breaks the four-eyes rule, or None."""
+def four_eyes_problem(release, user):
+    """Why approving or publishing ``release`` by ``user`` breaks the four-eyes rule, or None."""
     if user is None:
         return None
     if is_author(release, user):
-        return _("You wrote this release. Under the four-eyes principle somebody else "
-                 "publishes it.")
+        return _("You changed this edition. Under the four-eyes principle somebody else "
+                 "approves and publishes it.")
     if release.status not in {Status.APPROVED, Status.SCHEDULED} or (
             release.approved_by_id is None):
-        return _("This release has not been approved by a second person.")
+        return _("This edition has not been approved by a second person.")
     return None
 
 
-def _check_four_eyes(release, user, override_reason):
-    reason = needs_override(release, user)
+def needs_override(release, user):
+    """Why publishing ``release`` by ``user`` needs a written reason, and what to do; or None.
+
+    The one wording of this refusal: the publish page shows it, a refused publication
+    says it."""
+    reason = four_eyes_problem(release, user)
     if reason is None:
+        return None
+    return _("%(reason)s To publish it all the same, give a reason of at least "
+             "%(length)d characters; it is kept in the audit log.") % {
+        "reason": reason, "length": MIN_REASON_LENGTH}
+
+
+def refusal(name, release, user, now=None):
+    """Why ``user`` may not start operation ``name`` on ``release`` now, or None.
+
+    The one place that decides: the buttons offered are the operations without a
+    refusal, and an operation that is refused says this.
+    """
+    found = _refusal(name, release, user, now)
+    return found and found[1]
+
+
+def _refusal(name, release, user, now):
+    """(code, message) of the refusal, or None."""
+    operation = OPERATIONS[name]
+    if not _has_perm(user, operation.permission):
+        return "permission", _("You are not allowed to do this: %(operation)s.") % {
+            "operation": operation.label}
+    if not (operation.on_editions if release.is_working_edition else operation.on_documents) \
+            or release.status not in operation.states:
+        return "state", _("Not possible for a release that is “%(status)s”: %(operation)s.") % {
+            "status": status_label(release), "operation": operation.label}
+    if name == "approve" and is_author(release, user):
+        return "four_eyes", four_eyes_problem(release, user)
+    reason = None
+    if name == "preview":
+        reason = _preview_refusal(release, now)
+    elif release.is_working_edition:
+        if name in {"publish", "schedule"} and release.edition_of.status == Status.WITHDRAWN:
+            reason = _("The release is withdrawn: undo the withdrawal before publishing a "
+                       "change to it.")
+    elif name in {"publish", "unschedule"} and release.status == Status.SCHEDULED and (
+            is_public(release, now)):
+        reason = _("This release is already public.")
+    elif name == "start_edition" and release.get_working_edition() is not None:
+        reason = _("A working edition of this release exists already.")
+    return reason and ("state", reason)
+
+
+def allowed_transitions(release, user, now=None):
+    """The operations ``user`` may start on ``release`` now, in OPERATIONS order.
+
+    Publishing and scheduling an edition that was not approved by someone else are
+    offered too: they then ask for an override reason (see needs_override).
+    """
+    return [name for name in OPERATIONS if _refusal(name, release, user, now) is None]
+
+
+def _check(name, release, user, now=None):
+    found = _refusal(name, release, user, now)
+    if found is not None:
+        raise WorkflowError(found[1], code=found[0])
+
+
+def _check_four_eyes(release, user, override_reason):
+    refusal_ = needs_override(release, user)
+    if refusal_ is None:
         return None
     override_reason = (override_reason or "").strip()
     if len(override_reason) < MIN_REASON_LENGTH:
-        raise WorkflowError(
-            _("%(reason)s To publish it all the same, give a reason of at least "
-              "%(length)d characters; it is kept in the audit log.")
-            % {"reason": reason, "length": MIN_REASON_LENGTH}, code="four_eyes")
+        raise WorkflowError(refusal_, code="four_eyes")
     return override_reason
 
 
-# Locking, saving, logging ---------------------------------------------------------
+def operation_label(name):
+    return str(OPERATIONS[name].label)
 
-def _lock(release, version):
+
+def status_label(release):
+    if release.is_working_edition:
+        return _("working edition, %(status)s") % {"status": release.get_status_display()}
+    return release.get_status_display()
+
+
+def can_edit(release, user):
+    """Whether ``user`` may change the content of ``release`` in its present state.
+
+    A published, scheduled or withdrawn release is not changed in place: its changes
+    are written in a working edition. The system (``user=None``) may.
+    """
+    if user is None:
+        return True
+    if not user.has_perm("releases.change_release"):
+        return False
+    return release.pk is None or release.is_working_edition or release.status in {
+        Status.DRAFT, Status.IN_REVIEW, Status.APPROVED}
+
+
+# Locking, saving, logging ---------------------------------------------------------------
+
+def _lock(release, version=None, *, check_version=True):
     """The release's row, locked; refused when it is not the version the caller saw."""
     try:
         current = Release.objects.select_for_update().get(pk=release.pk)
     except Release.DoesNotExist:
         raise WorkflowError(_("This release no longer exists."), code="missing") from None
     expected = release.version if version in (None, "") else int(version)
-    if current.version != expected:
+    if check_version and current.version != expected:
         raise WorkflowError(
             _("Someone else has changed this release in the meantime (now version "
               "%(current)d, you saw version %(expected)d). Nothing was done; reload the "
@@ -177,9 +239,10 @@ def _copy_state(source, target):
             setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _save(current, release, user, action, comment, detail="", also=None):
-    """Bump the version, save with a revision, run ``also`` inside it, log ``action``."""
-    current.version += 1
+def _save(current, user, comment, also=None, *, bump=True):
+    """Bump the version and save with a revision; ``also`` runs inside it."""
+    if bump:
+        current.version += 1
     if user is not None:
         current.updated_by = user
     with reversion.create_revision():
@@ -189,189 +252,24 @@ def _save(current, release, user, action, comment, detail="", also=None):
         if user is not None:
             reversion.set_user(user)
         reversion.set_comment(comment)
-    audit.record(action, user=user, release=current, detail=detail)
-    _copy_state(current, release)
-    return release
+    return current
+
+
+def _log(action, user, release, detail=""):
+    """An audit entry, always on the release as a document (a working edition's too)."""
+    document = release.document
+    if release.is_working_edition:
+        detail = " ".join(filter(None, [_("Working edition:"), detail]))
+    audit.record(action, user=user, release=document, detail=detail)
 
 
 def is_public(release, now=None):
-    return Release.objects.public(now).filter(pk=release.pk).exists()
+    return release.pk is not None and Release.objects.public(now).filter(pk=release.pk).exists()
 
 
 def was_public_before_withdrawal(release):
     """Whether a withdrawn release had been public: its page then keeps a notice."""
-    withdrawn_at = release.withdrawn_at
-    return bool(
-        release.status == Status.WITHDRAWN and withdrawn_at and release.published_at
-        and release.published_at <= withdrawn_at
-        and (release.embargo_until is None or release.embargo_until <= withdrawn_at))
-
-
-# Numbering and publication side effects ------------------------------------------
-
-def assign_number(release):
-    """Give ``release`` the next number of its organisation for its publication year.
-
-    Must run inside a transaction: the organisation row is locked so two
-    publications at once cannot take the same number.
-    """
-    if release.number:
-        return
-    Organisation.objects.select_for_update().filter(pk=release.organisation_id).first()
-    year = timezone.localtime(release.published_at).year
-    highest = (
-        Release.objects.filter(organisation_id=release.organisation_id, number_year=year)
-        .aggregate(highest=Max("number"))["highest"]
-    )
-    release.number = (highest or 0) + 1
-    release.number_year = year
-
-
-def _complete_publication(release, now):
-    """What happens when a release becomes public: its number, then (later) mail."""
-    assign_number(release)
-    release.effects_done_at = now
-
-
-def _announce(release, now, correction=None):
-    """Queue the alerts (or embargo mails) in the publishing transaction.
-
-    The outbox rows commit or roll back with the publication; sending happens
-    outside the request. The periodic sweep in the journalists app finds anything
-    missed here, so a failure to queue never blocks a publication.
-    """
-    if not apps.is_installed("journalists"):
-        return
-    from journalists import services as alerts
-
-    if correction is not None:
-        alerts.enqueue_correction(release, correction, now)
-    else:
-        alerts.enqueue_publication(release, now)
-
-
-def complete_due_publications(now=None):
-    """Do the side effects of scheduled releases that have become public; return them.
-
-    Idempotent: a release is done once (effects_done_at) and a second run, or a
-    second runner at the same time (rows locked, skipped where the database can),
-    finds nothing. Visibility does not wait for this: public() is a comparison
-    with the clock.
-    """
-    now = now or timezone.now()
-    done = []
-    with transaction.atomic():
-        due = (Release.objects.public(now)
-               .filter(status=Status.SCHEDULED, effects_done_at__isnull=True)
-               .order_by("published_at", "pk"))
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        for release in due:
-            # Bookkeeping only, no version bump: no editor's form holds these fields.
-            release.status = Status.PUBLISHED
-            _complete_publication(release, now)
-            with reversion.create_revision():
-                release.save()
-                reversion.set_comment(_("Published as scheduled"))
-            audit.record(Action.PUBLISH, release=release,
-                         detail=_("Published as scheduled; number %(number)s.")
-                         % {"number": release.number_label})
-            _announce(release, now)
-            done.append(release)
-    return done
-
-
-def overdue_publications(now=None):
-    """Scheduled releases public for longer than OVERDUE_AFTER whose side effects wait."""
-    now = now or timezone.now()
-    return (Release.objects.public(now - OVERDUE_AFTER)
-            .filter(status=Status.SCHEDULED, effects_done_at__isnull=True)
-            .select_related("organisation").order_by("published_at", "pk"))
-
-
-# The operations ----------------------------------------------------------------------
-
-@transaction.atomic
-def submit(release, user, *, version=None):
-    """Draft -> in review."""
-    current = _lock(release, version)
-    _check_transition("submit", current, user)
-    current.status = Status.IN_REVIEW
-    return _save(current, release, user, Action.SUBMIT, _("Submitted for review"))
-
-
-@transaction.atomic
-def reject(release, user, note, *, version=None):
-    """In review (or approved) -> draft, with a note for the author."""
-    current = _lock(release, version)
-    _check_transition("reject", current, user)
-    note = (note or "").strip()
-    if not note:
-        raise WorkflowError(_("Say what should be changed: the note is required."),
-                            code="note_required")
-    current.status = Status.DRAFT
-    current.approved_by = current.approved_at = None
-    return _save(current, release, user, Action.REJECT, _("Sent back"), detail=note)
-
-
-@transaction.atomic
-def approve(release, user, *, version=None):
-    """In review -> approved, by someone other than the author."""
-    current = _lock(release, version)
-    _check_transition("approve", current, user)
-    if is_author(current, user):
-        raise WorkflowError(
-            _("You wrote this release. Under the four-eyes principle somebody else "
-              "approves it."), code="four_eyes")
-    current.status = Status.APPROVED
-    current.approved_by = user
-    current.approved_at = timezone.now()
-    return _save(current, release, user, Action.APPROVE, _("Approved"))
-
-
-@transaction.atomic
-def publish(release, user=None, *, at=None, version=None, override_reason=""):
-    """Publish now; with ``at`` in the future this schedules instead (see schedule).
-
-    Needs publish_release and an approval by someone other than the author, and
-    the publisher must not be the author; otherwise ``override_reason`` (at least
-    MIN_REASON_LENGTH characters) is required and logged. Numbering and the other
-    side effects happen at once.
-    """
-    now = timezone.now()
-    if user is None:
-        return _publish_as_system(release, at, version, now)
-    if at is not None and at > now:
-        return schedule(release, user, at, version=version, override_reason=override_reason)
-    current = _lock(release, version)
-    _check_transition("publish", current, user)
-    if current.status == Status.SCHEDULED and is_public(current, now):
-        raise WorkflowError(_("This release is already public."), code="state")
-    override = _check_four_eyes(current, user, override_reason)
-    if override:
-        audit.record(Action.OVERRIDE, user=user, release=current, detail=override)
-    current.status = Status.PUBLISHED
-    current.published_at = now
-    _complete_publication(current, now)
-    _save(current, release, user, Action.PUBLISH, _("Published"), detail=current.number_label)
-    _announce(current, now)
-    return release
-
-
-def _publish_as_system(release, at, version, now):
-    """The importer's and the seed's publication: a decision taken elsewhere."""
-    current = _lock(release, version)
-    current.published_at = at or current.published_at or now
-    current.withdrawn_at = None
-    if current.published_at > now:
-        current.status = Status.SCHEDULED
-        current.effects_done_at = None
-        action, comment = Action.SCHEDULE, _("Scheduled")
-    else:
-        current.status = Status.PUBLISHED
-        _complete_publication(current, now)
-        action, comment = Action.PUBLISH, _("Published")
-    return _save(current, release, None, action, comment, detail=_local(current.published_at))
+    return Release.objects.withdrawn_after_public().filter(pk=release.pk).exists()
 
 
 def _local(moment):
@@ -396,73 +294,358 @@ def berlin_time(value):
     return first
 
 
+# The public moment -----------------------------------------------------------------------
+
+def assign_number(release):
+    """Give ``release`` the next number of its organisation for its publication year.
+
+    Must run inside a transaction: the organisation row is locked so two
+    publications at once cannot take the same number.
+    """
+    if release.number:
+        return
+    Organisation.objects.select_for_update().filter(pk=release.organisation_id).first()
+    year = timezone.localtime(release.published_at).year
+    highest = (
+        Release.objects.filter(organisation_id=release.organisation_id, number_year=year)
+        .aggregate(highest=Max("number"))["highest"]
+    )
+    release.number = (highest or 0) + 1
+    release.number_year = year
+
+
+def _complete_publication(release, now):
+    """What happens once, when a release has become public: its number (so the public
+    numbering has no gaps), its words in the search suggestions. Alerts follow from
+    the release_published signal the caller sends."""
+    assign_number(release)
+    release.effects_done_at = now
+    release.save(update_fields=["number", "number_year", "effects_done_at"])
+    count_public_words([release], 1)
+
+
+def _complete_if_public(release, now):
+    if release.effects_done_at is None and is_public(release, now):
+        _complete_publication(release, now)
+        return True
+    return False
+
+
+def _announce(release, now):
+    release_published.send(sender=Release, release=release, now=now)
+
+
+def complete_due_publications(now=None):
+    """Complete what has become public by the clock alone; return the releases.
+
+    Releases whose scheduled time or embargo end has come get their number, words
+    and alerts; working editions scheduled for now replace their live edition.
+    Idempotent: a release is done once (effects_done_at), a working edition is gone
+    once published, and a second run or a second runner at the same time (rows
+    locked, skipped where the database can) finds nothing. Visibility does not wait
+    for this: public() is a comparison with the clock.
+    """
+    now = now or timezone.now()
+    done = []
+    with transaction.atomic():
+        due = (Release.objects.public(now).filter(effects_done_at__isnull=True)
+               .order_by("published_at", "pk"))
+        due_editions = (Release.objects.working_editions()
+                        .filter(status=Status.SCHEDULED, published_at__lte=now)
+                        .order_by("published_at", "pk"))
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+            due_editions = due_editions.select_for_update(skip_locked=True)
+        for release in due:
+            was_scheduled = release.status == Status.SCHEDULED
+            # Bookkeeping, no version bump: no editor's form holds these fields.
+            release.status = Status.PUBLISHED
+            with reversion.create_revision():
+                release.save()
+                reversion.set_comment(_("Published as scheduled") if was_scheduled
+                                      else _("Embargo ended"))
+            _complete_publication(release, now)
+            _log(Action.PUBLISH, None, release,
+                 (_("Published as scheduled; number %(number)s.") if was_scheduled
+                  else _("Embargo ended; number %(number)s."))
+                 % {"number": release.number_label})
+            _announce(release, now)
+            done.append(release)
+        for edition in due_editions:
+            live = Release.objects.select_for_update().get(pk=edition.edition_of_id)
+            if live.status == Status.WITHDRAWN:
+                edition.status = Status.APPROVED
+                edition.published_at = None
+                _save(edition, None, _("Schedule cancelled"))
+                _log(Action.UNSCHEDULE, None, edition,
+                     _("Not published: the release is withdrawn."))
+                continue
+            done.append(_publish_edition(edition, live, None, now))
+    return done
+
+
+def overdue_publications(now=None):
+    """Public releases whose completion waits longer than OVERDUE_AFTER, and working
+    editions scheduled that long ago and still not published."""
+    now = now or timezone.now()
+    then = now - OVERDUE_AFTER
+    return (
+        Release.objects.public(then).filter(effects_done_at__isnull=True)
+        | Release.objects.working_editions().filter(status=Status.SCHEDULED,
+                                                    published_at__lte=then)
+    ).select_related("organisation").order_by("published_at", "pk")
+
+
+# Editions -----------------------------------------------------------------------------
+
+@transaction.atomic
+def start_edition(release, user, *, version=None):
+    """A working edition of a published or scheduled release, with its content.
+
+    The public keeps seeing the live edition. If a working edition exists already,
+    that one is returned.
+    """
+    live = _lock(release, version)
+    existing = live.get_working_edition()
+    if existing is None or not _has_perm(user, "change_release"):
+        _check("start_edition", live, user)
+    if existing is not None:
+        return existing
+    edition = editions.new_working_edition(live, user)
+    if user is not None:
+        edition.authors.add(user)  # who starts a change is one of its authors
+    with reversion.create_revision():
+        editions.copy_relations(live, edition)
+        edition.save()
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(_("Working edition started"))
+    _log(Action.START_EDITION, user, live)
+    return edition
+
+
+@transaction.atomic
+def discard_edition(release, user, *, version=None):
+    """Delete a working edition; the live edition stays as it is. Returns the live one."""
+    edition = _lock(release, version)
+    _check("discard", edition, user)
+    live = edition.edition_of
+    status = edition.get_status_display()
+    edition.preview_links.active().update(revoked_at=timezone.now())
+    edition.delete()
+    _log(Action.DISCARD, user, live, status)
+    return live
+
+
+def _publish_edition(edition, live, user, now, override=""):
+    """Put the working edition's content on the live release and delete the edition.
+
+    Runs inside the caller's transaction with both rows locked. The search vector,
+    the words of the suggestions, feeds, pages and the API move at this moment; a
+    correction note becomes public with it and is sent to those who got the release.
+    """
+    counted = counted_releases(now).filter(pk=live.pk).exists()
+    if counted:
+        count_public_words([live], -1)
+    embargo_too = not is_public(live, now)
+    note = edition.change_note.strip()
+    comment = _("Correction published") if note else _("Change published")
+
+    editions.apply_fields(edition, live, embargo_too=embargo_too)
+    _save(live, user, comment, also=lambda: editions.apply_relations(edition, live))
+    correction = None
+    if note:
+        correction = Correction.objects.create(release=live, text=note, created_by=user,
+                                               published_at=now)
+    edition.preview_links.active().update(revoked_at=now)
+    authors = ", ".join(sorted(edition.authors.values_list("username", flat=True)))
+    edition.delete()
+    update_search_vector([live.pk])
+    if counted:
+        count_public_words([live], 1)
+    detail = note or _("Minor change without a note.")
+    if authors:
+        detail = f"{detail} ({_('written by %(authors)s') % {'authors': authors}})"
+    if override:
+        audit.record(Action.OVERRIDE, user=user, release=live, detail=override)
+    audit.record(Action.CORRECT if note else Action.PUBLISH, user=user, release=live,
+                 detail=detail)
+    if correction is not None:
+        release_corrected.send(sender=Release, release=live, correction=correction, now=now)
+    return live
+
+
+# The operations ---------------------------------------------------------------------------
+
+@transaction.atomic
+def submit(release, user, *, version=None):
+    """Draft -> in review."""
+    current = _lock(release, version)
+    _check("submit", current, user)
+    current.status = Status.IN_REVIEW
+    _save(current, user, _("Submitted for review"))
+    _log(Action.SUBMIT, user, current)
+    _copy_state(current, release)
+    return release
+
+
+@transaction.atomic
+def reject(release, user, note="", *, version=None):
+    """In review (or approved) -> draft, with a note for the authors."""
+    current = _lock(release, version)
+    _check("reject", current, user)
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError(_("Say what should be changed: the note is required."),
+                            code="note_required")
+    current.status = Status.DRAFT
+    current.approved_by = current.approved_at = None
+    current.published_at = None  # a time set before is no decision any more
+    _save(current, user, _("Sent back"))
+    _log(Action.REJECT, user, current, note)
+    _copy_state(current, release)
+    return release
+
+
+@transaction.atomic
+def approve(release, user, *, version=None):
+    """In review -> approved, by someone who is not one of the edition's authors."""
+    current = _lock(release, version)
+    _check("approve", current, user)  # nor by one of the edition's authors
+    current.status = Status.APPROVED
+    current.approved_by = user
+    current.approved_at = timezone.now()
+    _save(current, user, _("Approved"))
+    _log(Action.APPROVE, user, current)
+    _copy_state(current, release)
+    return release
+
+
+@transaction.atomic
+def publish(release, user=None, *, at=None, version=None, override_reason=""):
+    """Publish now; with ``at`` in the future this schedules instead (see schedule).
+
+    A working edition replaces its live edition; a new release becomes public, or is
+    published under its embargo. Needs publish_release and an approval by someone who
+    is not an author; otherwise ``override_reason`` (at least MIN_REASON_LENGTH
+    characters) is required and logged. Returns the release as the public sees it
+    (for a working edition: the live release).
+    """
+    now = timezone.now()
+    if user is None and not release.is_working_edition:
+        return _publish_as_system(release, at, version, now)
+    if at is not None and at > now:
+        return schedule(release, user, at, version=version, override_reason=override_reason)
+    current = _lock(release, version)
+    _check("publish", current, user, now)
+    override = _check_four_eyes(current, user, override_reason)
+    if current.is_working_edition:
+        live = Release.objects.select_for_update().get(pk=current.edition_of_id)
+        return _publish_edition(current, live, user, now, override)
+    if override:
+        audit.record(Action.OVERRIDE, user=user, release=current, detail=override)
+    current.status = Status.PUBLISHED
+    current.published_at = now
+    current.effects_done_at = None
+    _save(current, user, _("Published"))
+    public = _complete_if_public(current, now)
+    _log(Action.PUBLISH, user, current, current.number_label if public else _(
+        "Under embargo until %(time)s.") % {"time": _local(current.embargo_until)})
+    _announce(current, now)
+    _copy_state(current, release)
+    return release
+
+
+def _publish_as_system(release, at, version, now):
+    """The importer's and the seed's publication: a decision taken elsewhere."""
+    current = _lock(release, version)
+    current.published_at = at or current.published_at or now
+    current.withdrawn_at = None
+    if current.published_at > now:
+        current.status = Status.SCHEDULED
+        current.effects_done_at = None
+        action, comment = Action.SCHEDULE, _("Scheduled")
+    else:
+        current.status = Status.PUBLISHED
+        action, comment = Action.PUBLISH, _("Published")
+    _save(current, None, comment)
+    _complete_if_public(current, now)
+    _log(action, None, current, _local(current.published_at))
+    _copy_state(current, release)
+    return release
+
+
 @transaction.atomic
 def schedule(release, user, at, *, version=None, override_reason=""):
-    """Approved -> scheduled for ``at``; public exactly then, numbered by the job.
-
-    The same four-eyes rule as publish applies.
-    """
+    """Approved -> scheduled for ``at``: public exactly then (a working edition: replaces
+    the live one when publish_due runs then). The same four-eyes rule as publish."""
     at = berlin_time(at)
     now = timezone.now()
-    if user is None:
+    if user is None and not release.is_working_edition:
         return _publish_as_system(release, at, version, now)
     current = _lock(release, version)
-    _check_transition("schedule", current, user)
+    _check("schedule", current, user, now)
     if at <= now:
         raise WorkflowError(_("The publication time must be in the future."),
                             code="past_time")
     override = _check_four_eyes(current, user, override_reason)
     if override:
-        audit.record(Action.OVERRIDE, user=user, release=current, detail=override)
+        audit.record(Action.OVERRIDE, user=user, release=current.document, detail=override)
     current.status = Status.SCHEDULED
     current.published_at = at
     current.effects_done_at = None
-    return _save(current, release, user, Action.SCHEDULE,
-                 _("Scheduled for %(time)s") % {"time": _local(at)}, detail=_local(at))
+    _save(current, user, _("Scheduled for %(time)s") % {"time": _local(at)})
+    _log(Action.SCHEDULE, user, current, _local(at))
+    _copy_state(current, release)
+    return release
 
 
 @transaction.atomic
 def unschedule(release, user, *, version=None):
     """Scheduled -> approved, as long as the time has not come."""
     current = _lock(release, version)
-    _check_transition("unschedule", current, user)
-    if is_public(current):
-        raise WorkflowError(_("This release is already public; withdraw it instead."),
-                            code="state")
+    _check("unschedule", current, user)
     planned = _local(current.published_at)
     current.status = Status.APPROVED if current.approved_by_id else Status.IN_REVIEW
     current.published_at = None
-    return _save(current, release, user, Action.UNSCHEDULE, _("Schedule cancelled"),
-                 detail=planned)
+    _save(current, user, _("Schedule cancelled"))
+    _log(Action.UNSCHEDULE, user, current, planned)
+    _copy_state(current, release)
+    return release
 
 
 @transaction.atomic
-def withdraw(release, user, reason, *, is_legal=False, version=None):
+def withdraw(release, user, reason="", *, is_legal=False, version=None):
     """Published or scheduled -> withdrawn. The page keeps a notice with the reason,
-    or answers 410 Gone when removed for legal reasons."""
+    or answers 410 Gone when removed for legal reasons. A working edition stays, but
+    cannot be published while the release is withdrawn."""
     current = _lock(release, version)
-    _check_transition("withdraw", current, user)
+    _check("withdraw", current, user)
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Give the reason for the withdrawal; it is shown on the page."),
                             code="reason_required")
+    if counted_releases().filter(pk=current.pk).exists():
+        count_public_words([current], -1)
     current.status = Status.WITHDRAWN
     current.withdrawn_at = timezone.now()
     current.withdrawal_reason = reason
     current.is_removed_for_legal_reasons = bool(is_legal)
-    detail = reason + (" [" + _("removed for legal reasons") + "]" if is_legal else "")
-    return _save(current, release, user, Action.WITHDRAW, _("Withdrawn"), detail=detail)
+    _save(current, user, _("Withdrawn"))
+    _log(Action.WITHDRAW, user, current,
+         reason + (" [" + _("removed for legal reasons") + "]" if is_legal else ""))
+    _copy_state(current, release)
+    return release
 
 
 @transaction.atomic
 def restore(release, user, *, version=None):
     """Withdrawn -> published if it had been public, otherwise back to draft."""
     current = _lock(release, version)
-    _check_transition("restore", current, user)
+    _check("restore", current, user)
+    now = timezone.now()
     if was_public_before_withdrawal(current):
         current.status = Status.PUBLISHED
-        if current.effects_done_at is None:
-            _complete_publication(current, timezone.now())
     else:
         current.status = Status.DRAFT
         current.published_at = None
@@ -470,44 +653,16 @@ def restore(release, user, *, version=None):
     current.withdrawn_at = None
     current.withdrawal_reason = ""
     current.is_removed_for_legal_reasons = False
-    return _save(current, release, user, Action.RESTORE, _("Withdrawal undone"),
-                 detail=current.get_status_display())
-
-
-@transaction.atomic
-def correct(release, user, note, *, version=None):
-    """A public correction note (Berichtigung) on a published release."""
-    current = _lock(release, version)
-    correction = _add_correction(current, user, note)
-    _save(current, release, user, Action.CORRECT, _("Correction"), detail=note.strip())
-    _announce(current, timezone.now(), correction=correction)
+    _save(current, user, _("Withdrawal undone"))
+    if current.status == Status.PUBLISHED and not _complete_if_public(current, now) and (
+            counted_releases(now).filter(pk=current.pk).exists()):
+        count_public_words([current], 1)
+    _log(Action.RESTORE, user, current, current.get_status_display())
+    _copy_state(current, release)
     return release
 
 
-def _add_correction(current, user, note):
-    _check_transition("correct", current, user)
-    note = (note or "").strip()
-    if not note:
-        raise WorkflowError(_("The correction note is required."), code="note_required")
-    return Correction.objects.create(release=current, text=note, created_by=user)
-
-
-# Editing ------------------------------------------------------------------------------
-
-def can_edit(release, user):
-    """Whether ``user`` may change the content of ``release`` in its present state.
-
-    Published and withdrawn releases are changed only with correct_release (a
-    minor change, or a correction with a public note).
-    """
-    if user is None:
-        return True
-    if not user.has_perm("releases.change_release"):
-        return False
-    if release.pk is not None and release.status in {Status.PUBLISHED, Status.WITHDRAWN}:
-        return user.has_perm("releases.correct_release")
-    return True
-
+# Editing ---------------------------------------------------------------------------------
 
 def _content_changed(stored, edited):
     return any(getattr(stored, Release._meta.get_field(name).attname)
@@ -515,61 +670,81 @@ def _content_changed(stored, edited):
                for name in revisions.CONTENT_FIELDS)
 
 
+def _edit_refusal(release):
+    if release.status == Status.WITHDRAWN:
+        return _("A withdrawn release is not changed. Undo the withdrawal first.")
+    return _("The published text is not changed directly: start a change (a working "
+             "edition), which is published after a second person's review.")
+
+
+def _back_to_review(release):
+    """A change after approval withdraws the approval (and a planned time)."""
+    if release.status not in {Status.APPROVED, Status.SCHEDULED}:
+        return ""
+    release.status = Status.IN_REVIEW
+    release.approved_by = release.approved_at = None
+    release.published_at = None
+    release.effects_done_at = None
+    return _("Changed after approval: back in review.")
+
+
 @transaction.atomic
-def save_release(release, user=None, *, version=None, save_related=None, changed=None,
-                 correction_note=""):
-    """Create or edit a release's content; the workflow fields are left as they are.
+def save_release(release, user=None, *, version=None, save_related=None, changed=None):
+    """Create or edit an edition's content; the workflow fields are left as they are.
 
     ``save_related`` saves what hangs off the release (the admin's inlines and
     many-to-many fields) inside the same transaction and revision. ``changed`` says
     whether anything changed, when the caller knows better than a comparison of the
-    release's own fields (inlines). Changing an approved or scheduled release
-    withdraws the approval: it goes back to review. A ``correction_note`` on a
-    published release is published with the change.
+    release's own fields (inlines). Whoever changes the content becomes one of the
+    edition's authors. Changing an approved or scheduled edition withdraws the
+    approval: it goes back to review.
     """
     if release.pk is None:
         return _create(release, user, save_related)
     current = _lock(release, version)
+    if user is not None and not user.has_perm("releases.change_release"):
+        raise WorkflowError(_("You are not allowed to do this: %(operation)s.")
+                            % {"operation": _("edit")}, code="permission")
     if not can_edit(current, user):
-        raise WorkflowError(_("You are not allowed to change this release in its present "
-                              "state (“%(status)s”).")
-                            % {"status": current.get_status_display()}, code="permission")
+        raise WorkflowError(_edit_refusal(current), code="state")
     if changed is None:
         changed = _content_changed(current, release)
+    now = timezone.now()
+    # The system may rewrite a public release: its words change with it.
+    if user is None and counted_releases(now).filter(pk=current.pk).exists():
+        count_public_words([current], -1)
     if user is not None:
         # An edit never changes the workflow's fields, whatever the instance says.
         for name in WORKFLOW_FIELDS:
             field = Release._meta.get_field(name)
             setattr(release, field.attname, getattr(current, field.attname))
-    else:
-        _make_consistent(release)
-    action, comment, detail = Action.EDIT, _("Changed"), ""
-    if user is not None and changed and current.status in {Status.APPROVED, Status.SCHEDULED}:
-        release.status = Status.IN_REVIEW
-        release.approved_by = release.approved_at = None
-        release.effects_done_at = None
-        detail = _("Changed after approval: back in review.")
-    correction = None
-    if correction_note and correction_note.strip():
-        correction = _add_correction(current, user, correction_note)
-        action, comment, detail = Action.CORRECT, _("Correction"), correction.text
+    elif release.status in Release.VISIBLE_STATUSES and release.published_at is None:
+        release.published_at = now
+    detail = _back_to_review(release) if user is not None and changed else ""
     release.version = current.version
-    _save(release, release, user, action, comment, detail=detail, also=save_related)
-    update_search_vector([release.pk])
-    if correction is not None:
-        _announce(release, timezone.now(), correction=correction)
+    _save(release, user, _("Changed"), also=save_related)
+    if user is not None and changed:
+        release.authors.add(user)
+    if not release.is_working_edition:
+        update_search_vector([release.pk])
+    if user is None and not _complete_if_public(release, now) and (
+            counted_releases(now).filter(pk=release.pk).exists()):
+        count_public_words([release], 1)
+    _log(Action.EDIT, user, release, detail)
     return release
 
 
 def _create(release, user, save_related):
+    now = timezone.now()
     if user is not None:
         if not user.has_perm("releases.add_release"):
             raise WorkflowError(_("You are not allowed to add releases."), code="permission")
         release.created_by = release.updated_by = user
         release.status = Status.DRAFT
         release.published_at = None
-    else:
-        _make_consistent(release)
+        release.edition_of = None
+    elif release.status in Release.VISIBLE_STATUSES and release.published_at is None:
+        release.published_at = now
     release.version = 1
     with reversion.create_revision():
         release.save()
@@ -578,90 +753,108 @@ def _create(release, user, save_related):
         if user is not None:
             reversion.set_user(user)
         reversion.set_comment(_("Created"))
+    if user is not None:
+        release.authors.add(user)
     update_search_vector([release.pk])
-    audit.record(Action.CREATE, user=user, release=release)
+    if user is None:
+        _complete_if_public(release, now)
+    _log(Action.CREATE, user, release)
     return release
-
-
-def _make_consistent(release):
-    """For the system's saves: a release set to published or scheduled gets its time and
-    number (a published one at once, a scheduled one when the job completes it)."""
-    if release.status in Release.VISIBLE_STATUSES:
-        now = timezone.now()
-        if release.published_at is None:
-            release.published_at = now
-        if release.status == Status.PUBLISHED or release.published_at <= now:
-            assign_number(release)
-            release.effects_done_at = release.effects_done_at or now
 
 
 @transaction.atomic
 def restore_revision(release, user, stored_version, *, version=None):
-    """Give ``release`` the content of one of its stored versions again.
+    """Give an edition the content of one of the release's stored versions again.
 
-    The release's fields, many-to-many links, images, attachments and people become
-    exactly what they were then; the workflow's fields stay as they are now. Like
-    an edit, it needs an editable state and sends an approved release back to review.
+    The fields, many-to-many links, images, attachments and people become what they
+    were then; the workflow's fields stay as they are now. On a published or
+    scheduled release the content goes into its working edition (started if there
+    is none), to be reviewed like any change; the live edition stays. Like an edit,
+    it sends an approved edition back to review. Returns the edition changed.
     """
     current = _lock(release, version)
-    if not can_edit(current, user):
-        raise WorkflowError(_("You are not allowed to change this release in its present "
-                              "state (“%(status)s”).")
-                            % {"status": current.get_status_display()}, code="permission")
-    if stored_version.content_type.model_class() is not Release or (
-            str(stored_version.object_id) != str(current.pk)):
+    if str(stored_version.object_id) != str(current.pk) or (
+            stored_version.content_type.model_class() is not Release):
         raise WorkflowError(_("This version belongs to another release."), code="mismatch")
+    if user is not None and not user.has_perm("releases.change_release"):
+        raise WorkflowError(_("You are not allowed to do this: %(operation)s.")
+                            % {"operation": _("edit")}, code="permission")
+    target = current
+    if not current.is_working_edition and current.status in LIVE:
+        target = start_edition(current, user, version=current.version)
+        target = _lock(target)
+    elif not can_edit(current, user):
+        raise WorkflowError(_edit_refusal(current), code="state")
     fields = stored_version.field_dict
     for name in revisions.CONTENT_FIELDS:
+        if name in editions.FIXED_FIELDS and target is not current:
+            continue
         attname = Release._meta.get_field(name).attname
-        setattr(current, attname, fields[attname])
-    detail = ""
-    if current.status in {Status.APPROVED, Status.SCHEDULED}:
-        current.status = Status.IN_REVIEW
-        current.approved_by = current.approved_at = None
-        current.effects_done_at = None
-        detail = _("Changed after approval: back in review.")
+        setattr(target, attname, fields.get(attname, "" if name == "change_note" else None))
+    detail = _back_to_review(target)
 
     def related():
         for name in revisions.CONTENT_M2M:
-            getattr(current, name).set(fields.get(name, []) or [])
-        for name, model in revisions.FOLLOWED_MODELS.items():
-            kept = [other for other in stored_version.revision.version_set.all()
-                    if other._model is model
-                    and str(other._object_version.object.release_id) == str(current.pk)]
-            getattr(current, name).exclude(
-                pk__in=[other._object_version.object.pk for other in kept]).delete()
-            for other in kept:
-                other.revert()
+            getattr(target, name).set(fields.get(name, []) or [])
+        for name in revisions.FOLLOWED_MODELS:
+            getattr(target, name).all().delete()
+            for row in revisions.stored_rows(stored_version, name):
+                row.pk = None
+                row._state.adding = True
+                row.release = target
+                row.save()
 
     saved_at = timezone.localtime(stored_version.revision.date_created)
     comment = _("Version of %(time)s restored") % {"time": saved_at.strftime("%d.%m.%Y %H:%M:%S")}
-    _save(current, release, user, Action.RESTORE, comment,
-          detail=" ".join(filter(None, [comment + ".", detail])), also=related)
-    update_search_vector([current.pk])
-    return release
+    _save(target, user, comment, also=related)
+    if user is not None:
+        target.authors.add(user)
+    if not target.is_working_edition:
+        update_search_vector([target.pk])
+    _log(Action.RESTORE, user, target, " ".join(filter(None, [comment + ".", detail])))
+    if target is current:
+        _copy_state(current, release)
+        return release
+    return target
 
 
-# Preview links ------------------------------------------------------------------------
+# Preview links ----------------------------------------------------------------------------
+
+def _preview_refusal(release, now=None):
+    """Why there can be no preview of this edition (now), or None."""
+    document = release.document
+    if document.is_removed_for_legal_reasons:
+        return _("This release was removed for legal reasons.")
+    if document.status == Status.WITHDRAWN:
+        return _("This release is withdrawn.")
+    if not release.is_working_edition and (
+            release.status not in UNRELEASED - {Status.SCHEDULED}
+            and not (release.status == Status.SCHEDULED and not is_public(release, now))):
+        return _("This edition is published: share the release's address instead, or "
+                 "start a change and preview that.")
+    return None
+
+
+def preview_is_gone(link, now=None):
+    """Whether a preview link no longer shows anything: its edition was published or
+    discarded, the release withdrawn or removed, or the link revoked or expired."""
+    now = now or timezone.now()
+    return (link.release is None or link.revoked_at is not None or link.expires_at <= now
+            or _preview_refusal(link.release, now) is not None)
+
 
 @transaction.atomic
-def create_preview_link(release, user, valid_for=PREVIEW_VALIDITY):
-    """A link for reviewers without an account, valid for ``valid_for``."""
-    if not _has_perm(user, "add_previewlink"):
-        raise WorkflowError(_("You are not allowed to do this: %(operation)s.")
-                            % {"operation": operation_label("preview")}, code="permission")
-    if release.is_removed_for_legal_reasons:
-        raise WorkflowError(_("This release was removed for legal reasons."), code="state")
-    if is_public(release):
-        raise WorkflowError(_("This release is public: share its address instead."),
-                            code="state")
-    if valid_for <= datetime.timedelta(0) or valid_for > datetime.timedelta(days=30):
+def create_preview_link(release, user, *, days=PREVIEW_DAYS, version=None):
+    """A link to this edition for reviewers without an account, valid for ``days``."""
+    _check("preview", release, user)
+    if not 1 <= int(days) <= 30:
         raise WorkflowError(_("A preview link is valid for one to 30 days."),
                             code="validity")
-    link = PreviewLink.objects.create(release=release, created_by=user,
-                                      expires_at=timezone.now() + valid_for)
-    audit.record(Action.PREVIEW_LINK, user=user, release=release,
-                 detail=_("valid until %(time)s") % {"time": _local(link.expires_at)})
+    link = PreviewLink.objects.create(
+        release=release, created_by=user,
+        expires_at=timezone.now() + datetime.timedelta(days=int(days)))
+    _log(Action.PREVIEW_LINK, user, release,
+         _("valid until %(time)s") % {"time": _local(link.expires_at)})
     return link
 
 
@@ -674,6 +867,70 @@ def revoke_preview_link(link, user):
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
-        audit.record(Action.PREVIEW_REVOKE, user=user, release=link.release,
-                     detail=_("valid until %(time)s") % {"time": _local(link.expires_at)})
+        if link.release is not None:
+            _log(Action.PREVIEW_REVOKE, user, link.release,
+                 _("valid until %(time)s") % {"time": _local(link.expires_at)})
     return link
+
+
+# The registry -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the workflow, as the admin offers it and the services check it.
+
+    ``function(release, user, **form.cleaned_data)`` does it; ``form`` asks for its
+    input (None: a button that posts the version); ``done`` reports it. It applies to
+    releases as documents (``on_documents``: a new release, or a live one) and/or
+    to working editions (``on_editions``).
+    """
+
+    name: str
+    label: str
+    states: frozenset
+    permission: str
+    function: object
+    done: str
+    form: type = None
+    on_documents: bool = True
+    on_editions: bool = True
+
+    def __call__(self, release, user, data):
+        return self.function(release, user, **data)
+
+
+OPERATIONS = {operation.name: operation for operation in [
+    Operation("start_edition", gettext_lazy("start a change"), frozenset(LIVE),
+              "change_release", start_edition, on_editions=False,
+              done=gettext_lazy("A working edition has been started. The public still sees "
+                                "the published text until the working edition is "
+                                "published after a second person's review.")),
+    Operation("submit", gettext_lazy("submit for review"), frozenset({Status.DRAFT}),
+              "submit_release", submit, done=gettext_lazy("Submitted for review.")),
+    Operation("reject", gettext_lazy("send back"),
+              frozenset({Status.IN_REVIEW, Status.APPROVED}), "review_release", reject,
+              form=RejectForm, done=gettext_lazy("Sent back to the authors as a draft.")),
+    Operation("approve", gettext_lazy("approve"), frozenset({Status.IN_REVIEW}),
+              "review_release", approve,
+              done=gettext_lazy("Approved. It can now be published or scheduled.")),
+    Operation("publish", gettext_lazy("publish"), frozenset(UNRELEASED), "publish_release",
+              publish, form=PublishForm, done=gettext_lazy("Published.")),
+    Operation("schedule", gettext_lazy("schedule"),
+              frozenset({Status.DRAFT, Status.IN_REVIEW, Status.APPROVED}), "publish_release",
+              schedule, form=ScheduleForm, done=gettext_lazy("Scheduled.")),
+    Operation("unschedule", gettext_lazy("cancel the schedule"), frozenset({Status.SCHEDULED}),
+              "publish_release", unschedule,
+              done=gettext_lazy("The schedule is cancelled; the edition is approved again.")),
+    Operation("discard", gettext_lazy("discard the working edition"), frozenset(UNRELEASED),
+              "change_release", discard_edition, form=WorkflowForm, on_documents=False,
+              done=gettext_lazy("The working edition is discarded; the published text is "
+                                "unchanged.")),
+    Operation("withdraw", gettext_lazy("withdraw"), frozenset(LIVE), "withdraw_release",
+              withdraw, form=WithdrawForm, on_editions=False, done=gettext_lazy("Withdrawn.")),
+    Operation("restore", gettext_lazy("restore"), frozenset({Status.WITHDRAWN}),
+              "withdraw_release", restore, on_editions=False,
+              done=gettext_lazy("The withdrawal is undone.")),
+    Operation("preview", gettext_lazy("create a preview link"), frozenset(UNRELEASED),
+              "add_previewlink", create_preview_link, form=PreviewLinkForm,
+              done=gettext_lazy("Preview link created.")),
+]}

@@ -34,11 +34,12 @@ from ..models import (
     ReleasePerson,
     Topic,
 )
-from ..search import update_search_vector
+from ..search import count_public_words, update_search_vector
 from ..slugs import german_slug
 from . import words
 
 BATCH_SIZE = 500
+ANNOUNCED_AHEAD = datetime.timedelta(days=7)
 ARTICLES = {"m": ("der", "den", "dem"), "f": ("die", "die", "der"), "n": ("das", "das", "dem")}
 # "zu dem Ausbau" is written "zum Ausbau"; only where a template puts a project after it.
 _CONTRACTIONS = {"zu dem": "zum", "zu der": "zur", "in dem": "im", "an dem": "am",
@@ -185,6 +186,9 @@ def _release(rng, ministries, topics, partners, now, today, berlin):
         title=title[:300], subtitle=subtitle[:300], slug=german_slug(title),
         teaser=_fill(rng.choice(words.TEASERS), context),
         body=body + words.MARKER, status=status, published_at=published_at,
+        # A published one is complete (numbered); a scheduled one is numbered by
+        # publish_due when its time has come.
+        effects_done_at=published_at if status == Release.Status.PUBLISHED else None,
     )
     return {
         "release": release, "ministry": ministry, "office": office, "context": context,
@@ -252,7 +256,7 @@ def _moment(rng, day, berlin, forward=False):
 
 
 def _number(drafts, organisations):
-    """Number published and scheduled releases per organisation and Berlin year, in order."""
+    """Number published releases per organisation and Berlin year, in order."""
     # Lock the organisations as services.assign_number does: no number is taken twice.
     list(Organisation.objects.select_for_update().filter(pk__in=[o.pk for o in organisations]))
     highest = defaultdict(int)
@@ -260,7 +264,8 @@ def _number(drafts, organisations):
              .values_list("organisation_id", "number_year").annotate(Max("number")))
     for organisation_id, year, number in taken:
         highest[organisation_id, year] = number
-    numbered = sorted((d["release"] for d in drafts if d["release"].published_at),
+    numbered = sorted((d["release"] for d in drafts
+                       if d["release"].status == Release.Status.PUBLISHED),
                       key=lambda release: release.published_at)
     for release in numbered:
         key = (release.organisation.pk, timezone.localtime(release.published_at).year)
@@ -285,6 +290,12 @@ def _events(rng, drafts, ministries, topics, now, today, berlin):
         day = today + datetime.timedelta(days=rng.randint(1, 60))
         events.append(_event(rng, ministry, office, _context(rng, office, gender, phrase, day),
                              [topics[topic_slug]], day, berlin, None))
+    for item in events:
+        # Announced a week ahead (the upcoming ones now at the latest), so that the
+        # demo's appointments are public in their own right.
+        event = item["event"]
+        event.status = Event.Status.ANNOUNCED
+        event.published_at = min(now, event.starts_at - ANNOUNCED_AHEAD)
     return events
 
 
@@ -339,5 +350,7 @@ def _insert(drafts, events):
                  event_ministers, event_topics):
         if rows:
             type(rows[0]).objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    # bulk_create skips Release.save(), which keeps the search index current.
+    # bulk_create sends no post_save, which keeps the search index current; the words
+    # of the published ones join the search suggestions.
     update_search_vector([release.pk for release in releases])
+    count_public_words([release for release in releases if release.effects_done_at], 1)

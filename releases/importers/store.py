@@ -314,9 +314,9 @@ class _Writer:
 
     def make_public(self, release):
         carried = self.values["status"]
-        # A release scheduled for later gets its number when it becomes public.
-        unnumbered = not release.number and not (
-            release.published_at and release.published_at > timezone.now())
+        # A release gets its number when it becomes public (its time or the end of its
+        # embargo): one public now whose publication is not complete needs it.
+        unnumbered = release.effects_done_at is None and services.is_public(release)
         if carried in Release.VISIBLE_STATUSES:
             if release.status != carried or unnumbered:
                 release.status = carried

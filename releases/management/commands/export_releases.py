@@ -54,7 +54,7 @@ class Command(BaseCommand):
             self.stderr.write(_("%(count)d releases exported.") % {"count": count})
 
     def export(self, stream, progress_every, verbosity):
-        releases = releases_for_ninjs(Release.objects.order_by("pk"))
+        releases = releases_for_ninjs(Release.objects.documents().order_by("pk"))
         count = 0
         for release in releases.iterator(chunk_size=CHUNK_SIZE):
             document = to_ninjs(release, restorable=True)
