@@ -14,10 +14,11 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import revisions
-from .models import Release
+from .models.events import Announcement
 from .uploads import validate_image
 
 
@@ -62,25 +63,19 @@ class ReleaseForm(forms.ModelForm):
     """
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    correction_note = forms.CharField(
-        label=_("correction note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only for a correction (Berichtigung): shown on the page with the date, "
-                    "and the feeds mark the release as updated. Leave empty for a minor "
-                    "change such as a typo."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
+        if "change_note" in self.fields:
+            self.fields["change_note"].widget.attrs["rows"] = 3
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
-        if (cleaned_data.get("correction_note") or "").strip() and (
-                self.instance.status != Release.Status.PUBLISHED):
-            self.add_error("correction_note", _("Only a published release can be corrected."))
         if cleaned_data.get("expected_version") != self.instance.version:
             stored = revisions.values_of_release(self.instance)
             self.conflict = revisions.differences(
@@ -100,16 +95,34 @@ class ContactForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
     constraint_fields = {"contact_unique_name_per_organisation": "name"}
 
 
-class EventForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
-    constraint_fields = {"event_ends_after_start": "ends_at"}
+class AnnouncementFormMixin:
+    """Status, publication time and embargo of an appointment or trip (models.Announcement).
+
+    Announcing with an empty publication time means now, as the field's help says.
+    The fields are only in the form for those who may announce (the admin shows
+    them read-only to everybody else).
+    """
+
+    def clean(self):
+        data = self.cleaned_data
+        if (data.get("status") == Announcement.Status.ANNOUNCED and "published_at" in self.fields
+                and data.get("published_at") is None and "published_at" not in self.errors):
+            data["published_at"] = timezone.now()
+        return super().clean()
+
+
+class EventForm(AnnouncementFormMixin, ConstraintErrorsOnFieldsMixin, forms.ModelForm):
+    constraint_fields = {"event_ends_after_start": "ends_at",
+                         "event_announced_needs_time": "published_at"}
 
 
 class AppointmentForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
     constraint_fields = {"appointment_ends_after_start": "end_date"}
 
 
-class DelegationForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
-    constraint_fields = {"delegation_ends_after_start": "end_date"}
+class DelegationForm(AnnouncementFormMixin, ConstraintErrorsOnFieldsMixin, forms.ModelForm):
+    constraint_fields = {"delegation_ends_after_start": "end_date",
+                         "delegation_announced_needs_time": "published_at"}
 
 
 class DelegationStopForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):

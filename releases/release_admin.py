@@ -1,14 +1,20 @@
 """The release in the admin: the form, the workflow's buttons and actions, versions.
 
 Every change goes through releases.services; this module only turns requests
-into calls and the services' refusals (WorkflowError) into messages.
+into calls and the services' refusals (WorkflowError) into messages. The
+buttons and their forms come from the one registry of operations
+(services.OPERATIONS).
+
+A published or scheduled release is shown read-only, as it is live: its text
+rendered, not as HTML source. Changes are written in its working edition, a
+form of its own, which shows who changed it and how it differs from the live
+text. The list shows releases; working editions are behind the filter.
 
 Deleting: only superusers may delete a release (for test data or a court order,
 and reversion can still recover it). Everyone else withdraws, which keeps the
 address with a notice and can be undone.
 """
 
-import datetime
 import re
 
 from django.contrib import admin, messages
@@ -18,23 +24,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import revisions, services
-from .forms import (
-    PreviewLinkForm,
-    PublishForm,
-    RejectForm,
-    ReleaseForm,
-    ScheduleForm,
-    WithdrawForm,
-    WorkflowForm,
-)
+from .forms import ReleaseForm, WorkflowForm
+from .links import preview_path
 from .models import AuditEntry, PreviewLink, Release, ReleaseAttachment, ReleaseImage, ReleasePerson
-from .views.preview import preview_path
 
 # "123/2026": editors and journalists refer to releases by their number.
 NUMBER_SEARCH = re.compile(r"^\s*(\d+)\s*/\s*(\d{4})\s*$")
@@ -66,57 +65,33 @@ class ReleaseAttachmentInline(admin.TabularInline):
     fields = ["file", "title", "order"]
 
 
-def _call(operation, release, user, data):
-    version = data["version"]
-    if operation == "submit":
-        return services.submit(release, user, version=version)
-    if operation == "approve":
-        return services.approve(release, user, version=version)
-    if operation == "reject":
-        return services.reject(release, user, data["note"], version=version)
-    if operation == "publish":
-        return services.publish(release, user, version=version,
-                                override_reason=data["override_reason"])
-    if operation == "schedule":
-        return services.schedule(release, user, data["at"], version=version,
-                                 override_reason=data["override_reason"])
-    if operation == "unschedule":
-        return services.unschedule(release, user, version=version)
-    if operation == "withdraw":
-        return services.withdraw(release, user, data["reason"], is_legal=data["is_legal"],
-                                 version=version)
-    if operation == "restore":
-        return services.restore(release, user, version=version)
-    if operation == "preview":
-        return services.create_preview_link(
-            release, user, valid_for=datetime.timedelta(days=data["days"]))
-    raise Http404
+class EditionFilter(admin.SimpleListFilter):
+    """Releases by default; their working editions on request."""
+
+    title = _("edition")
+    parameter_name = "fassung"
+
+    def lookups(self, request, model_admin):
+        return [("arbeitsfassungen", _("Working editions"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "arbeitsfassungen":
+            return queryset.working_editions()
+        return queryset.documents()
 
 
-# The operations' forms; those without one are a button that posts the version.
-OPERATION_FORMS = {
-    "reject": RejectForm, "publish": PublishForm, "schedule": ScheduleForm,
-    "withdraw": WithdrawForm, "preview": PreviewLinkForm,
-}
-DONE_MESSAGES = {
-    "submit": _("Submitted for review."),
-    "approve": _("Approved. It can now be published or scheduled."),
-    "reject": _("Sent back to the author as a draft."),
-    "publish": _("Published."),
-    "schedule": _("Scheduled."),
-    "unschedule": _("The schedule is cancelled; the release is approved again."),
-    "withdraw": _("Withdrawn."),
-    "restore": _("The withdrawal is undone."),
-    "preview": _("Preview link created."),
-}
+def _rendered(html):
+    # Stored rich text is sanitised on save (releases/html.py): rendered as stored.
+    return format_html('<div class="rendered-text" lang="de">{}</div>', mark_safe(html))
 
 
 @admin.register(Release)
 class ReleaseAdmin(VersionAdmin):
     form = ReleaseForm
-    list_display = ["title", "kind", "status", "published_at", "organisation", "number_label"]
-    list_filter = ["status", "organisation", "topics", "kind"]
-    list_select_related = ["organisation"]
+    list_display = ["title", "kind", "status", "working_edition_status", "published_at",
+                    "organisation", "number_label"]
+    list_filter = [EditionFilter, "status", "organisation", "topics", "kind"]
+    list_select_related = ["organisation", "working_edition"]
     date_hierarchy = "published_at"
     search_fields = ["title", "subtitle", "teaser"]
     search_help_text = _("Title, subtitle or teaser; or a number such as 12/2026.")
@@ -124,7 +99,8 @@ class ReleaseAdmin(VersionAdmin):
     autocomplete_fields = ["organisation", "contacts", "topics", "events", "delegations",
                            "related"]
     readonly_fields = ["status", "published_at", "number_label", "created_at", "created_by",
-                       "updated_at", "updated_by", "approved_by", "approved_at", "version"]
+                       "updated_at", "updated_by", "approved_by", "approved_at", "version",
+                       "authors_label", "rendered_body", "live_text"]
     inlines = [ReleasePersonInline, ReleaseImageInline, ReleaseAttachmentInline]
     actions = ["submit_selected", "approve_selected", "publish_selected"]
     save_on_top = True
@@ -134,32 +110,85 @@ class ReleaseAdmin(VersionAdmin):
     def get_fieldsets(self, request, obj=None):
         # What an editor fills in on deadline comes first; links and bookkeeping last.
         editable = obj is None or self.has_change_permission(request, obj)
-        content = [("kind", "organisation"), "title", "subtitle", "slug", "teaser", "body"]
+        body = "body" if editable else "rendered_body"
+        content = [("kind", "organisation"), "title", "subtitle", "slug", "teaser", body]
         if editable:
             content.append("expected_version")
-        fieldsets = [
+        fieldsets = []
+        if obj is not None and obj.is_working_edition:
+            fieldsets.append((_("Kind of change"), {
+                "fields": ["change_note"],
+                "description": _("This is a working edition: the public sees the published "
+                                 "text until it is published after a second person's "
+                                 "review. Address, number and issuer stay as they are."),
+            }))
+        fieldsets += [
             (None, {"fields": content}),
             (_("Publication"), {
                 "fields": ["status", "published_at", "embargo_until", "number_label"],
                 "description": _("The status changes with the workflow's buttons above the "
-                                 "form. The number is assigned on publication."),
+                                 "form. The number is assigned when the release becomes "
+                                 "public."),
             }),
-        ]
-        if editable and obj is not None and obj.status == Status.PUBLISHED:
-            fieldsets.append((_("Correction"), {"fields": ["correction_note"]}))
-        return [
-            *fieldsets,
             (_("Press contacts and topics"), {"fields": ["contacts", "topics"]}),
             (_("Links to appointments, trips and other releases"), {
                 "classes": ["collapse"], "fields": ["events", "delegations", "related"]}),
-            (_("History"), {"classes": ["collapse"], "fields": [
-                "created_at", "created_by", "updated_at", "updated_by", "approved_by",
-                "approved_at", "version"]}),
         ]
+        if obj is not None and obj.is_working_edition:
+            fieldsets.append((_("Published text"), {
+                "classes": ["collapse"], "fields": ["live_text"]}))
+        fieldsets.append((_("History"), {"classes": ["collapse"], "fields": [
+            "created_at", "created_by", "authors_label", "updated_at", "updated_by",
+            "approved_by", "approved_at", "version"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_working_edition:
+            # The address and the issuer's numbering are the live release's.
+            fields += ["organisation", "slug"]
+            if services.is_public(obj.edition_of):
+                fields.append("embargo_until")
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.is_working_edition:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
     @admin.display(description=_("number"), ordering="number")
     def number_label(self, release):
         return release.number_label or "–"
+
+    @admin.display(description=_("working edition"))
+    def working_edition_status(self, release):
+        edition = release.get_working_edition()
+        if edition is None:
+            return "–"
+        return format_html('<a href="{}">{}</a>',
+                           reverse("admin:releases_release_change", args=[edition.pk]),
+                           edition.get_status_display())
+
+    @admin.display(description=_("authors"))
+    def authors_label(self, release):
+        return ", ".join(user.get_username() for user in release.authors.all()) or "–"
+
+    @admin.display(description=_("text"))
+    def rendered_body(self, release):
+        return _rendered(release.body)
+
+    @admin.display(description=_("published text"))
+    def live_text(self, release):
+        live = release.edition_of
+        if live is None:
+            return "–"
+        parts = [format_html("<h3>{}</h3>", live.title)]
+        if live.subtitle:
+            parts.append(format_html("<p><strong>{}</strong></p>", live.subtitle))
+        if live.teaser:
+            parts.append(format_html("<p>{}</p>", live.teaser))
+        return format_html('<div class="live-text">{}{}</div>',
+                           mark_safe("".join(parts)), _rendered(live.body))
 
     def get_search_results(self, request, queryset, search_term):
         match = NUMBER_SEARCH.match(search_term)
@@ -188,52 +217,67 @@ class ReleaseAdmin(VersionAdmin):
 
     # The form.
 
-    def is_public(self, release):
-        return services.is_public(release)
-
     def view_on_site(self, release):
-        # Unpublished releases get the preview link instead (render_change_form).
-        return release.get_absolute_url() if self.is_public(release) else None
+        # Unpublished editions get the preview link instead (render_change_form).
+        return release.get_absolute_url() if services.is_public(release) else None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if obj is not None and obj.pk is not None:
-            if not self.is_public(obj):
+            if not services.is_public(obj):
                 context["preview_url"] = obj.get_absolute_url()
             context["workflow"] = self.workflow_context(request, obj)
+            if obj.is_working_edition:
+                context["show_save_and_add_another"] = False
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        # One click for an editor under deadline: save, then submit what was saved.
+        context["save_and_submit"] = request.user.has_perm("releases.submit_release") and (
+            obj is None or obj.pk is None or obj.status == Release.Status.DRAFT) and (
+            context.get("has_change_permission") or add)
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
 
+    def operations(self, release, user):
+        return [{"name": name, "label": services.OPERATIONS[name].label,
+                 "url": self.workflow_url(release, name),
+                 "needs_form": services.OPERATIONS[name].form is not None}
+                for name in services.allowed_transitions(release, user)]
+
     def workflow_context(self, request, release):
         user = request.user
-        operations = []
-        for name in services.allowed_transitions(release, user):
-            if name == "correct":  # a field of the form itself
-                continue
-            operations.append({"name": name, "label": services.operation_label(name),
-                               "url": self.workflow_url(release, name),
-                               "needs_form": name in OPERATION_FORMS})
-        can_preview = (user.has_perm("releases.add_previewlink")
-                       and not release.is_removed_for_legal_reasons
-                       and not self.is_public(release))
-        links = [{"link": link, "path": preview_path(link),
-                  "revoke_url": reverse("admin:releases_release_revoke_preview",
-                                        args=[release.pk, link.pk])}
-                 for link in release.preview_links.active()]
-        last = (release.audit_entries.exclude(action__in=[
+        document = release.document
+        edition = release if release.is_working_edition else release.get_working_edition()
+        last = (document.audit_entries.exclude(action__in=[
             AuditEntry.Action.PREVIEW_LINK, AuditEntry.Action.PREVIEW_REVOKE])
             .order_by("-at", "-pk").first())
-        return {
-            "operations": operations,
-            "is_public": self.is_public(release),
-            "preview_url": self.workflow_url(release, "preview") if can_preview else "",
-            "preview_links": links,
+        context = {
+            "operations": self.operations(release, user),
+            "is_public": services.is_public(release),
+            "authors": [author.get_username() for author in release.authors.all()],
+            "preview_links": self.preview_links(release),
             "can_revoke": user.has_perm("releases.change_previewlink"),
-            "corrections": release.corrections.all(),
+            "corrections": document.corrections.all(),
             "sent_back": last if last and last.action == AuditEntry.Action.REJECT else None,
             "is_overdue": services.overdue_publications().filter(pk=release.pk).exists(),
+            "document": document,
+            "edition": edition,
         }
+        if edition is not None:
+            context["edition_changes"] = revisions.differences(
+                revisions.values_of_release(document), revisions.values_of_release(edition))
+            if edition is not release:
+                context["edition_operations"] = self.operations(edition, user)
+                context["edition_authors"] = [
+                    author.get_username() for author in edition.authors.all()]
+                context["edition_url"] = reverse("admin:releases_release_change",
+                                                 args=[edition.pk])
+        return context
+
+    def preview_links(self, release):
+        return [{"link": link, "path": preview_path(link),
+                 "revoke_url": reverse("admin:releases_release_revoke_preview",
+                                       args=[release.pk, link.pk])}
+                for link in release.preview_links.active()]
 
     def workflow_url(self, release, operation):
         return reverse("admin:releases_release_workflow", args=[release.pk, operation])
@@ -247,13 +291,38 @@ class ReleaseAdmin(VersionAdmin):
             form.instance, request.user,
             version=form.cleaned_data.get("expected_version"),
             changed=form.has_changed() or any(formset.has_changed() for formset in formsets),
-            correction_note=form.cleaned_data.get("correction_note", ""),
             save_related=lambda: super(ReleaseAdmin, self).save_related(
                 request, form, formsets, change))
         if change and status != form.instance.status:
             self.message_user(request, gettext(
                 "The release was changed after its approval and is back in review: "
                 "somebody else has to approve it again."), messages.WARNING)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._then_submit(request, obj) or super().response_add(
+            request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._then_submit(request, obj) or super().response_change(request, obj)
+
+    def _then_submit(self, request, obj):
+        """"Save and submit for review": the submission of what has just been saved."""
+        if "_save_and_submit" not in request.POST:
+            return None
+        spec = services.OPERATIONS["submit"]
+        try:
+            spec(obj, request.user, {"version": obj.version})
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return self._back(obj)
+        self.message_user(request, spec.done, messages.SUCCESS)
+        return self._back(obj.document)
+
+    def response_post_save_change(self, request, obj):
+        # A working edition is not in the list: back to its release, where it is shown.
+        if obj.is_working_edition:
+            return self._back(obj.edition_of)
+        return super().response_post_save_change(request, obj)
 
     def add_view(self, request, form_url="", extra_context=None):
         return self._refusing(super().add_view, request, form_url, extra_context)
@@ -317,34 +386,42 @@ class ReleaseAdmin(VersionAdmin):
 
     def workflow_view(self, request, object_id, operation):
         release = self._release(request, object_id)
-        if operation not in DONE_MESSAGES:
+        if operation not in services.OPERATIONS:
             raise Http404
-        form_class = OPERATION_FORMS.get(operation, WorkflowForm)
+        spec = services.OPERATIONS[operation]
+        form_class = spec.form or WorkflowForm
+        refusal = services.refusal(operation, release, request.user)
+        if request.method != "POST" and refusal is not None:
+            # No form for what cannot be done. (A post is the service's to refuse: a
+            # button on a page left open may be refused for its old version first.)
+            self.message_user(request, refusal, messages.ERROR)
+            return self._back(release)
         if request.method == "POST":
             form = form_class(request.POST)
             if form.is_valid():
                 try:
-                    result = _call(operation, release, request.user, form.cleaned_data)
+                    result = spec(release, request.user, form.cleaned_data)
                 except services.WorkflowError as error:
-                    if operation not in OPERATION_FORMS:
+                    if spec.form is None:
                         self.message_user(request, str(error), messages.ERROR)
                         return self._back(release)
                     form.add_error(None, error)
                 else:
-                    self.message_user(request, DONE_MESSAGES[operation], messages.SUCCESS)
-                    if operation == "preview":
+                    self.message_user(request, spec.done, messages.SUCCESS)
+                    if isinstance(result, PreviewLink):
                         self.message_user(request, request.build_absolute_uri(
                             preview_path(result)), messages.INFO)
-                    return self._back(release)
-            elif operation not in OPERATION_FORMS:
+                        result = release
+                    return self._back(result)
+            elif spec.form is None:
                 return self._back(release)
-        elif operation not in OPERATION_FORMS:
+        elif spec.form is None:
             return self._back(release)
         else:
             form = form_class(initial={"version": release.version})
         context = {
             **self.admin_site.each_context(request),
-            "title": services.operation_label(operation).capitalize(),
+            "title": str(spec.label).capitalize(),
             "subtitle": release.title,
             "opts": self.opts,
             "original": release,
@@ -353,8 +430,12 @@ class ReleaseAdmin(VersionAdmin):
             "operation": operation,
             "override_needed": (services.needs_override(release, request.user)
                                 if operation in {"publish", "schedule"} else None),
-            "min_reason_length": services.MIN_REASON_LENGTH,
         }
+        if release.is_working_edition and operation in {"publish", "schedule", "discard"}:
+            # What the reviewer decides on: the change, and whether it is a correction.
+            context["edition_changes"] = revisions.differences(
+                revisions.values_of_release(release.edition_of),
+                revisions.values_of_release(release))
         return TemplateResponse(request, "admin/releases/release/workflow_form.html", context)
 
     def revoke_preview_view(self, request, object_id, link_id):
@@ -386,6 +467,11 @@ class ReleaseAdmin(VersionAdmin):
         except (Version.DoesNotExist, TypeError, ValueError):
             raise Http404 from None
 
+    def can_restore(self, release, user):
+        """Restoring goes into the release itself or, when it is live, its working edition."""
+        return user.has_perm("releases.change_release") and (
+            release.status != Release.Status.WITHDRAWN)
+
     def compare_view(self, request, object_id):
         release = self._release(request, object_id)
         old = self._version(release, request.GET.get("old"))
@@ -398,7 +484,7 @@ class ReleaseAdmin(VersionAdmin):
         return self._diff_response(
             request, release, old, new,
             revisions.differences(revisions.values_of_version(old), new_values),
-            can_restore=new is None and services.can_edit(release, request.user))
+            can_restore=new is None and self.can_restore(release, request.user))
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """One stored version against the present; restored with a POST."""
@@ -408,18 +494,22 @@ class ReleaseAdmin(VersionAdmin):
             form = WorkflowForm(request.POST)
             if form.is_valid():
                 try:
-                    services.restore_revision(release, request.user, stored,
-                                              version=form.cleaned_data["version"])
+                    target = services.restore_revision(release, request.user, stored,
+                                                       version=form.cleaned_data["version"])
                 except services.WorkflowError as error:
                     self.message_user(request, str(error), messages.ERROR)
                 else:
-                    self.message_user(request, gettext("The version is restored."),
-                                      messages.SUCCESS)
+                    self.message_user(request, gettext(
+                        "The version is restored in the working edition: it is published "
+                        "after review, like any change.") if target.is_working_edition
+                        and not release.is_working_edition
+                        else gettext("The version is restored."), messages.SUCCESS)
+                    return self._back(target)
             return self._back(release)
         changes = revisions.differences(revisions.values_of_version(stored),
                                         revisions.values_of_release(release))
         return self._diff_response(request, release, stored, None, changes,
-                                   can_restore=services.can_edit(release, request.user))
+                                   can_restore=self.can_restore(release, request.user))
 
     def _diff_response(self, request, release, old, new, changes, can_restore=False):
         context = {
@@ -432,6 +522,8 @@ class ReleaseAdmin(VersionAdmin):
             "new": new,
             "changes": changes,
             "can_restore": can_restore,
+            "restores_into_edition": (not release.is_working_edition
+                                      and release.status in services.LIVE),
             "restore_url": reverse("admin:releases_release_revision",
                                    args=[release.pk, old.pk]),
             "history_url": reverse("admin:releases_release_history", args=[release.pk]),
@@ -449,13 +541,15 @@ class ReleaseAdmin(VersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
     # Actions: each release through the service, with its own checks; refusals reported.
+    # A live release with a working edition stands for that edition.
 
     def _bulk(self, request, queryset, operation, done_message):
         done, refused = 0, []
-        for release in queryset.order_by("pk"):
+        for release in queryset.select_related("working_edition").order_by("pk"):
+            target = release.get_working_edition() or release
+            data = {"version": target.version}
             try:
-                _call(operation, release, request.user,
-                      {"version": release.version, "override_reason": ""})
+                services.OPERATIONS[operation](target, request.user, data)
             except services.WorkflowError as error:
                 refused.append(f"„{release.title}“: {error}")
             else:
