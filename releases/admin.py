@@ -1,8 +1,11 @@
 """The editors' working place. The release's own admin is in release_admin.py."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import announcements, audit
 from .forms import (
     AppointmentForm,
     ContactForm,
@@ -92,18 +95,67 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 class EventReleaseInline(admin.TabularInline):
+    """The releases linked to an appointment, as a list only.
+
+    A link is part of the release: it is set in the release's form, where it is a
+    change of the release (reviewed, versioned and logged), never here.
+    """
+
     model = Release.events.through
+    template = "admin/edit_inline/read_only_list.html"
+    hint = _("Press releases are linked to this appointment in the press release itself "
+             "(field “appointments”).")
     extra = 0
-    autocomplete_fields = ["release"]
+    fields = readonly_fields = ["linked_release", "release_status"]
     verbose_name = _("linked press release")
     verbose_name_plural = _("linked press releases")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("release")
+
+    @admin.display(description=_("press release"))
+    def linked_release(self, link):
+        url = reverse("admin:releases_release_change", args=[link.release_id])
+        return format_html('<a href="{}">{}</a>', url, link.release)
+
+    @admin.display(description=_("status"))
+    def release_status(self, link):
+        return link.release.get_status_display()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AnnouncementAdminMixin:
+    """Status, publication time and embargo of an appointment or trip: read-only for
+    those who may not announce; each change of them is in the audit log."""
+
+    publication_fieldset = (_("Publication"), {"fields": list(announcements.FIELDS)})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not announcements.may_announce(request.user):
+            fields += announcements.FIELDS
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        announcements.publication_saved(obj, form.changed_data, request.user,
+                                        created=not change,
+                                        ip_address=audit.client_ip(request))
+
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
     form = EventForm
-    list_display = ["title", "starts_at", "city", "organisation", "is_cancelled"]
-    list_filter = ["organisation", "is_cancelled", "requires_accreditation", "topics"]
+    list_display = ["title", "starts_at", "status", "city", "organisation", "is_cancelled"]
+    list_filter = ["status", "organisation", "is_cancelled", "requires_accreditation", "topics"]
     list_select_related = ["organisation"]
     date_hierarchy = "starts_at"
     search_fields = ["title", "theme", "city", "venue"]
@@ -119,6 +171,7 @@ class EventAdmin(admin.ModelAdmin):
                                          "is_photo_opportunity", "press_information",
                                          "is_cancelled"]}),
         (_("Links"), {"fields": ["ministers", "topics", "delegation"]}),
+        AnnouncementAdminMixin.publication_fieldset,
     ]
 
 
@@ -135,14 +188,21 @@ class DelegationStopInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
     form = DelegationForm
-    list_display = ["title", "leader", "start_date", "end_date", "countries", "member_count"]
+    list_display = ["title", "leader", "start_date", "end_date", "status", "countries",
+                    "member_count"]
+    list_filter = ["status"]
     list_select_related = ["leader"]
     search_fields = ["title", "countries", "purpose"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["leader", "organisation", "topics"]
     inlines = [DelegationStopInline, DelegationMemberInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "leader", "organisation", "start_date", "end_date",
+                           "countries", "member_count", "purpose", "description", "topics"]}),
+        AnnouncementAdminMixin.publication_fieldset,
+    ]
 
 
 class ProgrammeItemInline(admin.StackedInline):
@@ -180,9 +240,9 @@ class ProgrammeItemAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log, for the Administration group only (view_auditentry): read-only."""
 
-    list_display = ["at", "actor_name", "action", "release", "detail", "ip_address"]
+    # What an entry is about by its name at the time: a release, an appointment or a trip.
+    list_display = ["at", "actor_name", "action", "object_repr", "detail", "ip_address"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["release"]
     date_hierarchy = "at"
     search_fields = ["actor_name", "object_repr", "detail"]
     search_help_text = _("User, release or detail.")

@@ -13,16 +13,23 @@ from .models import AuditEntry
 SYSTEM = "system"
 
 
-def record(action, user=None, release=None, detail="", ip_address=None, actor_name=""):
-    """Write one AuditEntry; ``user`` None means the system (a command, the importer)."""
+def record(action, user=None, release=None, detail="", ip_address=None, actor_name="",
+           object_repr=""):
+    """Write one AuditEntry; ``user`` None means the system (a command, the importer).
+
+    ``object_repr`` names what the entry is about when that is not a release (an
+    appointment, a trip); by default it is the release's title.
+    """
     if user is not None and not user.is_authenticated:
         user = None
+    if not object_repr and release is not None:
+        object_repr = str(release)
     return AuditEntry.objects.create(
         action=action,
         actor=user,
         actor_name=actor_name or (user.get_username() if user is not None else SYSTEM),
         release=release,
-        object_repr=str(release)[:300] if release is not None else "",
+        object_repr=object_repr[:300],
         detail=detail,
         ip_address=ip_address,
     )

@@ -94,7 +94,8 @@ def load_reference(data, counts):
     for item in data.get("delegations", []):
         delegation = upsert(Delegation, {"slug": item["slug"]}, {
             **_fields(item, "slug", "leader", "organisation", "topics", "stops",
-                      "start_date", "end_date"),
+                      "start_date", "end_date", *PUBLICATION_TIMES),
+            **_publication_times(item),
             "leader": people(item["leader"]),
             "organisation": organisations(item["organisation"]),
             "start_date": local_date(item["start_date"]),
@@ -109,7 +110,8 @@ def load_reference(data, counts):
         organisation = organisations(item["organisation"])
         event = upsert(Event, {"organisation": organisation, "slug": item["slug"]}, {
             **_fields(item, "slug", "organisation", "ministers", "topics", "delegation",
-                      "starts_at", "ends_at"),
+                      "starts_at", "ends_at", *PUBLICATION_TIMES),
+            **_publication_times(item),
             "starts_at": local_datetime(item["starts_at"]),
             "ends_at": local_datetime(item.get("ends_at")),
             "delegation": delegations(item["delegation"]) if item.get("delegation") else None,
@@ -134,6 +136,16 @@ def _load_stops(delegation, stops, people, counts):
                 upsert(Counterpart, {"programme_item": programme_item,
                                      "person": people(counterpart["person"])},
                        {"role": counterpart.get("role", ""), "order": rank}, counts)
+
+
+# An appointment's or trip's announcement: "status": "announced" and the time from which
+# it is public (models.events.Announcement); without them it is only seen through the
+# releases that refer to it.
+PUBLICATION_TIMES = ("published_at", "embargo_until")
+
+
+def _publication_times(item):
+    return {name: local_datetime(item.get(name)) for name in PUBLICATION_TIMES}
 
 
 def _fields(item, *excluded):
