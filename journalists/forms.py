@@ -23,12 +23,14 @@ class HoneypotMixin(forms.Form):
 class ChoicesMixin(forms.Form):
     """What a subscription is about: at least one topic, organisation, minister or kind."""
 
+    # The choices are made per request in __init__: the public topics, organisations
+    # and current ministers (a topic made for an embargoed release is not offered).
     topics = forms.ModelMultipleChoiceField(
-        label=_("Topics"), required=False, queryset=Topic.objects.all(),
+        label=_("Topics"), required=False, queryset=Topic.objects.none(),
         widget=forms.CheckboxSelectMultiple)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Ministries and authorities"), required=False,
-        queryset=Organisation.objects.all(), widget=forms.CheckboxSelectMultiple)
+        queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple)
     ministers = forms.ModelMultipleChoiceField(
         label=_("Ministers"), required=False, queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple)
@@ -42,12 +44,22 @@ class ChoicesMixin(forms.Form):
         from .models import Subscription
 
         super().__init__(*args, **kwargs)
-        # Current ministers; a former one stays selectable for those who chose them.
-        current = Person.objects.current_ministers().values("pk")
-        chosen = [getattr(person, "pk", person) for person in self.initial.get("ministers", [])]
-        self.fields["ministers"].queryset = Person.objects.filter(
-            Q(pk__in=current) | Q(pk__in=chosen)).order_by("family_name", "given_name")
+        # What is public; what a subscriber chose before stays selectable for them (a
+        # former minister, a topic whose only release was withdrawn).
+        self.fields["topics"].queryset = self.public_or_chosen(
+            "topics", Topic, Topic.objects.public())
+        self.fields["organisations"].queryset = self.public_or_chosen(
+            "organisations", Organisation, Organisation.objects.public())
+        self.fields["ministers"].queryset = self.public_or_chosen(
+            "ministers", Person, Person.objects.current_ministers()).order_by(
+            "family_name", "given_name")
         self.fields["frequency"].choices = Subscription.Frequency.choices
+
+    def public_or_chosen(self, name, model, public):
+        chosen = [getattr(row, "pk", row) for row in self.initial.get(name, [])]
+        if not chosen:
+            return public
+        return model.objects.filter(Q(pk__in=public.values("pk")) | Q(pk__in=chosen))
 
     def clean(self):
         cleaned = super().clean()

@@ -232,7 +232,9 @@ class EventAccreditationView(PublicFormView):
     scope = "accreditation"
 
     def dispatch(self, request, pk, slug):
-        self.event = get_object_or_404(Event.objects.select_related("organisation"), pk=pk)
+        # Only a public appointment takes requests: one in preparation is not found.
+        self.event = get_object_or_404(Event.objects.public().select_related("organisation"),
+                                       pk=pk)
         if not self.event.requires_accreditation:
             raise Http404
         if slug != self.event.slug:
@@ -270,7 +272,7 @@ class EventAccreditationView(PublicFormView):
 
 
 def accreditation_sent(request, pk, slug):
-    event = get_object_or_404(Event, pk=pk, requires_accreditation=True)
+    event = get_object_or_404(Event.objects.public(), pk=pk, requires_accreditation=True)
     return private(render(request, "journalists/accreditation_sent.html", {
         "event": event, "waitlisted": "warteliste" in request.GET}))
 

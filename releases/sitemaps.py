@@ -1,4 +1,7 @@
-"""sitemap.xml: public releases, topics, appointments, delegation trips, fixed and legal pages."""
+"""sitemap.xml: public releases, topics, appointments, delegation trips, fixed and legal pages.
+
+Each from its model's public(): nothing is listed before the public may see it.
+"""
 
 from django.contrib import sitemaps
 from django.contrib.flatpages.sitemaps import FlatPageSitemap
@@ -33,12 +36,13 @@ class TopicSitemap(PublicSitemap):
     changefreq = "daily"
 
     def items(self):
-        return Topic.objects.only("pk", "slug").order_by("pk")
+        return Topic.objects.public().only("pk", "slug").order_by("pk")
 
 
 class EventSitemap(PublicSitemap):
     def items(self):
-        return Event.objects.only("pk", "slug", "updated_at").order_by("-starts_at", "-pk")
+        return Event.objects.public().only("pk", "slug", "updated_at").order_by(
+            "-starts_at", "-pk")
 
     def lastmod(self, event):
         return event.updated_at
@@ -46,7 +50,7 @@ class EventSitemap(PublicSitemap):
 
 class DelegationSitemap(PublicSitemap):
     def items(self):
-        return Delegation.objects.only("pk", "slug").order_by("-start_date", "-pk")
+        return Delegation.objects.public().only("pk", "slug").order_by("-start_date", "-pk")
 
 
 class StaticSitemap(PublicSitemap):

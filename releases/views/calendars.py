@@ -1,9 +1,11 @@
 """Public appointments as iCalendar: all, per minister, per topic, and one appointment.
 
-All appointments are public (they have no workflow status). The calendars
-hold the appointments of the last PAST_DAYS and all upcoming ones, cancelled
-ones included (STATUS:CANCELLED). Each response costs a fixed number of
-queries: the subject, if any, and the appointments.
+Only public appointments (``Event.objects.public()``): one in preparation, or
+announced for a later time, is in no calendar. A person or topic that is not
+public has no calendar (404), so its name does not appear as the calendar's
+name either. The calendars hold the appointments of the last PAST_DAYS and all
+upcoming ones, cancelled ones included (STATUS:CANCELLED). Each response costs a
+fixed number of queries: the subject, if any, and the appointments.
 """
 
 import datetime
@@ -21,9 +23,10 @@ PAST_DAYS = 90
 MAX_AGE = 900
 
 
-def _calendar_events(events):
+def _calendar_events(**lookups):
     since = timezone.now() - datetime.timedelta(days=PAST_DAYS)
-    return events.filter(starts_at__gte=since).order_by("starts_at", "pk")
+    return Event.objects.public().filter(starts_at__gte=since, **lookups).order_by(
+        "starts_at", "pk")
 
 
 def _response(body, filename, disposition="inline"):
@@ -34,27 +37,27 @@ def _response(body, filename, disposition="inline"):
 
 @cache_control(public=True, max_age=MAX_AGE)
 def all_events(request):
-    body = calendar(_calendar_events(Event.objects.all()), name=_("Appointments"))
+    body = calendar(_calendar_events(), name=_("Appointments"))
     return _response(body, "termine.ics")
 
 
 @cache_control(public=True, max_age=MAX_AGE)
 def person_events(request, slug):
-    person = get_object_or_404(Person, slug=slug)
-    body = calendar(_calendar_events(Event.objects.filter(ministers=person)),
+    person = get_object_or_404(Person.objects.public(), slug=slug)
+    body = calendar(_calendar_events(ministers=person),
                     name=_("Appointments: %(subject)s") % {"subject": person.full_name})
     return _response(body, f"termine-{person.slug}.ics")
 
 
 @cache_control(public=True, max_age=MAX_AGE)
 def topic_events(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    body = calendar(_calendar_events(Event.objects.filter(topics=topic)),
+    topic = get_object_or_404(Topic.objects.public(), slug=slug)
+    body = calendar(_calendar_events(topics=topic),
                     name=_("Appointments: %(subject)s") % {"subject": topic.name})
     return _response(body, f"termine-{topic.slug}.ics")
 
 
 @cache_control(public=True, max_age=MAX_AGE)
 def event_download(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = get_object_or_404(Event.objects.public(), pk=pk)
     return _response(event_ics(event), f"termin-{event.pk}.ics", "attachment")

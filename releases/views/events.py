@@ -1,12 +1,16 @@
-"""Appointments (Termine) and delegation trips, with the public releases about them."""
+"""Appointments (Termine) and delegation trips, with the public releases about them.
 
-from django.db.models import Prefetch
+Only public ones (``Event.objects.public()``, ``Delegation.objects.public()``): an
+appointment or trip in preparation, or announced for a later time, is not found.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
 from ..caching import CachedCountMixin
 from ..jsonprefetch import JSONPrefetch, json_prefetch
-from ..models import Counterpart, Delegation, Event, ProgrammeItem
+from ..models import Appointment, Counterpart, Delegation, Event, ProgrammeItem
 from .pages import PAGE_SIZE, public_releases
 
 
@@ -20,9 +24,9 @@ class EventListView(CachedCountMixin, ListView):
 
     def get_queryset(self):
         if self.past:
-            events = Event.objects.past().order_by("-starts_at")
+            events = Event.objects.past().public().order_by("-starts_at")
         else:
-            events = Event.objects.upcoming().order_by("starts_at")
+            events = Event.objects.public().upcoming().order_by("starts_at")
         return events.select_related("organisation")
 
     def get_context_data(self, **kwargs):
@@ -34,12 +38,17 @@ class EventDetailView(DetailView):
     attending office holders (the relations as JSON, releases.jsonprefetch), their offices,
     the releases about it and their topics."""
 
-    queryset = json_prefetch(
-        Event.objects.select_related("organisation", "delegation").prefetch_related(
-            # office_on() looks through the ministers' appointments.
-            "ministers__appointments"),
-        "topics", "ministers",
-    )
+    def get_queryset(self):
+        return json_prefetch(
+            Event.objects.public().select_related("organisation", "delegation").annotate(
+                # The trip is named only when it is public itself.
+                is_delegation_public=Exists(Delegation.objects.public().filter(
+                    pk=OuterRef("delegation_id"))),
+            ).prefetch_related(
+                # office_on() looks through the ministers' offices that have begun.
+                Prefetch("ministers__appointments", queryset=Appointment.objects.begun())),
+            "topics", "ministers",
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -54,33 +63,38 @@ class EventDetailView(DetailView):
             (person, person.office_on(self.object.starts_at))
             for person in self.object.ministers.all()
         ]
+        context["delegation"] = self.object.delegation if self.object.is_delegation_public else None
         return context
 
 
 class DelegationListView(CachedCountMixin, ListView):
     paginate_by = PAGE_SIZE
     context_object_name = "delegations"
-    queryset = Delegation.objects.select_related("leader", "organisation")
+
+    def get_queryset(self):
+        return Delegation.objects.public().select_related("leader", "organisation")
 
 
 class DelegationDetailView(DetailView):
     """A trip in five queries: the trip with its leader, organisation, members, topics, stops
-    and appointments (the relations as JSON, releases.jsonprefetch); the stops' programme with
-    its counterparts (as JSON in the programme's query); the leader's offices; the releases
-    about the trip and their topics."""
+    and public appointments (the relations as JSON, releases.jsonprefetch); the stops'
+    programme with its counterparts (as JSON in the programme's query); the leader's
+    offices; the releases about the trip and their topics."""
 
-    queryset = json_prefetch(
-        Delegation.objects.select_related("leader", "organisation").prefetch_related(
-            Prefetch("stops__programme", queryset=json_prefetch(
-                ProgrammeItem.objects.all(),
-                JSONPrefetch("counterparts", Counterpart.objects.select_related("person")))),
-            # office_on() looks through the leader's appointments.
-            "leader__appointments",
-        ),
-        "members", "topics", "stops",
-        JSONPrefetch("events", Event.objects.select_related("organisation").order_by(
-            "starts_at")),
-    )
+    def get_queryset(self):
+        return json_prefetch(
+            Delegation.objects.public().select_related("leader", "organisation")
+            .prefetch_related(
+                Prefetch("stops__programme", queryset=json_prefetch(
+                    ProgrammeItem.objects.all(),
+                    JSONPrefetch("counterparts", Counterpart.objects.select_related("person")))),
+                # office_on() looks through the leader's offices that have begun.
+                Prefetch("leader__appointments", queryset=Appointment.objects.begun()),
+            ),
+            "members", "topics", "stops",
+            JSONPrefetch("events", Event.objects.public().select_related("organisation")
+                         .order_by("starts_at")),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

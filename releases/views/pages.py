@@ -12,8 +12,16 @@ from django.views.generic import DetailView, ListView, TemplateView
 from ..caching import CachedCountMixin
 from ..jsonprefetch import JSONPrefetch, json_prefetch
 from ..links import absolute_url
-from ..models import Appointment, Event, Organisation, Person, Release, ReleasePerson, Topic
-from ..services import was_public_before_withdrawal
+from ..models import (
+    Appointment,
+    Correction,
+    Event,
+    Organisation,
+    Person,
+    Release,
+    ReleasePerson,
+    Topic,
+)
 
 PAGE_SIZE = 20
 
@@ -34,8 +42,9 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["latest_releases"] = public_releases().for_listing()[:10]
         context["upcoming_events"] = (
-            Event.objects.upcoming().select_related("organisation").order_by("starts_at")[:5])
-        context["topics"] = Topic.objects.all()
+            Event.objects.public().upcoming().select_related("organisation")
+            .order_by("starts_at")[:5])
+        context["topics"] = Topic.objects.public()
         context["ministers"] = Person.objects.current_ministers().prefetch_related(
             Prefetch("appointments", queryset=Appointment.objects.current().filter(
                 kind=Appointment.Kind.MINISTER)))
@@ -52,7 +61,8 @@ class ReleaseDetailView(DetailView):
     def get_queryset(self):
         queryset = Release.objects.all()
         if not self.request.user.has_perm("releases.change_release"):
-            queryset = queryset.public() | queryset.filter(status=Release.Status.WITHDRAWN)
+            queryset = queryset.public() | queryset.documents().filter(
+                status=Release.Status.WITHDRAWN)
         return self.release_queryset(queryset)
 
     def release_queryset(self, queryset):
@@ -97,9 +107,28 @@ class ReleaseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["minister"] = self.object.minister_in_office()
-        context["structured_data"] = news_article(self.object)
+        release = self.object
+        context["corrections"] = list(release.corrections.all())
+        if release.is_working_edition:
+            # As it will look once published: the live release's number, date and
+            # corrections, with this edition's correction note to come.
+            context["corrections"] = present_as_live(release)
+        context["minister"] = release.minister_in_office()
+        context["structured_data"] = news_article(release)
         return context
+
+
+def present_as_live(edition):
+    """Show a working edition (in memory) with what it takes over from its live release;
+    returns the corrections the page will list, the edition's own note first."""
+    live = edition.edition_of
+    for name in ("uuid", "number", "number_year", "published_at", "created_at"):
+        setattr(edition, name, getattr(live, name))
+    corrections = list(live.corrections.all())
+    if edition.change_note.strip():
+        corrections.insert(0, Correction(release=live, text=edition.change_note.strip(),
+                                         published_at=None))
+    return corrections
 
 
 def withdrawn_response(request, release, slug):
@@ -107,7 +136,7 @@ def withdrawn_response(request, release, slug):
     if release.is_removed_for_legal_reasons:
         return TemplateResponse(request, "releases/release_withdrawn.html",
                                 {"is_removed": True, "canonical_url": ""}, status=410)
-    if not was_public_before_withdrawal(release):
+    if not Release.objects.withdrawn_after_public().filter(pk=release.pk).exists():
         raise Http404(_("No such press release."))
     if release.slug != slug:
         return redirect(release, permanent=True)
@@ -178,14 +207,22 @@ class ReleaseListView(CachedCountMixin, ListView):
 
 
 class SubjectReleaseListView(CachedCountMixin, ListView):
-    """Releases about one subject (a topic, person, organisation); ``subject`` in context."""
+    """Releases about one subject (a topic, person, organisation); ``subject`` in context.
+
+    A subject no public release refers to (and not published in its own right) is
+    not found, like one that does not exist: a topic made for an embargoed release
+    does not give it away.
+    """
 
     paginate_by = PAGE_SIZE
     context_object_name = "releases"
-    subject_queryset = None
+    subject_model = None
+
+    def subject_queryset(self):
+        return self.subject_model.objects.public()
 
     def get_subject(self):
-        return get_object_or_404(self.subject_queryset, slug=self.kwargs["slug"])
+        return get_object_or_404(self.subject_queryset(), slug=self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
         self.subject = self.get_subject()
@@ -206,7 +243,7 @@ class SubjectReleaseListView(CachedCountMixin, ListView):
 
 
 class TopicDetailView(SubjectReleaseListView):
-    subject_queryset = Topic.objects.all()
+    subject_model = Topic
     template_name = "releases/topic_detail.html"
     feed_name = "topic-feed"
 
@@ -215,7 +252,7 @@ class TopicDetailView(SubjectReleaseListView):
 
 
 class OrganisationDetailView(SubjectReleaseListView):
-    subject_queryset = Organisation.objects.all()
+    subject_model = Organisation
     template_name = "releases/organisation_detail.html"
     feed_name = "organisation-feed"
 
@@ -226,8 +263,12 @@ class OrganisationDetailView(SubjectReleaseListView):
 class PersonDetailView(SubjectReleaseListView):
     """A person's releases and, for office holders, their appointment history."""
 
-    subject_queryset = Person.objects.prefetch_related(Prefetch(
-        "appointments", queryset=Appointment.objects.select_related("organisation")))
+    subject_model = Person
+
+    def subject_queryset(self):
+        # Offices not yet begun are not announced.
+        return super().subject_queryset().prefetch_related(Prefetch(
+            "appointments", queryset=Appointment.objects.begun().select_related("organisation")))
     template_name = "releases/person_detail.html"
     feed_name = "person-feed"
 
@@ -263,7 +304,8 @@ class TopicListView(ListView):
 
     def get_queryset(self):
         # An aggregate drops Meta.ordering: ordered here.
-        return Topic.objects.annotate(release_count=public_release_count()).order_by("name")
+        return Topic.objects.public().annotate(
+            release_count=public_release_count()).order_by("name")
 
 
 class OrganisationListView(ListView):
@@ -271,5 +313,5 @@ class OrganisationListView(ListView):
     context_object_name = "organisations"
 
     def get_queryset(self):
-        return Organisation.objects.annotate(
+        return Organisation.objects.public().annotate(
             release_count=public_release_count()).order_by("name")

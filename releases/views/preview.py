@@ -1,4 +1,4 @@
-"""Preview links: an unpublished release for reviewers without an account.
+"""Preview links: an unpublished edition for reviewers without an account.
 
 The address carries a signed value bound to the link's release, random token and
 expiry (django.core.signing, salted for this use only), so a guessed or altered
@@ -8,31 +8,14 @@ cached, never indexed and send no referrer.
 """
 
 from django.core import signing
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ..links import signer
 from ..models import PreviewLink, Release
+from ..services import preview_is_gone
 from .pages import ReleaseDetailView
-
-SALT = "releases.preview-link"
-
-
-def signer():
-    # Not a TimestampSigner: the address of a link stays the same whenever it is shown;
-    # its expiry is part of the signed value.
-    return signing.Signer(salt=SALT)
-
-
-def preview_token(link):
-    return signer().sign_object(
-        {"r": link.release_id, "t": link.token, "e": int(link.expires_at.timestamp())},
-        compress=True)
-
-
-def preview_path(link):
-    return reverse("releases:preview", kwargs={"token": preview_token(link)})
 
 
 def _private(response):
@@ -42,27 +25,32 @@ def _private(response):
     return response
 
 
-def _gone(request, status):
-    return _private(render(request, "releases/preview_gone.html", status=status))
+def _gone(request, status, link=None):
+    # Where the release is public now (its edition was published), say where.
+    document = link.release.document if link is not None and link.release else None
+    public = (document if document is not None
+              and Release.objects.public().filter(pk=document.pk).exists() else None)
+    return _private(render(request, "releases/preview_gone.html",
+                           {"public_release": public}, status=status))
 
 
 @require_safe
 def preview(request, token):
+    """The edition the link was made for; 410 once that edition is published or
+    discarded, the release withdrawn or removed, or the link revoked or expired."""
     try:
         data = signer().unsign_object(token)
         release_id, secret, expires = int(data["r"]), str(data["t"]), int(data["e"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _gone(request, 404)
     now = timezone.now()
-    link = (PreviewLink.objects.filter(release_id=release_id, token=secret)
-            .select_related("release").first())
-    if (link is None or link.revoked_at is not None or link.expires_at <= now
-            or expires <= now.timestamp()
-            or int(link.expires_at.timestamp()) != expires
-            or link.release.is_removed_for_legal_reasons):
-        return _gone(request, 404 if link is None else 410)
-    if Release.objects.public(now).filter(pk=release_id).exists():
-        return _private(redirect(link.release))
+    link = (PreviewLink.objects.filter(token=secret)
+            .select_related("release", "release__edition_of").first())
+    if link is None or link.release_id not in {release_id, None}:
+        return _gone(request, 404)
+    if (preview_is_gone(link, now) or expires <= now.timestamp()
+            or int(link.expires_at.timestamp()) != expires):
+        return _gone(request, 410, link)
     view = PreviewLinkDetailView.as_view(link=link)
     return _private(view(request, pk=release_id, slug=link.release.slug))
 

@@ -40,15 +40,22 @@ class SearchForm(forms.Form):
                                 validators=DATE_VALIDATORS)
     to_date = forms.DateField(label=_("Published until"), required=False, widget=DateInput(),
                               validators=DATE_VALIDATORS)
-    topic = forms.ModelChoiceField(Topic.objects.all(), to_field_name="slug", required=False,
+    # The choices are the public topics and organisations (see __init__).
+    topic = forms.ModelChoiceField(Topic.objects.none(), to_field_name="slug", required=False,
                                    label=_("Topic"), empty_label=_("All topics"))
     organisation = forms.ModelChoiceField(
-        Organisation.objects.all(), to_field_name="slug", required=False,
+        Organisation.objects.none(), to_field_name="slug", required=False,
         label=_("Organisation"), empty_label=_("All organisations"))
     kind = forms.ChoiceField(choices=[("", _("All kinds")), *Release.Kind.choices],
                              required=False, label=_("Kind"))
     sort = forms.ChoiceField(choices=[("relevance", _("Relevance")), ("date", _("Newest first"))],
                              required=False, label=_("Sort by"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made per request: what is public depends on the moment.
+        self.fields["topic"].queryset = Topic.objects.public()
+        self.fields["organisation"].queryset = Organisation.objects.public()
 
     def clean(self):
         cleaned_data = super().clean()
