@@ -9,3 +9,8 @@ HIDDEN = "VERBORGEN"  # in the title of every release the public must not see
 
 def berlin(*args):
     return datetime.datetime(*args, tzinfo=BERLIN)
+
+
+# An appointment or trip announced in its own right long before any test's moment
+# (models.events.Announcement): public like before announcing existed.
+ANNOUNCED = {"status": "announced", "published_at": berlin(2020, 1, 1, 9, 0)}

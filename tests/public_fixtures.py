@@ -28,7 +28,7 @@ from releases.models import (
     Topic,
 )
 
-from .public_data import HIDDEN, berlin
+from .public_data import ANNOUNCED, HIDDEN, berlin
 
 
 def png(width=40, height=30):
@@ -59,7 +59,7 @@ def event(organisation, minister, topic):
         city="Kattowitz", country="Polen",
         theme="Regionale Wertschöpfung in Zeiten der Digitalisierung",
         expected_participants=70, organisation=organisation, requires_accreditation=True,
-        is_photo_opportunity=True, press_information="Anmeldung bis Mittwoch.")
+        is_photo_opportunity=True, press_information="Anmeldung bis Mittwoch.", **ANNOUNCED)
     event.ministers.add(minister)
     event.topics.add(topic)
     return event
@@ -69,7 +69,8 @@ def event(organisation, minister, topic):
 def past_event(organisation):
     return Event.objects.create(
         title="Kabinettspressekonferenz", slug="kabinett",
-        starts_at=timezone.now() - datetime.timedelta(days=3), organisation=organisation)
+        starts_at=timezone.now() - datetime.timedelta(days=3), organisation=organisation,
+        **ANNOUNCED)
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def delegation(organisation, minister, topic, event):
         title="Delegationsreise nach Polen", slug="polen-2021", leader=minister,
         organisation=organisation, start_date=datetime.date(2021, 10, 6),
         end_date=datetime.date(2021, 10, 8), countries="Polen", member_count=30,
-        purpose="Kontakte mit Unternehmern, Wissenschaftlern sowie Politikern")
+        purpose="Kontakte mit Unternehmern, Wissenschaftlern sowie Politikern", **ANNOUNCED)
     delegation.topics.add(topic)
     DelegationMember.objects.create(delegation=delegation, name="Thomas Horn",
                                     role="Wirtschaftsförderung Sachsen")

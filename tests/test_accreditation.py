@@ -15,6 +15,7 @@ from journalists.models import AccreditationRequest, AccreditationSettings, Jour
 from releases.models import Event
 
 from .mail_helpers import links_in, path_of
+from .public_data import ANNOUNCED
 
 pytest_plugins = ["tests.journalist_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ def event(organisation):
         title="Pressekonferenz zur Digitalisierung", slug="pk-digital",
         starts_at=timezone.now() + datetime.timedelta(days=5), venue="Staatskanzlei",
         city="Dresden", organisation=organisation, requires_accreditation=True,
-        press_information="Einlass ab 9:30 Uhr.")
+        press_information="Einlass ab 9:30 Uhr.", **ANNOUNCED)
 
 
 def request_for(client, event, **data):

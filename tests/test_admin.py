@@ -71,6 +71,11 @@ def management_form(prefix, total=0, initial=0):
             f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
 
 
+# An appointment or trip in preparation, as the admin's form posts it.
+PREPARED = {"status": "draft", "published_at_0": "", "published_at_1": "",
+            "embargo_until_0": "", "embargo_until_1": ""}
+
+
 def release_data(organisation, **fields):
     """What the add form posts for a draft, with empty inlines unless told otherwise."""
     data = {
@@ -296,14 +301,28 @@ class TestAdminPages:
         assert response.status_code == 200
         assert objects[Release] in response.context["cl"].result_list
 
-    def test_release_change_form_has_all_inlines_and_the_rich_text_editor(self, editor_client,
-                                                                          objects):
-        response = editor_client.get(admin_url(Release, "change", objects[Release].pk))
+    def test_published_release_is_shown_read_only_with_its_text_rendered(self, editor_client,
+                                                                         objects):
+        release = objects[Release]
+        response = editor_client.get(admin_url(Release, "change", release.pk))
+        content = response.content.decode()
+        assert not response.context["has_change_permission"]
+        assert "ckeditor/ckeditor.js" not in content
+        assert '<div class="rendered-text" lang="de"><p>Text.</p></div>' in content
+        assert "&lt;p&gt;Text." not in content
+        assert reverse("admin:releases_release_workflow",
+                       args=[release.pk, "start_edition"]) in content
+
+    def test_working_edition_form_has_all_inlines_and_the_rich_text_editor(
+            self, editor_client, objects, editor):
+        edition = services.start_edition(objects[Release], editor)
+        response = editor_client.get(admin_url(Release, "change", edition.pk))
         prefixes = {inline.formset.prefix for inline in response.context["inline_admin_formsets"]}
         assert prefixes == {"release_people", "images", "attachments"}
         assert "ckeditor/ckeditor.js" in response.content.decode()
         assert f'<img src="{objects[Release].images.get().image.url}"' in (
             response.content.decode())
+        assert edition.images.get().image.name == objects[Release].images.get().image.name
 
     def test_offices_on_the_person_form_are_not_called_like_appointments(self, editor_client,
                                                                          objects):
@@ -381,20 +400,31 @@ class TestReleaseFromFormToPublicPage:
             Release.Status.DRAFT, None, None)
         assert not Release.objects.public().exists()
 
-    def test_editing_a_published_release_twice_keeps_its_number_and_status(
-            self, editor_client, organisation, make_release):
+    def test_changing_a_published_release_twice_keeps_its_number_and_status(
+            self, editor_client, organisation, make_release, editor, spokesperson, client):
         release = services.publish(make_release(status=Release.Status.DRAFT))
         for title in ("Erste Korrektur", "Zweite Korrektur"):
-            release.refresh_from_db()
-            response = editor_client.post(admin_url(Release, "change", release.pk), release_data(
-                organisation, title=title, slug=release.slug,
-                expected_version=str(release.version)))
+            response = editor_client.post(reverse(
+                "admin:releases_release_workflow", args=[release.pk, "start_edition"]),
+                {"version": str(Release.objects.get(pk=release.pk).version)})
+            edition = Release.objects.get(edition_of=release)
+            assert response["Location"] == admin_url(Release, "change", edition.pk)
+            response = editor_client.post(admin_url(Release, "change", edition.pk), release_data(
+                organisation, title=title, slug=release.slug, change_note="",
+                expected_version=str(edition.version)))
             assert response.status_code == 302, form_errors(response)
+            assert title not in client.get(release.get_absolute_url()).content.decode()
+            edition.refresh_from_db()
+            services.submit(edition, editor)
+            services.approve(edition, spokesperson)
+            services.publish(edition, spokesperson)
+            assert title in client.get(release.get_absolute_url()).content.decode()
         release.refresh_from_db()
         assert release.title == "Zweite Korrektur"
         assert release.status == Release.Status.PUBLISHED
         assert release.number_label == f"1/{timezone.localtime(release.published_at).year}"
-        assert release.updated_by.username == "redakteurin"
+        assert release.updated_by.username == "pressesprecher"
+        assert not Release.objects.working_editions().exists()
 
     def test_publish_action_numbers_each_release(self, editor_client, make_release, author,
                                                  spokesperson):
@@ -600,7 +630,7 @@ class TestBadInput:
             "starts_at_0": "07.10.2021", "starts_at_1": "10:00",
             "ends_at_0": "07.10.2021", "ends_at_1": "09:00",
             "venue": "", "address": "", "city": "Kattowitz", "country": "Polen",
-            "is_press_open": "on", "press_information": "",
+            "is_press_open": "on", "press_information": "", **PREPARED,
             **management_form("Release_events-2")})
         assert response.status_code == 200, response.content[:500]
         with translation.override("de"):
@@ -637,7 +667,7 @@ class TestBadInput:
             "title": "Delegationsreise nach Polen", "slug": "polen", "leader": str(person.pk),
             "organisation": str(organisation.pk), "start_date": "06.10.2021",
             "end_date": "05.10.2021", "countries": "Polen", "member_count": "30",
-            "purpose": "", "description": "",
+            "purpose": "", "description": "", **PREPARED,
             **management_form("stops"), **management_form("members")})
         assert response.status_code == 200
         assert list(form_errors(response)) == ["end_date"]

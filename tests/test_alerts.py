@@ -17,9 +17,18 @@ from django.utils import timezone
 
 from journalists import services, subscriptions, tokens
 from journalists.models import OutboxMessage, ReleaseNotification, Subscription
-from releases.models import Appointment, Contact, Correction, Release, ReleasePerson, Topic
+from releases.models import (
+    Appointment,
+    Contact,
+    Correction,
+    Event,
+    Release,
+    ReleasePerson,
+    Topic,
+)
 
 from .mail_helpers import berlin, free_port, links_in, path_of
+from .public_data import ANNOUNCED
 
 pytest_plugins = ["tests.journalist_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -41,6 +50,17 @@ def subscribe(client, **data):
     values = {"email": "leserin@example.org", "topics": [], "frequency": "immediate"}
     values.update(data)
     return client.post(reverse("journalists:subscribe"), values)
+
+
+@pytest.fixture
+def topic(topic, organisation):
+    """The topic and organisation, public through an announced appointment (the form offers
+    public ones only) without a release that would be news to the subscribers."""
+    event = Event.objects.create(title="Pressekonferenz", slug="pressekonferenz",
+                                 organisation=organisation,
+                                 starts_at=berlin(2021, 10, 7, 10, 0), **ANNOUNCED)
+    event.topics.add(topic)
+    return topic
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from releases import services
 from releases.models import AuditEntry
 
-from .workflow_fixtures import logged_in, member
+from .workflow_fixtures import change_live, fresh, logged_in, member
 
 pytest_plugins = ["tests.workflow_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -63,15 +63,19 @@ class TestOperationsAreLogged:
         services.submit(release, editor)
         services.approve(release, spokesperson)
         services.publish(release, deputy)
-        services.correct(release, spokesperson, "Datum berichtigt.")
-        services.withdraw(release, spokesperson, "Überholt.")
-        services.restore(release, spokesperson)
+        change_live(release, editor, spokesperson, note="Datum berichtigt.", publisher=deputy)
+        services.withdraw(fresh(release), spokesperson, "Überholt.")
+        services.restore(fresh(release), spokesperson)
         logged = list(AuditEntry.objects.filter(release=release).order_by("pk")
                       .values_list("action", "actor__username"))
         assert logged == [
             (Action.EDIT, "redakteurin"), (Action.PREVIEW_LINK, "redakteurin"),
             (Action.SUBMIT, "redakteurin"), (Action.APPROVE, "sprecher"),
-            (Action.PUBLISH, "stellvertreterin"), (Action.CORRECT, "sprecher"),
+            (Action.PUBLISH, "stellvertreterin"),
+            # The correction, written in a working edition and logged on the release.
+            (Action.START_EDITION, "redakteurin"), (Action.EDIT, "redakteurin"),
+            (Action.SUBMIT, "redakteurin"), (Action.APPROVE, "sprecher"),
+            (Action.CORRECT, "stellvertreterin"),
             (Action.WITHDRAW, "sprecher"), (Action.RESTORE, "sprecher")]
 
     def test_system_operations_are_logged_as_the_system(self, make_release):

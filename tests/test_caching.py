@@ -11,12 +11,13 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from releases import services
 from releases.models import Event, Release
 
 from .conftest import skip_or_fail
-from .workflow_fixtures import fresh
+from .workflow_fixtures import change_live, fresh
 
 pytest_plugins = ["tests.workflow_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -50,8 +51,13 @@ def page_cache(request, settings):
 
 
 @pytest.fixture
-def pages(topic):
-    """The start page, the topic's page and the feed: where a new release shows first."""
+def pages(topic, make_release):
+    """The start page, the topic's page and the feed: where a new release shows first.
+
+    The topic has an older public release, so that its page is public before the
+    releases of these tests are (a topic of hidden releases only is hidden too)."""
+    with time_machine.travel(datetime.datetime(2020, 1, 6, 10, tzinfo=datetime.UTC)):
+        make_release(title="Ältere Meldung", published_at=timezone.now()).topics.add(topic)
     return ["/", reverse("releases:topic-detail", kwargs={"slug": topic.slug}),
             reverse("releases:feed")]
 
@@ -125,14 +131,14 @@ class TestChangesAreSeenOnTheNextRequest:
         services.publish(approved, spokesperson)
         assert shown(client, pages) == [True] * 3
 
-    def test_correcting(self, client, page_cache, published, spokesperson, topic, pages):
+    def test_correcting(self, client, page_cache, published, editor, spokesperson, topic,
+                        pages):
         published.topics.add(topic)
         assert shown(client, pages) == [True] * 3
-        release = fresh(published)
-        release.title = "Resonanz bei simul+Werkstatt in Katowice"
-        services.save_release(release, spokesperson,
-                              correction_note="Der Ort heißt auf Polnisch Katowice.")
-        assert shown(client, pages, release.title) == [True] * 3
+        title = "Resonanz bei simul+Werkstatt in Katowice"
+        change_live(published, editor, spokesperson, title=title,
+                    note="Der Ort heißt auf Polnisch Katowice.")
+        assert shown(client, pages, title) == [True] * 3
         page = client.get(fresh(published).get_absolute_url(), follow=True)
         assert "Der Ort heißt auf Polnisch Katowice." in page.content.decode()
 
@@ -194,7 +200,8 @@ class TestTheClock:
         with time_machine.travel(ends - datetime.timedelta(days=1), tick=False):
             Event.objects.create(title="Pressekonferenz zur Grenzregion", slug="pk",
                                  organisation=organisation, starts_at=ends - 2 * SECOND * 3600,
-                                 ends_at=ends)
+                                 ends_at=ends, status=Event.Status.ANNOUNCED,
+                                 published_at=timezone.now())
         urls = ["/", reverse("releases:event-list")]
         with time_machine.travel(ends - SECOND, tick=False):
             assert shown(client, urls, "Pressekonferenz zur Grenzregion") == [True, True]

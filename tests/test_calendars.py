@@ -12,6 +12,8 @@ from django.utils import timezone
 from releases.calendars import event_sequence
 from releases.models import Event, Release
 
+from .public_data import ANNOUNCED
+
 pytest_plugins = ["tests.public_fixtures"]
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -121,7 +123,7 @@ def test_times_across_daylight_saving_changes(client, organisation, local, fold,
     starts_at = local.replace(tzinfo=BERLIN, fold=fold)
     with time_machine.travel(datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)):
         event = Event.objects.create(title="Termin", slug="termin", starts_at=starts_at,
-                                     organisation=organisation)
+                                     organisation=organisation, **ANNOUNCED)
         response = client.get(reverse("releases:event-ics", kwargs={"pk": event.pk}))
         entry = parse(response).walk("VEVENT")[0]
     assert utc in response.content
@@ -137,7 +139,7 @@ def test_dst_instants_stay_apart(client, organisation):
     stamps = {}
     for n, starts_at in enumerate((first, second)):
         event = Event.objects.create(title=f"Termin {n}", slug="termin", starts_at=starts_at,
-                                     organisation=organisation)
+                                     organisation=organisation, **ANNOUNCED)
         entry = parse(client.get(reverse("releases:event-ics", kwargs={"pk": event.pk}))
                       ).walk("VEVENT")[0]
         stamps[n] = entry.decoded("dtstart")
@@ -151,7 +153,7 @@ def test_hostile_text(client, organisation):
         title=HOSTILE, slug="termin", starts_at=timezone.now() + datetime.timedelta(days=1),
         venue="Saal 1; Haus 2, Etage 3", city="Köln", organisation=organisation,
         description="<p>Erster Absatz, mit Komma; und Semikolon.</p><p>🎉 Zweiter</p>",
-        press_information=HOSTILE)
+        press_information=HOSTILE, **ANNOUNCED)
     response = client.get(reverse("releases:event-ics", kwargs={"pk": event.pk}))
     raw = response.content.decode("utf-8")
     assert "\x07" not in raw and "\x0b" not in raw
@@ -189,7 +191,7 @@ def test_query_count_is_fixed(client, no_page_cache, organisation, minister, top
     for n in range(count):
         event = Event.objects.create(title=f"Termin {n}", slug=f"termin-{n}",
                                      starts_at=timezone.now() + datetime.timedelta(days=n),
-                                     organisation=organisation)
+                                     organisation=organisation, **ANNOUNCED)
         event.ministers.add(minister)
         event.topics.add(topic)
     for url, queries in ((reverse("releases:event-calendar"), 1),

@@ -2,9 +2,10 @@
 
 The leak test builds an embargoed release (published, embargo ending at T) and a
 scheduled one (published at T), each with a marker in every text field and a
-topic, organisation and person of its own, and reads every public output one
-second before T (also across the October daylight-saving change), comparing it
-with the same output in a world without them. One second after T they are there.
+topic, organisation and person of its own (the marker in their names too), and
+reads every public output one second before T (also across the daylight-saving
+changes), comparing it with the same output in a world without them. One second
+after T they are there, and so are their topic, organisation and person.
 """
 
 import datetime
@@ -15,12 +16,13 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from journalists import accreditation, services
 from journalists.embargo import embargo_notice, embargoed_for, under_embargo
 from journalists.models import EmbargoAccess, Journalist, OutboxMessage
+from releases import services as workflow
 from releases.models import (
     Correction,
     Delegation,
@@ -55,10 +57,14 @@ def png():
     return SimpleUploadedFile("geheim.png", buffer.getvalue(), content_type="image/png")
 
 
-def hidden_release(organisation, marker, slug, **fields):
-    topic = Topic.objects.create(name=f"Thema {slug}", slug=f"thema-{slug}")
-    own_organisation = Organisation.objects.create(name=f"Ressort {slug}", slug=f"ressort-{slug}")
-    person = Person.objects.create(given_name="Gerda", family_name=f"Geheim {slug}",
+def hidden_release(organisation, marker, slug, moment, **fields):
+    """A release with a topic, organisation, person, appointment and trip made for it
+    alone, named with the marker: that a new topic's name, or a minister's appointment
+    prepared for the release, gives it away is what is tested."""
+    topic = Topic.objects.create(name=f"Thema {marker}", slug=f"thema-{slug}")
+    own_organisation = Organisation.objects.create(name=f"Ressort {marker}",
+                                                   slug=f"ressort-{slug}")
+    person = Person.objects.create(given_name="Gerda", family_name=f"Geheim {marker}",
                                    slug=f"person-{slug}")
     release = Release.objects.create(
         organisation=own_organisation, kind=Release.Kind.SPEECH, slug=f"{slug}-{marker.lower()}",
@@ -66,6 +72,16 @@ def hidden_release(organisation, marker, slug, **fields):
         body=f"<p>Text {marker}</p>", **fields)
     release.topics.add(topic)
     ReleasePerson.objects.create(release=release, person=person)
+    # Prepared (not announced): public only through the release.
+    event = Event.objects.create(title=f"Termin {marker}", slug=f"termin-{slug}",
+                                 organisation=own_organisation,
+                                 starts_at=moment + datetime.timedelta(days=2))
+    event.ministers.add(person)
+    trip = Delegation.objects.create(title=f"Reise {marker}", slug=f"reise-{slug}",
+                                     organisation=own_organisation, leader=person,
+                                     start_date=moment.date(), countries="Polen")
+    release.events.add(event)
+    release.delegations.add(trip)
     return release
 
 
@@ -83,18 +99,21 @@ def world(moment, organisation, topic, contact):
             body="<p>Öffentlich.</p>", status=Release.Status.PUBLISHED,
             published_at=timezone.now(), kind=Release.Kind.SPEECH)
         public.topics.add(topic)
+        # Announced in their own right, before the hidden releases were linked to them.
+        announced = {"status": Event.Status.ANNOUNCED, "published_at": timezone.now()}
         event = Event.objects.create(title="Pressekonferenz", slug="pk", organisation=organisation,
-                                     starts_at=moment + datetime.timedelta(days=1))
+                                     starts_at=moment + datetime.timedelta(days=1), **announced)
+        event.topics.add(topic)
         delegation = Delegation.objects.create(
             title="Reise", slug="reise", organisation=organisation,
             leader=Person.objects.create(family_name="Leiter", slug="leiter"),
-            start_date=moment.date(), countries="Polen")
+            start_date=moment.date(), countries="Polen", **announced)
     with time_machine.travel(moment - datetime.timedelta(hours=2), tick=False):
-        embargoed = hidden_release(organisation, EMBARGO_MARKER, "sperrfrist",
+        embargoed = hidden_release(organisation, EMBARGO_MARKER, "sperrfrist", moment,
                                    status=Release.Status.PUBLISHED,
                                    published_at=moment - datetime.timedelta(hours=1),
                                    embargo_until=moment)
-        scheduled = hidden_release(organisation, SCHEDULE_MARKER, "geplant",
+        scheduled = hidden_release(organisation, SCHEDULE_MARKER, "geplant", moment,
                                    status=Release.Status.SCHEDULED, published_at=moment)
         for release in (embargoed, scheduled):
             release.topics.add(topic)
@@ -108,9 +127,39 @@ def world(moment, organisation, topic, contact):
             "delegation": delegation, "image": image, "moment": moment}
 
 
+def own_subjects(world):
+    """The topic, organisation and person made for each hidden release."""
+    subjects = []
+    for release in (world["embargoed"], world["scheduled"]):
+        subjects += [release.topics.exclude(pk=world["public"].topics.get().pk).get(),
+                     release.organisation, release.people.get()]
+    return subjects
+
+
+def own_appointments(world):
+    """The appointment and trip prepared for each hidden release (not announced)."""
+    return [item for release in (world["embargoed"], world["scheduled"])
+            for item in (release.events.exclude(pk=world["event"].pk).get(),
+                         release.delegations.exclude(pk=world["delegation"].pk).get())]
+
+
+def appointment_urls(item):
+    urls = [item.get_absolute_url()]
+    if isinstance(item, Event):
+        urls.append(f"/termine/{item.pk}.ics")
+    return urls
+
+
+def typo(marker):
+    """The marker's word with a letter left out: what a search suggestion would correct."""
+    word = re.match(r"[^\W\d_]+", marker).group()
+    return word[:5] + word[6:]
+
+
 def public_urls(world):
-    embargoed, scheduled, public = world["embargoed"], world["scheduled"], world["public"]
+    public = world["public"]
     local = timezone.localtime(world["moment"])
+    topic, leader = public.topics.get(), world["delegation"].leader
     urls = [
         "/", "/medieninformationen/", "/medieninformationen/art/rede/", "/themen/",
         "/ressorts/", "/archiv/", f"/archiv/{local.year}/", "/termine/",
@@ -121,13 +170,41 @@ def public_urls(world):
         "/sitemap.xml", "/api/releases/", "/api/releases/?page_size=100",
         f"/suche/?q={EMBARGO_MARKER}", f"/suche/?q={SCHEDULE_MARKER}", "/suche/?q=Titel",
         f"/api/releases/?q={EMBARGO_MARKER}",
+        # "Meinten Sie …?": a typo of a hidden word, and a public word to find something.
+        f"/suche/?q={typo(EMBARGO_MARKER)}+oder+Meldung",
+        f"/suche/?q={typo(SCHEDULE_MARKER)}+oder+Meldung", "/termine/vergangene/",
+        # The lists of subjects, and the forms that offer them.
+        "/en/", "/en/themen/", "/en/ressorts/", "/suche/", "/en/suche/",
+        "/benachrichtigungen/", "/en/benachrichtigungen/",
+        # The public subjects the hidden releases share with the public one.
+        topic.get_absolute_url(), f"{topic.get_absolute_url()}feed/",
+        f"{topic.get_absolute_url()}termine.ics", public.organisation.get_absolute_url(),
+        f"{public.organisation.get_absolute_url()}feed/atom/",
+        leader.get_absolute_url(), f"{leader.get_absolute_url()}termine.ics",
+        "/termine/kalender.ics", f"/termine/{world['event'].pk}.ics",
     ]
-    for release in (embargoed, scheduled):
-        for related in (*release.topics.all(), release.organisation,
-                        *release.people.all()):
-            url = related.get_absolute_url()
-            urls += [url, f"{url}feed/", f"{url}feed/atom/"]
+    for subject in own_subjects(world):
+        # Filtering by a hidden subject answers as for one that does not exist.
+        name = {Topic: "topic", Organisation: "organisation"}.get(type(subject))
+        if name:
+            urls += [f"/api/releases/?{name}={subject.slug}",
+                     f"/suche/?q=Titel&{name}={subject.slug}"]
     return urls
+
+
+def subject_urls(subject):
+    """A topic's, organisation's or person's own addresses: page, feeds, calendar, /en/."""
+    with translation.override("de"):  # a request for an /en/ page leaves English active
+        url = subject.get_absolute_url()
+    urls = [url, f"{url}feed/", f"{url}feed/atom/", f"/en{url}", f"/en{url}feed/"]
+    if not isinstance(subject, Organisation):
+        urls.append(f"{url}termine.ics")
+    return urls
+
+
+def hidden_subject_urls(world):
+    return ([url for subject in own_subjects(world) for url in subject_urls(subject)]
+            + [url for item in own_appointments(world) for url in appointment_urls(item)])
 
 
 def hidden_urls(world):
@@ -169,21 +246,37 @@ class TestNothingBeforeItsTime:
             assert status == 200, url
             if "q=" in url:  # the search page repeats the query; the rest must not be there
                 body = body.replace(url.split("q=")[1], "")
-            for trace in (EMBARGO_MARKER, SCHEDULE_MARKER, image_url,
+            words = [re.match(r"[^\W\d_]+", marker).group()
+                     for marker in (EMBARGO_MARKER, SCHEDULE_MARKER)]
+            for trace in (*words, EMBARGO_MARKER, SCHEDULE_MARKER, image_url,
                           EMBARGO_MARKER.lower(), str(world["embargoed"].uuid),
                           str(world["scheduled"].uuid), world["embargoed"].slug):
                 assert trace not in body, (url, trace)
 
     def test_every_output_is_the_same_as_without_them(self, client, world):
-        """Counts, archive months, feed dates and headers: nothing differs."""
-        urls = public_urls(world)
+        """Counts, archive months, feed dates and headers, the lists of topics and
+        organisations, the forms' choices and the subjects' own addresses: nothing
+        differs from a world in which the releases and what was made for them never were."""
+        urls = public_urls(world) + hidden_subject_urls(world)
         with time_machine.travel(world["moment"] - SECOND, tick=False):
             with_hidden = snapshot(client, urls)
+            subjects = own_subjects(world)
+            appointments = own_appointments(world)
             world["embargoed"].delete()
             world["scheduled"].delete()
+            for item in [*appointments, *subjects]:
+                item.delete()
             without = snapshot(client, urls)
         for url in urls:
             assert with_hidden[url] == without[url], url
+
+    def test_their_topics_organisations_and_people_are_not_found(self, client, world):
+        with time_machine.travel(world["moment"] - SECOND, tick=False):
+            for url in hidden_subject_urls(world):
+                response = client.get(url)
+                assert response.status_code == 404, url
+                body = response.content.decode()
+                assert EMBARGO_MARKER not in body and SCHEDULE_MARKER not in body, url
 
     def test_their_own_addresses_answer_not_found(self, client, world):
         with time_machine.travel(world["moment"] - SECOND, tick=False):
@@ -231,6 +324,56 @@ class TestVisibleAfterItsTime:
         with time_machine.travel(world["moment"], tick=False):
             assert Release.objects.public().filter(pk=world["embargoed"].pk).exists()
             assert Release.objects.public().filter(pk=world["scheduled"].pk).exists()
+            for subject in own_subjects(world):
+                assert type(subject).objects.public().filter(pk=subject.pk).exists(), subject
+
+    def test_one_second_after_their_appointments_and_trips_are_public(self, client, world):
+        with time_machine.travel(world["moment"] + SECOND, tick=False):
+            for item in own_appointments(world):
+                for url in appointment_urls(item):
+                    assert client.get(url).status_code == 200, url
+            listed = client.get("/termine/").content.decode() + client.get(
+                "/delegationsreisen/").content.decode()
+            assert f"Termin {EMBARGO_MARKER}" in listed and f"Reise {SCHEDULE_MARKER}" in listed
+
+    @pytest.mark.postgres
+    def test_once_their_publication_is_complete_their_words_are_suggested(self, client,
+                                                                          world):
+        with time_machine.travel(world["moment"] + SECOND, tick=False):
+            completed = {release.pk for release in workflow.complete_due_publications()}
+            assert {world["embargoed"].pk, world["scheduled"].pk} <= completed
+            response = client.get("/suche/", {"q": f"{typo(EMBARGO_MARKER)} oder Meldung"})
+        assert response.context["suggestion"] == "Sperrmarke oder Meldung"
+
+    def test_one_second_after_their_subjects_have_pages_feeds_and_calendars(self, client,
+                                                                           world):
+        with time_machine.travel(world["moment"] + SECOND, tick=False):
+            for subject in own_subjects(world):
+                name = getattr(subject, "full_name", None) or subject.name
+                for url in subject_urls(subject):
+                    response = client.get(url)
+                    assert response.status_code == 200, url
+                    assert name in response.content.decode(), url
+
+    def test_one_second_after_their_subjects_are_listed_and_offered(self, client, world):
+        with time_machine.travel(world["moment"] + SECOND, tick=False):
+            topics = client.get("/themen/").content.decode()
+            organisations = client.get("/ressorts/").content.decode()
+            form = client.get("/benachrichtigungen/").content.decode()
+            search = client.get("/suche/").content.decode()
+            sitemap = client.get("/sitemap.xml").content.decode()
+            for release, marker in ((world["embargoed"], EMBARGO_MARKER),
+                                    (world["scheduled"], SCHEDULE_MARKER)):
+                topic = release.topics.get(name=f"Thema {marker}")
+                assert re.search(rf'Thema {marker}</a> <span class="count">1 ', topics)
+                assert f"Ressort {marker}" in organisations
+                assert f"Thema {marker}" in form and f"Ressort {marker}" in form
+                assert f'value="{topic.slug}"' in search
+                assert f'value="{release.organisation.slug}"' in search
+                assert topic.get_absolute_url() in sitemap
+                api = client.get(f"/api/releases/?topic={topic.slug}").json()
+                assert [item["uri"].endswith(str(release.uuid)) for item in api["results"]] == [
+                    True]
 
 
 class TestEmbargoedFor:

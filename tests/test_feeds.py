@@ -75,7 +75,9 @@ def check_valid(response, atom, count):
 
 @pytest.mark.parametrize("count", [0, 1, 50])
 def test_every_feed_validates(client, make_release, scoped, topic, minister, organisation,
-                              count):
+                              event, count):
+    # The announced appointment makes its topic and organisation public without a release:
+    # their feeds are there, empty when ``count`` is 0.
     for n in range(count):
         scoped(make_release(published_at=timezone.now() - datetime.timedelta(hours=n + 1)))
     for url in all_urls(topic, minister, organisation):

@@ -272,9 +272,13 @@ def assert_outputs_inert(anonymous, editor_client, releases, word, baselines):
     assert_admin_page_inert(outputs.get(editor_client, changelist), baselines["changelist"],
                             changelist)
     for release in releases:
-        for view in ("change", "history"):
+        for view, baseline in (("change", "live"), ("history", "history")):
             url = admin_url(Release, view, release.pk)
-            assert_admin_page_inert(outputs.get(editor_client, url), baselines[view], url)
+            assert_admin_page_inert(outputs.get(editor_client, url), baselines[baseline], url)
+        # A working edition's form shows the live text rendered and the difference.
+        edition = services.start_edition(release, None)
+        url = admin_url(Release, "change", edition.pk)
+        assert_admin_page_inert(outputs.get(editor_client, url), baselines["edition"], url)
         compare = compare_url(release)
         if compare:
             assert_admin_page_inert(outputs.get(editor_client, compare), baselines["compare"],
@@ -313,10 +317,17 @@ def admin_baselines(editor_client, organisation):
         organisation, slug="harmlos", title="Harmlos, geändert",
         expected_version=str(release.version)))
     assert response.status_code == 302
+    # The form as an editor fills it in (a draft); a published release's page shows
+    # its text rendered, read-only, and has less of the admin's own than this.
+    editable = editor_client.get(admin_url(Release, "change", release.pk))
     release = services.publish(Release.objects.get(slug="harmlos"))
-    result = {}
+    edition = services.start_edition(release, None)
+    edition.title = "Harmlos, berichtigt"
+    services.save_release(edition)
+    result = {"change": admin_features(editable.content.decode())[1], "edition": admin_features(
+        editor_client.get(admin_url(Release, "change", edition.pk)).content.decode())[1]}
     for view, url in (("changelist", admin_url(Release, "changelist") + "?q=Harmlos"),
-                      ("change", admin_url(Release, "change", release.pk)),
+                      ("live", admin_url(Release, "change", release.pk)),
                       ("history", admin_url(Release, "history", release.pk)),
                       ("compare", compare_url(release))):
         if url is None:

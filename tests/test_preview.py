@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from releases import services
+from releases.links import preview_path, signer
 from releases.models import AuditEntry, PreviewLink, Release
-from releases.views.preview import preview_path, signer
 
 from .workflow_fixtures import fresh, workflow_url
 
@@ -83,13 +83,13 @@ class TestOpening:
         PreviewLink.objects.all().delete()
         assert client.get(path).status_code == 404
 
-    def test_release_that_became_public_redirects_to_its_page(self, client, link, in_review,
-                                                              spokesperson):
+    def test_link_of_a_published_edition_is_gone_and_points_to_the_page(
+            self, client, link, in_review, spokesperson):
         services.publish(in_review, spokesperson,
                          override_reason="Freigabe durch die Staatssekretärin")
         response = client.get(preview_path(link))
-        assert response.status_code == 302
-        assert response["Location"] == fresh(in_review).get_absolute_url()
+        assert response.status_code == 410
+        assert f'href="{fresh(in_review).get_absolute_url()}"' in response.content.decode()
         assert "no-store" in response["Cache-Control"]
 
     def test_release_removed_for_legal_reasons_is_gone(self, client, link, in_review):
@@ -114,8 +114,7 @@ class TestCreatingAndRevoking:
     def test_validity_is_one_to_thirty_days(self, in_review, editor):
         for days in (0, 31):
             with pytest.raises(services.WorkflowError):
-                services.create_preview_link(in_review, editor,
-                                             valid_for=datetime.timedelta(days=days))
+                services.create_preview_link(in_review, editor, days=days)
 
     def test_revoking_is_logged_once(self, link, editor):
         services.revoke_preview_link(link, editor)

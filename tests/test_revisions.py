@@ -76,23 +76,32 @@ class TestRestoring:
     }
 
     @pytest.fixture
-    def versioned(self, published, spokesperson, topic, person):
-        release = edit(published, spokesperson, **self.ORIGINAL)
+    def versioned(self, draft, editor, topic, person):
+        """A draft with a version of the original text, topic and person, then changed."""
+        release = edit(draft, editor, **self.ORIGINAL)
         release.topics.add(topic)
         ReleasePerson.objects.create(release=release, person=person, role="Gastgeber")
-        release = edit(release, spokesperson)  # a version with topic and person
+        release = edit(release, editor)  # a version with topic and person
         original = versions(release)[-1]
-        release = edit(release, spokesperson, title="Geändert", subtitle="", teaser="Neu",
+        release = edit(release, editor, title="Geändert", subtitle="", teaser="Neu",
                        body="<p>Ganz anderer Text.</p>")
         release.topics.clear()
         ReleasePerson.objects.filter(release=release).delete()
-        return release, original
+        return fresh(release), original
 
-    def test_restoring_gives_byte_identical_fields_and_relations(self, versioned,
-                                                                 spokesperson, topic,
-                                                                 person):
+    @pytest.fixture
+    def live(self, versioned, editor, spokesperson):
+        """The changed text published; the original is one of its earlier versions."""
         release, original = versioned
-        services.restore_revision(release, spokesperson, original)
+        services.submit(release, editor)
+        services.approve(release, spokesperson)
+        services.publish(fresh(release), spokesperson)
+        return fresh(release), original
+
+    def test_restoring_a_draft_gives_byte_identical_fields_and_relations(
+            self, versioned, editor, topic, person):
+        release, original = versioned
+        services.restore_revision(release, editor, original)
         stored = fresh(release)
         for name, value in self.ORIGINAL.items():
             assert getattr(stored, name) == value, name
@@ -101,35 +110,60 @@ class TestRestoring:
             (person, "Gastgeber")]
 
     def test_restoring_keeps_the_workflow_state_bumps_the_version_and_logs(
-            self, versioned, spokesperson):
+            self, versioned, editor):
         release, original = versioned
         before = fresh(release)
-        services.restore_revision(release, spokesperson, original)
+        services.restore_revision(release, editor, original)
         stored = fresh(release)
         assert (stored.status, stored.number, stored.published_at) == (
             before.status, before.number, before.published_at)
         assert stored.version == before.version + 1
         entry = AuditEntry.objects.filter(action=AuditEntry.Action.RESTORE).get()
-        assert entry.actor == spokesperson
+        assert entry.actor == editor
 
-    def test_restoring_on_an_old_version_is_refused(self, versioned, spokesperson):
+    def test_restoring_a_live_release_fills_its_working_edition_only(
+            self, live, editor, client, topic, person):
+        release, original = live
+        edition = services.restore_revision(release, editor, original)
+        assert edition.is_working_edition and edition.edition_of == release
+        stored = fresh(release)
+        assert (stored.title, stored.version) == ("Geändert", release.version)
+        assert "Geändert" in client.get(release.get_absolute_url()).content.decode()
+        edition = fresh(edition)
+        for name, value in self.ORIGINAL.items():
+            assert getattr(edition, name) == value, name
+        assert list(edition.topics.all()) == [topic]
+        assert [(p.person, p.role) for p in edition.release_people.all()] == [
+            (person, "Gastgeber")]
+        assert list(edition.authors.all()) == [editor]
+
+    def test_the_restored_text_goes_live_after_review_byte_for_byte(
+            self, live, editor, spokesperson, client, topic, person):
+        release, original = live
+        edition = services.restore_revision(release, editor, original)
+        services.submit(edition, editor)
+        services.approve(edition, spokesperson)
+        services.publish(fresh(edition), spokesperson)
+        stored = fresh(release)
+        for name, value in self.ORIGINAL.items():
+            assert getattr(stored, name) == value, name
+        assert list(stored.topics.all()) == [topic]
+        assert [(p.person, p.role) for p in stored.release_people.all()] == [
+            (person, "Gastgeber")]
+        assert (stored.number, stored.published_at) == (release.number, release.published_at)
+
+    def test_restoring_on_an_old_version_is_refused(self, versioned, editor):
         release, original = versioned
         with pytest.raises(services.WorkflowError):
-            services.restore_revision(release, spokesperson, original,
+            services.restore_revision(release, editor, original,
                                       version=release.version - 1)
         assert fresh(release).title == "Geändert"
 
-    def test_editor_cannot_restore_a_published_release(self, versioned, editor):
-        release, original = versioned
-        with pytest.raises(services.WorkflowError):
-            services.restore_revision(release, editor, original)
-
-    def test_version_of_another_release_is_refused(self, versioned, make_release,
-                                                   spokesperson):
+    def test_version_of_another_release_is_refused(self, versioned, make_release, editor):
         release, original = versioned
         other = make_release(status=Release.Status.DRAFT)
         with pytest.raises(services.WorkflowError):
-            services.restore_revision(other, spokesperson, original)
+            services.restore_revision(other, editor, original)
 
     def test_restoring_an_approved_release_sends_it_back_to_review(self, approved, editor,
                                                                   spokesperson):
@@ -139,15 +173,20 @@ class TestRestoring:
         services.restore_revision(release, editor, versions(release)[0])
         assert fresh(release).status == Release.Status.IN_REVIEW
 
-    def test_restoring_through_the_admin(self, spokesperson_client, versioned):
-        release, original = versioned
+    def test_restoring_through_the_admin_opens_the_working_edition(
+            self, spokesperson_client, live):
+        release, original = live
         page = spokesperson_client.get(revision_url(release, original))
         assert page.status_code == 200
         assert page.context["can_restore"]
+        assert "Arbeitsfassung" in page.content.decode()
         response = spokesperson_client.post(revision_url(release, original),
                                             {"version": str(fresh(release).version)})
+        edition = fresh(release).get_working_edition()
         assert response.status_code == 302
-        assert fresh(release).title == self.ORIGINAL["title"]
+        assert response["Location"] == change_url(edition)
+        assert edition.title == self.ORIGINAL["title"]
+        assert fresh(release).title == "Geändert"
 
 
 class TestHistoryAndDifferences:

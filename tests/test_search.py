@@ -17,6 +17,8 @@ from releases import search as search_module
 from releases.models import Organisation, Release, Topic
 from releases.search import (
     add_snippets,
+    count_public_words,
+    counted_releases,
     did_you_mean,
     normalise,
     parse,
@@ -56,6 +58,19 @@ ODD_QUERIES = [
 
 def titles(results):
     return [release.title for release in results]
+
+
+@pytest.fixture
+def make_release(make_release):
+    """As conftest's, and a public release's words join the list of words, as when
+    services.publish completes a publication (the list holds public words only)."""
+    def make(**fields):
+        release = make_release(**fields)
+        if counted_releases().filter(pk=release.pk).exists():
+            count_public_words([release], 1)
+        return release
+
+    return make
 
 
 @pytest.fixture

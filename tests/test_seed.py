@@ -162,6 +162,19 @@ class TestSeedFacts:
         assert trip.purpose == "Kontakte mit Unternehmern, Wissenschaftlern sowie Politikern"
         assert [stop.city for stop in trip.stops.all()] == ["Kattowitz", "Krakau", "Oppeln"]
 
+    def test_appointment_and_trip_were_announced_before_the_release(self, seeded):
+        for entry in (seeded.events.get(), seeded.delegations.get()):
+            assert entry.status == entry.Status.ANNOUNCED
+            assert entry.published_at < seeded.published_at
+            assert type(entry).objects.announced().filter(pk=entry.pk).exists()
+
+    def test_topics_organisation_and_people_of_the_seed_are_public(self, seeded):
+        assert set(Topic.objects.public()) >= {*seeded.topics.all(),
+                                               *seeded.delegations.get().topics.all()}
+        assert Organisation.objects.public().filter(pk=seeded.organisation.pk).exists()
+        counterparts = Person.objects.filter(meetings__isnull=False)
+        assert set(Person.objects.public()) >= {*seeded.people.all(), *counterparts}
+
     def test_four_counterparts_met_in_kattowitz_with_their_roles(self, seeded):
         stop = seeded.delegations.get().stops.get(city="Kattowitz")
         talks = stop.programme.get()
@@ -241,7 +254,10 @@ class TestDemoReleases:
         assert not self.demo_releases().filter(topics=None).exists()
         assert not self.demo_releases().filter(contacts=None).exists()
         assert self.demo_releases().exclude(events=None).exists()
-        assert Event.objects.upcoming().filter(organisation__slug__startswith="demo-").exists()
+        demo_events = Event.objects.filter(organisation__slug__startswith="demo-")
+        assert demo_events.upcoming().exists()
+        # Announced in their own right, upcoming ones too: public without a release.
+        assert demo_events.count() == demo_events.announced().count()
 
     def test_same_random_seed_gives_the_same_titles(self):
         seed("--demo", "20", "--seed-random", "9")
@@ -318,10 +334,15 @@ class TestDemoCommand:
         call_command("demo", "--no-serve", "--port", "8123", stdout=out)
         assert "http://127.0.0.1:8123/admin/" in out.getvalue()
 
-    def test_demo_loads_the_seed(self):
+    def test_demo_loads_the_seed(self, client):
         self.run_demo()
         assert Release.objects.public().filter(organisation__slug="smr").count() == 1
-        assert Delegation.objects.filter(slug="delegationsreise-polen-2021").exists()
+        trip = Delegation.objects.get(slug="delegationsreise-polen-2021")
+        event = Event.objects.get(slug="simul-plus-werkstatt-kattowitz-2021")
+        for entry in (trip, event):
+            assert client.get(entry.get_absolute_url()).status_code == 200
+        assert event.title in client.get("/termine/vergangene/").content.decode()
+        assert trip.title in client.get("/delegationsreisen/").content.decode()
 
     def test_press_office_account_logs_in_with_its_own_password_and_may_publish(self,
                                                                                client):

@@ -282,7 +282,8 @@ class TestSitemapAndRobots:
 
 
 class TestVCard:
-    def test_vcard_is_served_as_text_vcard_download(self, client, contact):
+    def test_vcard_is_served_as_text_vcard_download(self, client, contact, make_release):
+        make_release()  # the organisation's release makes it and its contacts public
         response = client.get(reverse("releases:contact-vcard", kwargs={"pk": contact.pk}))
         assert response["Content-Type"] == "text/vcard; charset=utf-8"
         assert response["Content-Disposition"] == 'attachment; filename="frank-meyer.vcf"'
@@ -319,9 +320,11 @@ class TestVCard:
                                   kwargs={"pk": contact.pk})).status_code == 404
 
     def test_vcard_makes_one_query(self, client, no_page_cache, django_assert_num_queries,
-                                   contact):
+                                   contact, make_release):
+        make_release()
         with django_assert_num_queries(1):
-            client.get(reverse("releases:contact-vcard", kwargs={"pk": contact.pk}))
+            response = client.get(reverse("releases:contact-vcard", kwargs={"pk": contact.pk}))
+        assert response.status_code == 200
 
     @pytest.mark.parametrize("written, uri", [
         ("+49 351 564 50024", "tel:+4935156450024"),

@@ -173,7 +173,8 @@ class TestListings:
         for index, title in enumerate(names):
             subject = model.objects.create(name=title, slug=f"index-{index}")
             # A busy subject first in the table: the order must not follow the counts.
-            for _ in range(3 - index):
+            # Each has a public release: a subject without one is not listed.
+            for _ in range(4 - index):
                 release = make_release(**({} if model is Topic else {"organisation": subject}))
                 if model is Topic:
                     release.topics.add(subject)
@@ -303,7 +304,8 @@ class TestDelegations:
 
 class TestContacts:
     def test_contacts_page_lists_active_contacts_by_organisation(self, client, contact,
-                                                                 organisation):
+                                                                 organisation, make_release):
+        make_release()  # the organisation's release makes it public
         Contact.objects.create(name="Ehemalige Sprecherin", organisation=organisation,
                                is_active=False)
         html = page(client, reverse("releases:contact-list"))

@@ -6,7 +6,19 @@ import zoneinfo
 import pytest
 import time_machine
 
-from releases.models import Release
+from releases.models import (
+    Appointment,
+    Contact,
+    Counterpart,
+    Delegation,
+    DelegationStop,
+    Organisation,
+    Person,
+    ProgrammeItem,
+    Release,
+    ReleasePerson,
+    Topic,
+)
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 SECOND = datetime.timedelta(seconds=1)
@@ -115,3 +127,61 @@ class TestStatus:
     def test_published_or_scheduled_release_is_public_once_due(self, make_release, status):
         release = make_release(status=status)
         assert is_public(release)
+
+
+@pytest.mark.django_db
+class TestSubjects:
+    """Topic, Organisation, Person and Contact .public(): through public releases,
+    appointments and trips, or an office that has begun."""
+
+    @pytest.fixture
+    def trip(self, organisation, person):
+        return Delegation.objects.create(title="Reise", slug="reise", leader=person,
+                                         organisation=organisation,
+                                         start_date=datetime.date(2026, 6, 1), countries="Polen")
+
+    def test_subjects_of_a_release_not_yet_public_are_hidden(self, make_release, topic,
+                                                             person, organisation):
+        at = berlin(2026, 6, 1, 10, 0)
+        release = make_release(published_at=at)
+        release.topics.add(topic)
+        ReleasePerson.objects.create(release=release, person=person)
+        for model, subject in ((Topic, topic), (Person, person),
+                               (Organisation, organisation)):
+            assert not model.objects.public(at - SECOND).filter(pk=subject.pk).exists()
+            assert model.objects.public(at).filter(pk=subject.pk).exists()
+
+    def test_topic_and_people_of_a_trip_follow_its_announcement(self, trip, topic):
+        trip.topics.add(topic)
+        counterpart = Person.objects.create(family_name="Katoła", slug="katola")
+        item = ProgrammeItem.objects.create(
+            stop=DelegationStop.objects.create(delegation=trip, city="Kattowitz"),
+            title="Gespräche")
+        Counterpart.objects.create(programme_item=item, person=counterpart)
+        at = berlin(2026, 3, 29, 3, 0)  # the first moment of summer time
+        subjects = ((Topic, topic), (Person, trip.leader), (Person, counterpart))
+        for model, subject in subjects:
+            assert not model.objects.public(at).filter(pk=subject.pk).exists()
+        trip.status, trip.published_at = "announced", at
+        trip.save()
+        for model, subject in subjects:
+            assert not model.objects.public(at - SECOND).filter(pk=subject.pk).exists()
+            assert model.objects.public(at).filter(pk=subject.pk).exists()
+
+    def test_an_office_shows_its_holder_and_body_from_midnight_in_berlin(self, person,
+                                                                         organisation):
+        # 25 October 2026, the day the clocks go back: midnight is 22:00 UTC the day before.
+        Appointment.objects.create(person=person, organisation=organisation,
+                                   title="Staatsministerin", start_date=datetime.date(2026, 10, 25))
+        midnight = berlin(2026, 10, 25, 0, 0)
+        assert midnight == datetime.datetime(2026, 10, 24, 22, 0, tzinfo=datetime.UTC)
+        for model, subject in ((Person, person), (Organisation, organisation)):
+            assert not model.objects.public(midnight - SECOND).filter(pk=subject.pk).exists()
+            assert model.objects.public(midnight).filter(pk=subject.pk).exists()
+
+    def test_contacts_of_a_hidden_organisation_are_hidden_but_a_release_names_its_own(
+            self, make_release, contact, organisation):
+        assert not Contact.objects.public().filter(pk=contact.pk).exists()
+        Contact.objects.filter(pk=contact.pk).update(is_active=False)
+        make_release().contacts.add(contact)
+        assert Contact.objects.public().filter(pk=contact.pk).exists()

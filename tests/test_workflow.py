@@ -19,7 +19,7 @@ from releases import services
 from releases.models import AuditEntry, Correction, Release
 from releases.search import search
 
-from .workflow_fixtures import change_url, fresh, workflow_url
+from .workflow_fixtures import change_live, change_url, fresh, workflow_url
 
 pytest_plugins = ["tests.workflow_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -426,11 +426,13 @@ class TestWithdrawnReleaseLeavesEveryOutput:
     TITLE = "Zusammenarbeit mit Schlesien ausgebaut"
 
     @pytest.fixture
-    def release(self, published, spokesperson, topic):
-        release = fresh(published)
-        release.title, release.teaser = self.TITLE, "Kattowitz"
-        services.save_release(release, spokesperson)  # a minor change, indexed for search
+    def release(self, published, editor, spokesperson, topic, make_release):
+        # A minor change, indexed for search.
+        release = change_live(published, editor, spokesperson, title=self.TITLE,
+                              teaser="Kattowitz")
         release.topics.add(topic)
+        # The topic has another public release: its page and feed stay.
+        make_release(title="Andere Meldung", published_at=berlin(2020, 1, 6, 10)).topics.add(topic)
         return release
 
     def outputs(self, client, release, topic):
@@ -478,11 +480,14 @@ class TestWithdrawnReleaseLeavesEveryOutput:
 
 
 class TestCorrect:
+    """A correction is a working edition with a note, published after a second person's
+    review (tests/test_editions.py has the editions themselves)."""
+
     NOTE = "In einer früheren Fassung stand ein falsches Datum."
 
     def test_correction_is_shown_on_the_page_with_its_date(self, client, published,
-                                                           spokesperson):
-        services.correct(published, spokesperson, self.NOTE)
+                                                           editor, spokesperson):
+        change_live(published, editor, spokesperson, note=self.NOTE)
         correction = Correction.objects.get()
         assert (correction.release, correction.created_by) == (published, spokesperson)
         content = client.get(published.get_absolute_url()).content.decode()
@@ -491,45 +496,51 @@ class TestCorrect:
         assert actions(published)[-1] == Action.CORRECT
 
     def test_feed_dates_the_update_by_the_latest_correction(self, client, published,
-                                                            spokesperson):
+                                                            editor, spokesperson):
         atom = reverse("releases:feed-atom")
         published_at = fresh(published).published_at
         assert f"<updated>{published_at.isoformat()}</updated>" in (
             client.get(atom).content.decode().replace("+00:00", "+00:00"))
         with time_machine.travel(timezone.now() + datetime.timedelta(days=1), tick=False):
-            services.correct(published, spokesperson, self.NOTE)
+            change_live(published, editor, spokesperson, note=self.NOTE)
             corrected_at = timezone.now()
         content = client.get(atom).content.decode()
         assert f"<updated>{corrected_at.isoformat()}</updated>" in content
 
-    def test_minor_change_does_not_date_an_update(self, client, published, spokesperson):
+    def test_minor_change_does_not_date_an_update(self, client, published, editor,
+                                                  spokesperson):
         with time_machine.travel(timezone.now() + datetime.timedelta(days=1), tick=False):
-            release = fresh(published)
-            release.title = "Tippfehler im Titel behoben"
-            services.save_release(release, spokesperson)
+            change_live(published, editor, spokesperson, title="Tippfehler im Titel behoben")
         content = client.get(reverse("releases:feed-atom")).content.decode()
         assert f"<updated>{fresh(published).published_at.isoformat()}</updated>" in content
+        assert "Tippfehler im Titel behoben" in content
         assert not Correction.objects.exists()
-        assert actions(published)[-1] == Action.EDIT
+        assert actions(published)[-1] == Action.PUBLISH
 
     @pytest.mark.parametrize("feed", ["releases:feed", "releases:feed-atom"])
     def test_feed_queries_do_not_grow_with_corrections(self, client, make_release, feed,
-                                                       spokesperson):
+                                                       editor, spokesperson):
         counts = []
         for _ in range(2):
             for release in [make_release() for _ in range(5)]:
-                services.correct(release, spokesperson, self.NOTE)
+                change_live(release, editor, spokesperson, note=self.NOTE)
             client.get(reverse(feed))
             with CaptureQueriesContext(connection) as captured:
                 client.get(reverse(feed))
             counts.append(len(captured.captured_queries))
         assert counts[0] == counts[1]
 
-    def test_draft_cannot_be_corrected(self, draft, spokesperson):
-        refused("state", services.correct, draft, spokesperson, self.NOTE)
+    def test_a_draft_has_no_working_edition(self, draft, editor):
+        refused("state", services.start_edition, draft, editor)
 
-    def test_editor_cannot_correct(self, published, editor):
-        refused("permission", services.correct, published, editor, self.NOTE)
+    def test_editor_cannot_publish_a_correction(self, published, editor, spokesperson):
+        edition = services.start_edition(published, editor)
+        edition.change_note = self.NOTE
+        services.save_release(edition, editor, changed=True)
+        services.submit(edition, editor)
+        services.approve(edition, spokesperson)
+        refused("permission", services.publish, fresh(edition), editor)
+        assert not Correction.objects.exists()
 
 
 # The admin ---------------------------------------------------------------------------
@@ -541,7 +552,7 @@ def form_data(release, **fields):
         "title": release.title, "subtitle": release.subtitle, "slug": release.slug,
         "teaser": release.teaser, "body": release.body,
         "embargo_until_0": "", "embargo_until_1": "",
-        "expected_version": str(release.version), "correction_note": "",
+        "expected_version": str(release.version), "change_note": release.change_note,
     }
     for prefix in ("release_people", "images", "attachments"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
@@ -700,39 +711,16 @@ class TestEditingThroughTheChangeForm:
             Status.DRAFT, editor, 1)
         assert actions(release) == [Action.CREATE]
 
-    def test_minor_change_of_a_published_release_bumps_the_version_without_a_note(
-            self, spokesperson_client, published):
+    def test_nobody_changes_a_published_release_in_place(self, spokesperson_client,
+                                                         published, client):
         version = fresh(published).version
         response = spokesperson_client.post(change_url(published), form_data(
             fresh(published), title="Ohne Tippfehler"))
-        assert response.status_code == 302
+        assert response.status_code == 403
         stored = fresh(published)
         assert (stored.title, stored.version, stored.status) == (
-            "Ohne Tippfehler", version + 1, Status.PUBLISHED)
-        assert not Correction.objects.exists()
-        assert actions(stored)[-1] == Action.EDIT
-
-    def test_correction_note_in_the_form_publishes_a_correction(self, spokesperson_client,
-                                                               published, client):
-        response = spokesperson_client.post(change_url(published), form_data(
-            fresh(published), title="Richtiges Datum: 7. Oktober",
-            correction_note="Das Datum war falsch."))
-        assert response.status_code == 302
-        assert Correction.objects.get().text == "Das Datum war falsch."
-        assert actions(published)[-1] == Action.CORRECT
-        assert "Das Datum war falsch." in client.get(
-            fresh(published).get_absolute_url()).content.decode()
-
-    def test_correction_in_the_form_is_announced_like_any_correction(
-            self, spokesperson_client, published, monkeypatch):
-        announced = []
-        monkeypatch.setattr(services, "_announce", lambda release, now, correction=None:
-                            announced.append((release.pk, correction)))
-        spokesperson_client.post(change_url(published), form_data(
-            fresh(published), correction_note="Das Datum war falsch."))
-        spokesperson_client.post(change_url(published), form_data(
-            fresh(published), title="Nur ein Tippfehler"))
-        assert announced == [(published.pk, Correction.objects.get())]
+            published.title, version, Status.PUBLISHED)
+        assert "Ohne Tippfehler" not in client.get(published.get_absolute_url()).content.decode()
 
     def test_editor_sees_a_published_release_read_only(self, editor_client, published):
         response = editor_client.get(change_url(published))

@@ -91,3 +91,18 @@ def change_url(release):
 
 def fresh(release):
     return Release.objects.get(pk=release.pk)
+
+
+def change_live(release, author, reviewer, *, note="", publisher=None, **fields):
+    """A change to a live release, as the workflow has it: a working edition written by
+    ``author``, approved by ``reviewer`` and published (by ``publisher``, else the
+    reviewer). ``note`` makes it a correction. Returns the live release, reloaded."""
+    edition = services.start_edition(fresh(release), author)
+    for name, value in fields.items():
+        setattr(edition, name, value)
+    edition.change_note = note
+    services.save_release(edition, author, changed=True)
+    services.submit(edition, author)
+    services.approve(edition, reviewer)
+    services.publish(fresh(edition), publisher or reviewer)
+    return fresh(release)
