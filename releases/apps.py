@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,3 +22,13 @@ class ReleasesConfig(AppConfig):
         audit.connect_auth_signals()  # logins, logouts and failed logins in the audit log
         caching.connect_signals()  # any public change drops the cached pages
         search.connect_signals()  # every save of a release keeps its search vector current
+        # Impressum, Datenschutz and Barrierefreiheit exist from the first migrate on (with
+        # placeholders to fill in); existing pages are never touched.
+        post_migrate.connect(_legal_pages, sender=self, dispatch_uid="releases.legal-pages")
+
+
+def _legal_pages(sender, using="default", **kwargs):
+    from .legal import ensure_legal_pages
+
+    if using == "default":
+        ensure_legal_pages()

@@ -337,7 +337,16 @@ class TestVCard:
 
 
 class TestLegalPages:
-    def test_ensure_legal_pages_creates_the_three_pages(self, client, organisation):
+    @pytest.fixture
+    def no_pages(self, db):
+        """A site whose legal pages were deleted (migrate creates them)."""
+        FlatPage.objects.all().delete()
+
+    def test_they_exist_from_the_first_migrate(self, client, db):
+        for name in ("imprint", "privacy", "accessibility"):
+            assert client.get(reverse(f"releases:{name}")).status_code == 200, name
+
+    def test_ensure_legal_pages_creates_the_three_pages(self, client, organisation, no_pages):
         assert len(ensure_legal_pages()) == 3
         for name, title in [("imprint", "Impressum"), ("privacy", "Datenschutzerklärung"),
                             ("accessibility", "Erklärung zur Barrierefreiheit")]:
@@ -345,20 +354,20 @@ class TestLegalPages:
             assert f"<h1>{title}</h1>" in html
 
     def test_accessibility_statement_names_feedback_contact_and_arbitration(
-            self, client, organisation):
+            self, client, organisation, no_pages):
         ensure_legal_pages()
         html = client.get(reverse("releases:accessibility")).content.decode()
         assert 'href="mailto:medien@smr.sachsen.de"' in html
         assert "Schlichtungsstelle" in html and "BITV 2.0" in html
 
-    def test_ensure_legal_pages_is_idempotent_and_keeps_edits(self, db):
+    def test_ensure_legal_pages_is_idempotent_and_keeps_edits(self, no_pages):
         ensure_legal_pages()
         FlatPage.objects.filter(url="/impressum/").update(content="<p>Angepasst</p>")
         assert ensure_legal_pages() == []
         assert FlatPage.objects.count() == 3
         assert FlatPage.objects.get(url="/impressum/").content == "<p>Angepasst</p>"
 
-    def test_missing_legal_page_is_not_found_not_an_error(self, client, db):
+    def test_missing_legal_page_is_not_found_not_an_error(self, client, no_pages):
         assert client.get(reverse("releases:imprint")).status_code == 404
 
 
