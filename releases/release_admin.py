@@ -74,6 +74,12 @@ class EditionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [("arbeitsfassungen", _("Working editions"))]
 
+    def choices(self, changelist):
+        # Not "All": without a choice the list shows releases, not their working editions.
+        choices = list(super().choices(changelist))
+        choices[0]["display"] = _("Releases")
+        return choices
+
     def queryset(self, request, queryset):
         if self.value() == "arbeitsfassungen":
             return queryset.working_editions()
@@ -232,8 +238,8 @@ class ReleaseAdmin(VersionAdmin):
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)
         # One click for an editor under deadline: save, then submit what was saved.
         context["save_and_submit"] = request.user.has_perm("releases.submit_release") and (
-            obj is None or obj.pk is None or obj.status == Release.Status.DRAFT) and (
-            context.get("has_change_permission") or add)
+            add or (obj.status == Release.Status.DRAFT
+                    and self.has_change_permission(request, obj)))
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
 

@@ -714,6 +714,8 @@ class TestAdmin:
 
     def test_save_and_submit_is_one_click(self, editor_client, live, editor, spokesperson):
         edition = services.start_edition(live, editor)
+        assert 'name="_save_and_submit"' in editor_client.get(
+            change_url(edition)).content.decode()
         response = editor_client.post(change_url(edition), {
             **form_data(edition, body=NEW_TEXT, change_note=NOTE), "_save_and_submit": "1"},
             follow=True)
