@@ -111,7 +111,9 @@ class EventReleaseInline(admin.TabularInline):
     verbose_name_plural = _("linked press releases")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("release")
+        # The releases as documents; a working edition's links are not yet the release's.
+        return super().get_queryset(request).filter(
+            release__edition_of__isnull=True).select_related("release")
 
     @admin.display(description=_("press release"))
     def linked_release(self, link):

@@ -197,6 +197,9 @@ class ReleaseAdmin(VersionAdmin):
                            mark_safe("".join(parts)), _rendered(live.body))
 
     def get_search_results(self, request, queryset, search_term):
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # "Related releases" are releases, never one's working edition.
+            queryset = queryset.documents()
         match = NUMBER_SEARCH.match(search_term)
         if match:
             number, year = match.groups()

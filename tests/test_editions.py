@@ -765,3 +765,26 @@ class TestLayers:
 def actions_of(release):
     return list(AuditEntry.objects.filter(release=release).order_by("pk")
                 .values_list("action", flat=True))
+
+
+class TestWorkingEditionsStayOutOfOtherLists:
+    def test_the_related_releases_autocomplete_offers_releases_only(self, editor_client, live,
+                                                                     editor):
+        services.start_edition(live, editor)
+        response = editor_client.get(reverse("admin:autocomplete"), {
+            "app_label": "releases", "model_name": "release", "field_name": "related",
+            "term": fresh(live).title[:8]})
+        assert [int(item["id"]) for item in response.json()["results"]] == [live.pk]
+
+    def test_an_appointment_lists_releases_not_their_working_editions(
+            self, spokesperson_client, live, editor, organisation):
+        from releases.models import Event
+
+        event = Event.objects.create(title="Werkstatt", slug="werkstatt",
+                                     organisation=organisation, starts_at=timezone.now())
+        live.events.add(event)
+        edition = services.start_edition(fresh(live), editor)
+        response = spokesperson_client.get(reverse("admin:releases_event_change",
+                                                   args=[event.pk]))
+        content = response.content.decode()
+        assert change_url(live) in content and change_url(edition) not in content
