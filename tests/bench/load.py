@@ -199,3 +199,74 @@ def run_count(host, port, requests, count, connections=2):
         selector.close()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def run_rate(host, port, requests, rate, seconds, connections=16, timeout=30.0):
+    """Open-loop load: send ``requests`` (taken in turn) at ``rate`` per second for ``seconds``.
+
+    Unlike run(), the next request does not wait for the previous answer: requests are
+    due on a fixed schedule, sent on an idle connection (at most ``connections`` open),
+    and queued here while all are busy. A latency counts from the moment a request was
+    due, so time spent queueing behind a slow server is in it. A connection the server
+    refuses or resets, and an answer slower than ``timeout`` seconds, count as status 0.
+    """
+    selector = selectors.DefaultSelector()
+    clients = _connections(host, port, requests, connections)
+    idle, waiting = list(clients), []
+    result = Result(seconds=0.0)
+    started = time.perf_counter()
+    due, sent = started, 0
+    end = started + seconds
+
+    def error(client):
+        result.latencies.append(time.perf_counter() - client.due)
+        result.statuses[0] = result.statuses.get(0, 0) + 1
+        client.close(selector)
+
+    def dispatch(client, moment):
+        client.due = moment
+        try:
+            client.send(selector)
+        except OSError:
+            error(client)
+            idle.append(client)
+
+    try:
+        while True:
+            now = time.perf_counter()
+            while due <= now and due < end:
+                waiting.append(due)
+                sent += 1
+                due = started + sent / rate
+            while waiting and idle:
+                dispatch(idle.pop(), waiting.pop(0))
+            busy = [client for client in clients if client not in idle]
+            if due >= end and not waiting and not busy:
+                break
+            for client in busy:
+                if client.sock is not None and now - client.due > timeout:
+                    error(client)
+                    idle.append(client)
+            wait = max(0.0, min(due, end) - time.perf_counter()) if due < end else 0.2
+            for key, _mask in selector.select(timeout=min(wait, 0.2)):
+                client = key.data
+                try:
+                    complete = client.receive()
+                except OSError:
+                    error(client)
+                    idle.append(client)
+                    continue
+                if not complete:
+                    continue
+                result.latencies.append(time.perf_counter() - client.due)
+                status = client.status if client.status else 0
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if client.closes:
+                    client.close(selector)
+                idle.append(client)
+    finally:
+        for client in clients:
+            client.close(selector)
+        selector.close()
+    result.seconds = time.perf_counter() - started
+    return result
