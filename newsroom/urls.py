@@ -14,7 +14,8 @@ from releases.views.site import robots_txt
 # live outside the language prefix.
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
-    path("sitemap.xml", cache_public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_public(sitemap, query={"p"}), {"sitemaps": SITEMAPS},
+         name="sitemap"),
     path("healthz/", healthz, name="healthz"),
 ]
 

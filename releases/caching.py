@@ -18,7 +18,16 @@ A cached response is filed under two things besides its address:
 
 Only anonymous requests are answered from the cache: a request carrying a
 session or a message is rendered for its user. Cached responses carry an ETag
-and answer If-None-Match with 304 without touching the database.
+and answer If-None-Match with 304 without touching the database. A request with
+a query parameter its page does not read (``?utm_source=...``) is answered but
+not kept, so nobody can fill the cache with made-up addresses.
+
+The cache is an accelerator, never a dependency: while it cannot be reached
+(releases/cache_backend.py) there is no generation, and every page is rendered
+as if it were not cached, with the same Cache-Control. A public change made
+meanwhile cannot move the generation on, so each process that found the cache
+away moves it on at its first contact with the cache afterwards, before it
+answers anything from it.
 
 With several worker processes the cache must be shared (CACHE_URL=redis://...):
 the local-memory cache of one process does not hear of changes made in another.
@@ -45,7 +54,7 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.http import parse_http_date_safe, quote_etag
+from django.utils.http import parse_http_date_safe, quote_etag, urlencode
 from django.utils.translation import get_language
 
 GENERATION_KEY = "newsroom:content-generation"
@@ -54,13 +63,28 @@ PRIVATE_MODELS = {"auditentry", "previewlink"}
 PUBLIC_APPS = {"releases", "flatpages", "sites"}
 
 
+# Whether this process found the cache away since it last read a generation.
+_cache_was_away = False
+
+
 def generation():
-    """The current content generation (created at random when the cache has none)."""
+    """The current content generation (created at random when the cache has none), or
+    None while the cache cannot be reached."""
+    global _cache_was_away
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Random, so that a generation lost from the cache is not reused.
         cache.add(GENERATION_KEY, int.from_bytes(os.urandom(6), "big"), None)
         value = cache.get(GENERATION_KEY)
+    if value is None:
+        _cache_was_away = True
+    elif _cache_was_away:
+        # Back from an outage: pages kept from before may miss a change made in it.
+        _cache_was_away = False
+        try:
+            value = cache.incr(GENERATION_KEY)
+        except ValueError:  # gone again
+            return None
     return value
 
 
@@ -120,11 +144,12 @@ def next_change(now):
 def window(generation_, now):
     """The end (a timestamp, or inf) of the time window that ``now`` falls in."""
     key = f"newsroom:window:{generation_}"
-    until = cache.get(key)
+    until = cache.get(key) if generation_ is not None else None
     if until is None or until <= now:
         moment = next_change(datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
         until = moment.timestamp() if moment else math.inf
-        cache.set(key, until, math.ceil(min(settings.PAGE_CACHE_SECONDS, until - now)) + 1)
+        if generation_ is not None:
+            cache.set(key, until, math.ceil(min(settings.PAGE_CACHE_SECONDS, until - now)) + 1)
     return until
 
 
@@ -143,15 +168,13 @@ def _cacheable_request(request):
 HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
 
 
-def _cacheable_response(request, response):
-    """Only what every anonymous visitor would have been given alike."""
+def _shared(request, response):
+    """Whether every anonymous visitor would have been given this answer alike."""
     cache_control = response.get("Cache-Control", "")
     vary = {word.strip().lower() for word in response.get("Vary", "").split(",") if word.strip()}
     session = getattr(request, "session", None)
     return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
+        not response.cookies
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
         and vary <= HARMLESS_VARY
         # A page with a form carries this visitor's CSRF token; a session is theirs.
@@ -160,8 +183,14 @@ def _cacheable_response(request, response):
     )
 
 
+def _cacheable_response(request, response):
+    return response.status_code == 200 and not response.streaming and _shared(request, response)
+
+
 def _key(request, generation_, until):
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # The query in one spelling: ?page=2&, ?page=%32 and ?page=2 are one page.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"newsroom:page:{generation_}:{until}:{get_language()}:{digest}"
 
@@ -180,8 +209,13 @@ def _conditional(request, response):
         response=response)
 
 
-def cache_public(view):
-    """Answer anonymous GET requests for ``view`` from the page cache (see above)."""
+def cache_public(view, query=()):
+    """Answer anonymous GET requests for ``view`` from the page cache (see above).
+
+    ``query`` names the query parameters the view reads; a request with any other
+    is rendered and not kept.
+    """
+    known = frozenset(query)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -190,15 +224,23 @@ def cache_public(view):
         now = time.time()
         generation_ = generation()
         until = window(generation_, now)
-        key = _key(request, generation_, until)
-        request.page_cache_state = (generation_, until)  # for CachedCountMixin
-        response = cache.get(key)
-        if response is not None:
-            _headers(response, until, now)
-            return _conditional(request, response)
+        # None while the cache is away, or when the address is not one to keep.
+        key = (_key(request, generation_, until)
+               if generation_ is not None and known.issuperset(request.GET) else None)
+        if key is not None:
+            request.page_cache_state = (generation_, until)  # for CachedCountMixin
+            response = cache.get(key)
+            if response is not None:
+                _headers(response, until, now)
+                return _conditional(request, response)
         response = view(request, *args, **kwargs)
 
         def store(response):
+            if response.status_code == 304 and _shared(request, response):
+                # The view answered a conditional request itself (a feed): the same
+                # Cache-Control as the page it stands for.
+                _headers(response, until, now)
+                return response
             if not _cacheable_response(request, response):
                 return response
             response.content = response.content  # one piece, however it was written
@@ -206,7 +248,7 @@ def cache_public(view):
                 response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             _headers(response, until, now)
             timeout = math.ceil(min(settings.PAGE_CACHE_SECONDS, until - now))
-            if timeout > 0:
+            if key is not None and timeout > 0:
                 cache.set(key, response, timeout)
             return _conditional(request, response)
 

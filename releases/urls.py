@@ -73,6 +73,16 @@ urlpatterns = [
 # Every page here is served from the page cache to anonymous visitors (releases/caching.py)
 # except these: a preview is for its link's holder only, a search for whoever asked it.
 UNCACHED = {"preview", "search"}
+# The query parameters each cached page reads (none unless listed). A request with any
+# other is answered but not kept: a page that starts reading a parameter is listed here.
+PAGED = {"page"}
+QUERY_PARAMETERS = {
+    "release-list": PAGED, "kind-detail": PAGED, "topic-detail": PAGED,
+    "organisation-detail": PAGED, "person-detail": PAGED, "archive-month": PAGED,
+    "event-list": PAGED, "event-past": PAGED, "delegation-list": PAGED,
+    "api-release-list": {"page", "page_size", "topic", "organisation", "kind", "since"},
+}
 for pattern in urlpatterns:
     if pattern.name not in UNCACHED:
-        pattern.callback = cache_public(pattern.callback)
+        pattern.callback = cache_public(pattern.callback,
+                                        query=QUERY_PARAMETERS.get(pattern.name, ()))

@@ -291,3 +291,84 @@ class TestWhatIsNotCached:
         assert not getattr(resolve("/vorschau/abc/").func, "is_page_cached", False)
         assert resolve("/").func.is_page_cached
         assert resolve("/medieninformationen/feed/").func.is_page_cached
+
+
+class TestQueryStrings:
+    def test_made_up_parameters_are_answered_but_not_kept(self, client, published):
+        from django.core.cache import cache
+
+        client.get("/")
+        kept = len(cache._cache)
+        for url in ["/?cb=1", "/?cb=2", published.get_absolute_url() + "?utm_source=mail",
+                    reverse("releases:feed") + "?x=1", "/api/releases/?page=1&cb=3"]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert published.title in response.content.decode(), url
+        assert len(cache._cache) == kept
+
+    def test_a_parameter_the_page_reads_is_kept_once_however_it_is_written(self, client,
+                                                                          published):
+        from django.core.cache import cache
+
+        client.get("/")
+        kept = len(cache._cache)
+        for query in ["kind=medieninformation&page=1", "page=1&kind=medieninformation",
+                      "page=1&kind=medieninformation&", "page=%31&kind=medieninformation"]:
+            response = client.get(f"/api/releases/?{query}")
+            assert response.status_code == 200 and published.title in response.content.decode()
+        assert len(cache._cache) == kept + 1
+
+    def test_the_api_list_keeps_exactly_its_documented_parameters(self):
+        from releases.openapi import openapi_document
+        from releases.urls import QUERY_PARAMETERS
+
+        document = openapi_document(page_size=20, max_page_size=100)
+        listing = next(path["get"] for path in document["paths"].values()
+                       if path.get("get", {}).get("operationId") == "listReleases")
+        assert {parameter["name"] for parameter in listing["parameters"]} == (
+            QUERY_PARAMETERS["api-release-list"])
+
+
+class TestNotFound:
+    def test_an_address_not_public_yet_is_kept_by_no_cdn_until_it_is(self, client,
+                                                                      make_release):
+        from releases.models import Topic
+
+        ends = berlin(2026, 11, 27, 12, 0)
+        with time_machine.travel(ends - datetime.timedelta(hours=2), tick=False):
+            release = make_release(title=TITLE, embargo_until=ends)
+            topic = Topic.objects.create(name="Grenzregion", slug="grenzregion")
+            release.topics.add(topic)
+        urls = [release.get_absolute_url(), topic.get_absolute_url(),
+                reverse("releases:topic-feed", kwargs={"slug": topic.slug}),
+                reverse("releases:topic-calendar", kwargs={"slug": topic.slug}),
+                reverse("releases:api-release-detail", kwargs={"release_id": release.uuid})]
+        with time_machine.travel(ends - SECOND, tick=False):
+            for url in urls:
+                response = client.get(url)
+                assert response.status_code == 404, url
+                directives = response["Cache-Control"].split(", ")
+                assert {"private", "no-store", "max-age=0"} <= set(directives), url
+                assert "public" not in directives, url
+        with time_machine.travel(ends, tick=False):
+            assert [client.get(url).status_code for url in urls] == [200] * len(urls)
+
+
+class TestNotModified:
+    def test_a_feeds_304_says_the_max_age_of_its_200(self, client, approved, spokesperson):
+        from django.core.cache import cache
+
+        feed = reverse("releases:feed")
+        due = berlin(2026, 6, 1, 10, 2)
+        with time_machine.travel(due - datetime.timedelta(days=1), tick=False):
+            services.schedule(approved, spokesperson, datetime.datetime(2026, 6, 1, 10, 2))
+        with time_machine.travel(due - datetime.timedelta(seconds=119), tick=False):
+            page = client.get(feed)
+            assert page.status_code == 200 and max_age(page) == 119
+            # From the cache, and rendered anew (the feed answers the condition itself).
+            for _ in range(2):
+                again = client.get(feed, headers={"if-none-match": page["ETag"]})
+                assert again.status_code == 304
+                assert max_age(again) == 119
+                assert "public" in again["Cache-Control"]
+                cache.clear()

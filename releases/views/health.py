@@ -1,8 +1,11 @@
 """Health check for load balancers and monitoring: /healthz/.
 
 200 {"status": "ok", ...} when every database alias answers SELECT 1 and the
-cache stores and returns a value; 503 naming what failed otherwise. Never
-cached, sets no cookie, tells nothing but "ok" or "error" per part.
+cache stores and returns a value. When only the cache fails the site still
+serves every page (uncached) and every save: 200 {"status": "degraded", ...,
+"cache": "error"}, so the load balancer keeps the server and monitoring can
+alert. 503 {"status": "error", ...} when a database fails. Never cached, sets no
+cookie, tells nothing but "ok" or "error" per part.
 """
 
 import logging
@@ -51,6 +54,10 @@ def healthz(request):
     # The dummy cache (CACHE_URL=dummy) stores nothing: nothing to check.
     if not isinstance(cache, DummyCache):
         checks["cache"] = _check("cache", _cache, cache)
-    healthy = all(result == "ok" for result in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks},
-                        status=200 if healthy else 503)
+    if all(result == "ok" for result in checks.values()):
+        status = "ok"
+    elif all(result == "ok" for part, result in checks.items() if part != "cache"):
+        status = "degraded"
+    else:
+        status = "error"
+    return JsonResponse({"status": status, **checks}, status=503 if status == "error" else 200)
