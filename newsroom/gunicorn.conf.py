@@ -21,8 +21,10 @@ keepalive = 5
 # all restart at once): a safety net against slow leaks, not a cure. 0 turns it off.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
-# Client addresses and the scheme come from the proxy in front (nginx on the same host
-# or the load balancer): trust its X-Forwarded-* headers.
+# The scheme comes from the proxy in front (nginx on this host): gunicorn believes
+# X-Forwarded-Proto only from these addresses. It does not rewrite REMOTE_ADDR, which
+# stays the proxy's address; the client's address is read from X-Forwarded-For as
+# TRUSTED_PROXIES says (releases/clientaddress.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"

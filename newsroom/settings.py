@@ -1,8 +1,9 @@
 """Settings for the newsroom, read from the environment.
 
 Without any environment the project runs embedded: SQLite in the project
-folder, local-memory cache, files on local disk. Production sets DATABASE_URL,
-SECRET_KEY, ALLOWED_HOSTS and friends (see README.md).
+folder, local-memory cache, files on local disk, answering on this machine only.
+Production sets ALLOWED_HOSTS, SECRET_KEY, SITE_URL, DATABASE_URL and friends
+(see README.md); it then gets HTTPS unless HTTPS=0.
 """
 
 import os
@@ -31,6 +32,10 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
+# Without ALLOWED_HOSTS the site answers only to this machine's own names (the demo, a
+# laptop, the tests). A site that names the host the public reaches is in production:
+# it must be given its SECRET_KEY and gets HTTPS by default.
+PRODUCTION = not DEBUG and bool(env_list("ALLOWED_HOSTS"))
 
 
 def _secret_key():
@@ -39,8 +44,14 @@ def _secret_key():
         return key
     if DEBUG:
         return "django-insecure-development-only-never-use-in-production"
-    # An embedded installation without SECRET_KEY gets a random key of its own,
-    # kept beside the database. Several servers must share one: set SECRET_KEY.
+    if PRODUCTION:
+        # A key made up here would differ from server to server (and from the key of
+        # the task worker and the mail job): signed links and sessions would break.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set the same secret key on every server of the site, "
+            "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(50))'")
+    # A local installation without SECRET_KEY gets a random key of its own, kept
+    # beside the database.
     path = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
     try:
         return path.read_text().strip()
@@ -63,6 +74,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The sites framework is only here for flatpages (Impressum, Datenschutz,
 # Barrierefreiheit); absolute links are built from SITE_URL.
 SITE_ID = 1
+# The organisation (its slug) that issues imported items naming none; the import
+# command's --organisation overrides it.
+IMPORT_DEFAULT_ORGANISATION = os.environ.get("IMPORT_DEFAULT_ORGANISATION", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "releases.middleware.DatabaseUnavailableMiddleware",
+    "releases.middleware.NotFoundUncachedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -225,32 +240,54 @@ MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 LOGIN_URL = "admin:login"
 
 # Brute-force protection (django-axes): five failed logins for one user name from one
-# address lock that combination for 15 minutes; someone guessing cannot lock an
-# editor out everywhere, and a success resets the count.
+# address lock that combination for 15 minutes, so a colleague mistyping cannot lock an
+# editor out everywhere; twenty for one user name from any addresses lock the name
+# everywhere, so many addresses buy no more guesses (releases/logins.py). A success
+# clears the failures of its address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "releases.logins.LoginFailureHandler"
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMIT_PER_USER = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# In this order: the handler reads the pair's count first, then the name's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 # Fifteen minutes from the fifth failure, as the lockout page says; trying again while
 # locked does not make it longer.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "releases.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "releases.clientaddress.client_ip"
 
-# HTTPS=1 in production: redirects to https, HSTS, cookies only over TLS.
-# Off by default so the embedded demo works on http://127.0.0.1.
-HTTPS = env_bool("HTTPS", False)
+
+def _trusted_proxies():
+    # BEHIND_PROXY=1, the older spelling, means one proxy.
+    value = os.environ.get("TRUSTED_PROXIES", "").strip() or (
+        "1" if env_bool("BEHIND_PROXY", False) else "0")
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must be the number of proxies in front (0, 1, 2, ...), "
+            f"not {value!r}.")
+    return int(value)
+
+
+# The proxies in front that append to X-Forwarded-For (README.md, "Client addresses"):
+# 0 none, 1 nginx, 2 a load balancer and nginx, one more for a CDN. Login protection,
+# rate limits and the audit log take the client's address from them
+# (releases/clientaddress.py), Django the scheme from their X-Forwarded-Proto.
+TRUSTED_PROXIES = _trusted_proxies()
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS in production: redirects to https, HSTS, cookies only over TLS. HTTPS=0 for a
+# site served over plain http. A local site (no ALLOWED_HOSTS: the demo) serves http.
+HTTPS = env_bool("HTTPS", PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 31_536_000)) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
-BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-if BEHIND_PROXY:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
@@ -290,11 +327,16 @@ def _cache(url):
     """CACHE_URL: redis://host:6379/0 (shared by all app servers), "locmem" or "dummy"."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, or no cache while Redis is down or hangs (releases/cache_backend.py):
+            # a request waits at most these timeouts, once, and the site renders uncached.
+            "BACKEND": "releases.cache_backend.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
-            # A Redis that hangs must not hang every request with it.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5")),
+                "retry_after": float(os.environ.get("CACHE_RETRY_AFTER", "5")),
+            },
         }
     if url == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -336,6 +378,13 @@ ALERTS_SWEEP_DAYS = int(os.environ.get("ALERTS_SWEEP_DAYS", "2"))
 ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS", "600"))
 # The mailto: of List-Unsubscribe; requests arriving there are handled by hand.
 ALERTS_UNSUBSCRIBE_EMAIL = os.environ.get("ALERTS_UNSUBSCRIBE_EMAIL", DEFAULT_FROM_EMAIL)
+# The sender's name of mails not about one office's release or appointment (those
+# carry the office's name); the address is DEFAULT_FROM_EMAIL (journalists/emails.py).
+ALERTS_FROM_NAME = os.environ.get("ALERTS_FROM_NAME", "Newsroom")
+# Mail domains this server may send for (SPF, DKIM): an office whose press address is
+# in one of them sends its alerts from that address instead of DEFAULT_FROM_EMAIL.
+ALERTS_SENDER_DOMAINS = [domain.strip().lower() for domain in os.environ.get(
+    "ALERTS_SENDER_DOMAINS", "").split(",") if domain.strip()]
 # With a task worker running (manage.py db_worker), queued alerts are sent at once
 # instead of at the next run of send_alerts.
 ALERTS_USE_TASK_WORKER = env_bool("ALERTS_USE_TASK_WORKER", False)

@@ -16,7 +16,11 @@ class ReleasesConfig(AppConfig):
         # validate_image turns both into form errors.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
-        from . import audit, caching, revisions, search
+        from django.core import checks
+
+        from . import audit, caching, links, revisions, search
+
+        checks.register(links.check_site_url, checks.Tags.security, deploy=True)
 
         revisions.register()  # the release and what it follows keep versions
         audit.connect_auth_signals()  # logins, logouts and failed logins in the audit log

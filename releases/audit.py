@@ -7,6 +7,7 @@ one thing recorded through signals, connected in ReleasesConfig.ready().
 
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 
+from .clientaddress import client_ip
 from .models import AuditEntry
 
 # Entries written by commands and importers, which act for nobody in particular.
@@ -33,13 +34,6 @@ def record(action, user=None, release=None, detail="", ip_address=None, actor_na
         detail=detail,
         ip_address=ip_address,
     )
-
-
-def client_ip(request):
-    """The client's address as the server saw it (REMOTE_ADDR; a proxy sets it right)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _logged_in(sender, request, user, **kwargs):

@@ -111,6 +111,10 @@ def ensure_legal_pages(email=None):
         ) or PLACEHOLDER_EMAIL
     site, _ = Site.objects.get_or_create(
         pk=settings.SITE_ID, defaults={"domain": site_domain(), "name": site_domain()})
+    if site.domain != site_domain():
+        # The admin's "view on site" links go to this domain: it follows SITE_URL.
+        site.domain = site_domain()
+        site.save(update_fields=["domain"])
     created_pages = []
     for url, title, template in LEGAL_PAGES:
         page, created = FlatPage.objects.get_or_create(

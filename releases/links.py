@@ -2,13 +2,16 @@
 
 They are built from SITE_URL, the address the public knows, rather than from
 the request's host (behind a proxy possibly an internal name) or from the
-sites framework's table (which is only there for the flatpages).
+sites framework's table (which is only there for the flatpages). The deployment
+check below makes sure a production site has set it.
 """
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
+from django.core import checks, signing
+from django.http.request import validate_host
 from django.urls import reverse
 
 
@@ -30,6 +33,41 @@ def absolute_url(path):
     if path.startswith(("https://", "http://", "//")):
         return path
     return f"{site_protocol()}://{site_domain()}{path}"
+
+
+def check_site_url(app_configs=None, **kwargs):
+    """Deployment check (check --deploy): SITE_URL names this site's public address."""
+    parts = urlsplit(settings.SITE_URL)
+    host = parts.hostname or ""
+    if parts.scheme not in {"http", "https"} or not host:
+        return [checks.Error(
+            f"SITE_URL {settings.SITE_URL!r} is not an address such as "
+            "https://presse.example.de.",
+            hint="Set SITE_URL to the address the public reaches the site at.",
+            id="newsroom.E003")]
+    if host == "localhost" or _is_loopback(host):
+        return [checks.Error(
+            f"SITE_URL is {settings.SITE_URL}: every link in pages, feeds, the sitemap, "
+            "mails and calendars would point to the reader's own computer.",
+            hint="Set SITE_URL to the address the public reaches the site at, "
+                 "e.g. https://presse.example.de.",
+            id="newsroom.E001")]
+    if ":" in host:  # ALLOWED_HOSTS writes IPv6 addresses in brackets
+        host = f"[{host}]"
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        return [checks.Error(
+            f"The host of SITE_URL ({host}) is not in ALLOWED_HOSTS: the site would refuse "
+            "the requests its own links lead to.",
+            hint="Add it to ALLOWED_HOSTS, or correct SITE_URL.",
+            id="newsroom.E002")]
+    return []
+
+
+def _is_loopback(host):
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 # Preview links (releases/views/preview.py): the address carries a signed value.

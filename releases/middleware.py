@@ -1,14 +1,14 @@
 """Middleware for safety: the Content-Security-Policy per area, a clear page when the
-database is away, and the client address that login protection counts by."""
+database is away and not-found answers that no cache keeps."""
 
 import logging
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.deprecation import MiddlewareMixin
 
 logger = logging.getLogger(__name__)
@@ -68,16 +68,11 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
         return response
 
 
-def client_ip(request):
-    """The visitor's address, by which django-axes counts failed logins.
+class NotFoundUncachedMiddleware(MiddlewareMixin):
+    """No browser or CDN keeps a 404: the address may be public a moment later (a
+    scheduled release, the end of an embargo, a topic's first release)."""
 
-    Behind our proxy (BEHIND_PROXY=1) every request comes from the proxy; the
-    address it saw is the last one it appended to X-Forwarded-For (earlier ones
-    are whatever the client claimed).
-    """
-    if settings.BEHIND_PROXY:
-        forwarded = [address.strip() for address in
-                     request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if address.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR")
+    def process_response(self, request, response):
+        if response.status_code == 404:
+            add_never_cache_headers(response)
+        return response

@@ -16,11 +16,10 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from releases.middleware import client_ip
 from releases.models import Release, ReleaseAttachment, ReleaseImage
 from tests.test_images import image_bytes
 
@@ -97,52 +96,110 @@ class TestLoginProtection:
             assert log_in("redakteurin", "falsch").status_code == 200
         assert log_in("redakteurin", PASSWORD).status_code == 302
 
-    def test_behind_the_proxy_the_address_it_saw_counts(self, settings):
-        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2",
-                                       HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
-        settings.BEHIND_PROXY = True
-        assert client_ip(request) == "198.51.100.7"
-        settings.BEHIND_PROXY = False
-        assert client_ip(request) == "10.0.0.2"
+    def test_a_success_elsewhere_does_not_lift_the_lock(self, editor):
+        fail_five_times("redakteurin", "203.0.113.10")
+        assert log_in("redakteurin", PASSWORD, "198.51.100.20").status_code == 302
+        assert log_in("redakteurin", PASSWORD, "203.0.113.10").status_code == 429
+
+
+# Variables of a deployment that the test run's environment must not lend the settings.
+DEPLOYMENT_VARIABLES = ("DEBUG", "HTTPS", "DATABASE_URL", "CACHE_URL", "STORAGE_BACKEND",
+                        "AWS_STORAGE_BUCKET_NAME", "ALLOWED_HOSTS", "SITE_URL", "SECRET_KEY",
+                        "SECRET_KEY_FILE", "TRUSTED_PROXIES", "BEHIND_PROXY")
 
 
 def settings_with(monkeypatch, **environment):
-    for name in ("DEBUG", "HTTPS", "DATABASE_URL", "CACHE_URL", "STORAGE_BACKEND",
-                 "AWS_STORAGE_BUCKET_NAME"):
+    for name in DEPLOYMENT_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(ROOT / "newsroom" / "settings.py"))
 
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "p7Xq-3v!kL9#mZ2@wR8$tY6^uI4&oP1*aS5(dF0)gH" * 2,
-              "ALLOWED_HOSTS": "presse.example.de", "HTTPS": "1",
-              "CACHE_URL": "redis://127.0.0.1:6379/0"}
+SECRET_KEY = "p7Xq-3v!kL9#mZ2@wR8$tY6^uI4&oP1*aS5(dF0)gH" * 2
+# What a production site must set; HTTPS is not among it.
+REQUIRED = {"DEBUG": "0", "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "presse.example.de",
+            "SITE_URL": "https://presse.example.de",
+            "DATABASE_URL": "postgres://newsroom@db.internal/newsroom"}
+PRODUCTION = {**REQUIRED, "CACHE_URL": "redis://127.0.0.1:6379/0"}
+
+
+def manage(*arguments, **environment):
+    """manage.py in a process of its own with only these variables: the test run's own
+    (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) would change the outcome."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, capture_output=True, text=True,
+        env={"PATH": os.environ.get("PATH", ""), **environment}, timeout=120)
 
 
 class TestProductionSettings:
     def test_deploy_check_passes_at_warning_level(self):
-        # Only what a deployment sets: the test run's own variables (the browser tests'
-        # DJANGO_ALLOW_ASYNC_UNSAFE) would fail the check.
-        environment = {"PATH": os.environ.get("PATH", ""), **PRODUCTION}
-        result = subprocess.run(
-            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+        result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
         assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_the_required_variables_alone_give_https(self):
+        result = manage("check", "--deploy", "--fail-level", "WARNING", **REQUIRED)
+        output = result.stdout + result.stderr
+        assert "security." not in output and "newsroom.E" not in output, output
+
+    def test_https_is_the_production_default(self, monkeypatch):
+        loaded = settings_with(monkeypatch, **REQUIRED)
+        assert loaded["SECURE_SSL_REDIRECT"] and loaded["SECURE_HSTS_SECONDS"] >= 31_536_000
+        assert loaded["SESSION_COOKIE_SECURE"] and loaded["CSRF_COOKIE_SECURE"]
+        assert loaded["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["upgrade-insecure-requests"]
+
+    def test_plain_http_is_an_explicit_choice_the_deploy_check_reports(self, monkeypatch):
+        loaded = settings_with(monkeypatch, **PRODUCTION, HTTPS="0")
+        assert not loaded["SECURE_SSL_REDIRECT"] and loaded["SECURE_HSTS_SECONDS"] == 0
+        assert not loaded["SESSION_COOKIE_SECURE"] and not loaded["CSRF_COOKIE_SECURE"]
+        result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION,
+                        HTTPS="0")
+        assert result.returncode != 0
+        for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+            assert warning in result.stderr
+
+    def test_behind_proxies_the_scheme_comes_from_x_forwarded_proto(self, monkeypatch):
+        assert "SECURE_PROXY_SSL_HEADER" not in settings_with(monkeypatch, **PRODUCTION)
+        loaded = settings_with(monkeypatch, **PRODUCTION, TRUSTED_PROXIES="2")
+        assert loaded["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+        assert loaded["TRUSTED_PROXIES"] == 2
+        assert settings_with(monkeypatch, **PRODUCTION, BEHIND_PROXY="1")["TRUSTED_PROXIES"] == 1
+
+    @pytest.mark.parametrize("value", ["zwei", "-1", "1.5"])
+    def test_a_proxy_count_that_is_no_number_is_refused(self, monkeypatch, value):
+        from django.core.exceptions import ImproperlyConfigured
+
+        with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+            settings_with(monkeypatch, **PRODUCTION, TRUSTED_PROXIES=value)
+
+    def test_without_secret_key_production_refuses_to_start(self, tmp_path):
+        environment = {**PRODUCTION, "SECRET_KEY_FILE": str(tmp_path / "secret_key")}
+        del environment["SECRET_KEY"]
+        result = manage("check", **environment)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+        assert not (tmp_path / "secret_key").exists()
+
+    def test_a_local_site_keeps_a_key_of_its_own_and_serves_http(self, monkeypatch, tmp_path):
+        # The demo: no ALLOWED_HOSTS, so it answers on this machine only.
+        key_file = tmp_path / "secret_key"
+        loaded = settings_with(monkeypatch, SECRET_KEY_FILE=str(key_file))
+        assert loaded["SECRET_KEY"] == key_file.read_text()
+        assert settings_with(monkeypatch, SECRET_KEY_FILE=str(key_file))["SECRET_KEY"] == (
+            loaded["SECRET_KEY"])
+        assert not loaded["SECURE_SSL_REDIRECT"] and not loaded["SESSION_COOKIE_SECURE"]
 
     def test_cookies_are_secure_http_only_and_same_site_over_https(self, monkeypatch):
         loaded = settings_with(monkeypatch, **PRODUCTION)
         assert loaded["SESSION_COOKIE_SECURE"] and loaded["CSRF_COOKIE_SECURE"]
         assert loaded["SESSION_COOKIE_HTTPONLY"] and loaded["CSRF_COOKIE_HTTPONLY"]
         assert loaded["SESSION_COOKIE_SAMESITE"] == "Lax"
-        assert loaded["SECURE_SSL_REDIRECT"] and loaded["SECURE_HSTS_SECONDS"] >= 31_536_000
-        assert loaded["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["upgrade-insecure-requests"]
 
     def test_login_protection_comes_first(self, monkeypatch):
         loaded = settings_with(monkeypatch, **PRODUCTION)
         assert loaded["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
         assert loaded["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
-        assert loaded["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+        assert loaded["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"], "username"]
         assert loaded["AUTH_PASSWORD_VALIDATORS"]
 
 

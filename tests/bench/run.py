@@ -179,6 +179,7 @@ def server_environment(database_url, workdir, args, port):
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
+        "HTTPS": "0",  # plain http on the loopback address
         "DATABASE_URL": database_url,
         "CONN_MAX_AGE": "600",
         "CACHE_URL": args.cache_url,

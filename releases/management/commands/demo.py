@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -34,13 +35,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve, port, releases, **options):
         verbosity = options["verbosity"]
+        base_url = f"http://{HOST}:{port}"
+        if not no_serve:
+            # The site served below links to itself (pages, feeds, sitemap, mails, the
+            # admin's "view on site"), not to wherever SITE_URL pointed. Set before
+            # migrate, which gives the sites framework the same address.
+            settings.SITE_URL = base_url
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0),
                      stdout=self.stdout)
         seed_options = {"demo": releases} if releases else {}
         call_command("seed", stdout=self.stdout, **seed_options)
         passwords = create_demo_accounts()
 
-        base_url = f"http://{HOST}:{port}"
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (not superusers); log in at %(url)s")
                           % {"url": f"{base_url}/admin/"})
