@@ -47,7 +47,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
         (_("Contact"), {"fields": ["website", "press_email", "phone", "street", "postal_code",
                                    "city"]}),
-        (_("Footer under releases"), {"fields": ["footer"]}),
+        (_("Footer under releases"), {"fields": ["footer", "email_note_mark"]}),
     ]
 
 
@@ -167,8 +167,8 @@ class EventAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "organisation", "theme", "description",
                            "expected_participants"]}),
-        (_("Time and place"), {"fields": ["starts_at", "ends_at", "venue", "address", "city",
-                                          "country"]}),
+        (_("Time and place"), {"fields": ["starts_at", "ends_at", "has_time", "venue", "address",
+                                          "city", "country"]}),
         (_("For the press"), {"fields": ["is_press_open", "requires_accreditation",
                                          "is_photo_opportunity", "press_information",
                                          "is_cancelled"]}),

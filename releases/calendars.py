@@ -11,7 +11,9 @@ the entry attached to accreditation mails.
   number, without a counter to keep. Accreditation mails pass their own.
 - Times are in UTC. A Berlin wall-clock time with TZID is ambiguous in the hour
   the clocks go back (02:30 on the last Sunday of October happens twice);
-  an instant in UTC is not, and every calendar shows it in its own zone.
+  an instant in UTC is not, and every calendar shows it in its own zone. An
+  appointment whose hours are unknown (``has_time`` off) is a day-long entry
+  (VALUE=DATE), not one at midnight.
 - A cancelled appointment stays in the calendar with STATUS:CANCELLED, so
   subscribers see it crossed out instead of silently vanishing.
 - Only the appointment's own fields are written; nothing about the releases it
@@ -61,8 +63,14 @@ def event_component(event, sequence=None, cancelled=False, stamp=None):
     entry = icalendar.Event()
     entry.add("uid", event_uid(event))
     entry.add("dtstamp", _utc(stamp or timezone.now()))
-    entry.add("dtstart", _utc(event.starts_at))
-    entry.add("dtend", _utc(event.ends_at or event.starts_at + DEFAULT_DURATION))
+    if event.has_time:
+        entry.add("dtstart", _utc(event.starts_at))
+        entry.add("dtend", _utc(event.ends_at or event.starts_at + DEFAULT_DURATION))
+    else:
+        first = timezone.localdate(event.starts_at)
+        last = timezone.localdate(event.ends_at) if event.ends_at else first
+        entry.add("dtstart", first)
+        entry.add("dtend", last + datetime.timedelta(days=1))  # DTEND of a day is exclusive
     entry.add("summary", text(event.title))
     if event.place:
         entry.add("location", text(event.place))

@@ -14,6 +14,10 @@ Where ninjs 2.2 has no property of its own, the mapping uses these conventions:
   ``mentioned``, ``minister`` (the organisation's minister in office on the
   release's date) or ``contact`` (a press contact, with ``contactinfo``).
 - ``contentcreated`` is the publication time: the date on the letterhead.
+  ``versioncreated`` is the last public change (``Release.last_public_change_at``)
+  of a release the public sees or saw, the last save of one it never saw.
+- ``uri`` is the release's UUID as a URN, or, for a release imported from
+  another system, that system's identifier, which its UUID derives from.
 - the canonical web page is a rendition named ``html``.
 - images and attachments are associations whose ``uri`` is a UUID derived
   from the release's UUID, so it survives new domains and slugs.
@@ -21,14 +25,27 @@ Where ninjs 2.2 has no property of its own, the mapping uses these conventions:
 ninjs 2.2 events carry no dates, so an appointment travels as name and link
 only; its place goes to ``places``.
 
+Other producers' ninjs is read too: ninjs 1.x properties (``guid``,
+``headline``, ``body_html``, ``body_text``, ``description_text``,
+``subject``, ``place``, associations and renditions as objects) as Superdesk
+and NTB write them. An item the public may see (``usable``) was published at
+its ``contentcreated``, else Superdesk's ``firstpublished``, else its
+``firstcreated``, else its ``versioncreated``. Their organisations and people
+are what the content mentions: only an organisation with ``rel`` publisher
+(or one without any ``rel``) is taken for the issuer, and a person's
+``literal`` is a role only with one of the ``rel`` values above (or none).
+
 The export (``to_ninjs(..., restorable=True)``) adds what an import needs to
 restore a release exactly and the public API leaves out: the workflow status
 as an alternative id with role ``status`` (``pubstatus`` only says whether the
-public sees it), and the minister entry even when the minister is also named
-(without it a quoted minister's office could not be told from a role).
+public sees it), the minister entry even when the minister is also named
+(without it a quoted minister's office could not be told from a role), and,
+for a release known by its day only, that day as an alternative id with role
+``date`` (``contentcreated`` must be a date-time: the day's start).
 """
 
 import datetime
+import html
 import re
 import uuid
 from pathlib import Path
@@ -57,8 +74,10 @@ QUOTED, MENTIONED, MINISTER, CONTACT = "quoted", "mentioned", "minister", "conta
 # events[].rel values.
 APPOINTMENT, DELEGATION = "appointment", "delegation"
 PUBLISHER = "publisher"
-# altids[].role of the workflow status in a restorable export.
+# altids[].role of the workflow status, and of the day of a release published without a
+# known time, in a restorable export.
 STATUS = "status"
+DATE_ONLY = "date"
 PUBSTATUSES = ("usable", "withheld", "canceled")
 
 
@@ -105,7 +124,7 @@ class _Export:
         organisation = release.organisation
         pubstatus = self.pubstatus()
         doc = {
-            "uri": release_uri(release),
+            "uri": release.source_uri or release_uri(release),
             "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA_URL},
             "type": "text",
             "representationtype": "full",
@@ -116,7 +135,7 @@ class _Export:
             "language": "de",
             "pubstatus": pubstatus,
             "firstcreated": _datetime(release.created_at),
-            "versioncreated": _datetime(release.updated_at),
+            "versioncreated": _datetime(self.version_time(pubstatus)),
             "contentcreated": _datetime(release.published_at),
             "embargoed": _datetime(release.embargo_until),
             "copyrightholder": organisation.name,
@@ -125,6 +144,9 @@ class _Export:
                 {"role": "number", "value": release.number_label}
                 if release.number_label else None,
                 {"role": STATUS, "value": release.status} if self.restorable else None,
+                {"role": DATE_ONLY, "value": timezone.localdate(release.published_at).isoformat()}
+                if self.restorable and release.published_at and not release.has_publication_time
+                else None,
             ]),
             "headlines": _compact([
                 {"role": "main", "value": release.title},
@@ -158,6 +180,12 @@ class _Export:
         if is_public is None:
             is_public = Release.objects.public().filter(pk=release.pk).exists()
         return "usable" if is_public else "withheld"
+
+    def version_time(self, pubstatus):
+        """The last public change of a release the public sees or saw; else the last save."""
+        if pubstatus == "withheld":
+            return self.release.updated_at
+        return self.release.last_public_change_at or self.release.updated_at
 
     def body(self):
         text = html_to_text(self.release.body)
@@ -303,30 +331,47 @@ def from_ninjs(data):
     people = _items(data, "people")
     organisations = _items(data, "organisations")
     organisation = next((o for o in organisations if o.get("rel") == PUBLISHER),
-                        organisations[0] if organisations else {})
+                        next((o for o in organisations if not o.get("rel")), {}))
     minister = next((p for p in people if p.get("rel") == MINISTER), None)
     events = _items(data, "events")
+    uri = _text(data.get("uri")) or _text(data.get("guid"))
+    pubstatus = _text(data.get("pubstatus")) or "usable"
+    created_at = _parse_datetime(data.get("firstcreated"))
+    updated_at = _parse_datetime(data.get("versioncreated"))
+    published_at = _parse_datetime(data.get("contentcreated"))
+    if published_at is None and pubstatus == "usable":
+        # Published, so at one of these times; a withheld item's time is still a plan.
+        published_at = _parse_datetime(data.get("firstpublished")) or created_at or updated_at
     return {
-        "uuid": _uuid(data.get("uri")),
-        "uri": _text(data.get("uri")),
+        "uuid": _uuid(uri),
+        "uri": uri,
         "kind": _kind(data),
-        "title": _by_role(_items(data, "headlines"), ("main", None)) or _text(data.get("title")),
+        "title": (_by_role(_items(data, "headlines"), ("main", None)) or _text(data.get("title"))
+                  or _text(data.get("headline"))),
         "subtitle": _by_role(_items(data, "headlines"), ("subhead", "subtitle")),
         "slug": _text(data.get("slugline")),
-        "teaser": _by_role(_items(data, "descriptions"), ("summary", None)),
-        "body": _body(_items(data, "bodies")),
+        "teaser": (_by_role(_items(data, "descriptions"), ("summary", None))
+                   or _text(data.get("description_text"))
+                   or html.unescape(html_to_text(clean_html(
+                       _text(data.get("description_html"))))).strip()),
+        "body": _body(_items(data, "bodies") + [
+            {"contenttype": "text/html", "value": data.get("body_html")},
+            {"contenttype": "text/plain", "value": data.get("body_text")}]),
         "number_label": _by_role(_items(data, "altids"), ("number",)),
         "language": _text(data.get("language")),
-        "pubstatus": _text(data.get("pubstatus")) or "usable",
+        "pubstatus": pubstatus,
         "status": _by_role(_items(data, "altids"), (STATUS,)),
-        "published_at": _parse_datetime(data.get("contentcreated")),
+        "published_at": published_at,
+        "has_publication_time": not _by_role(_items(data, "altids"), (DATE_ONLY,)),
         "embargo_until": _parse_datetime(data.get("embargoed")),
-        "created_at": _parse_datetime(data.get("firstcreated")),
-        "updated_at": _parse_datetime(data.get("versioncreated")),
+        "created_at": created_at,
+        "updated_at": updated_at,
         "organisation": _organisation(organisation),
         "contacts": [_contact(p) for p in people if p.get("rel") == CONTACT],
         "people": [
-            {"name": _text(p.get("name")), "role": _text(p.get("literal")),
+            {"name": _text(p.get("name")),
+             # Other producers' literal is a code (e.g. NTB's), a role only in ours.
+             "role": _text(p.get("literal")) if p.get("rel") in _PERSON_RELS else "",
              "is_quoted": p.get("rel") == QUOTED,
              "slug": _own_slug(p.get("uri"), "person-detail")}
             for p in people if p.get("rel") not in (CONTACT, MINISTER)
@@ -337,14 +382,14 @@ def from_ninjs(data):
         "topics": [
             {"name": _text(s.get("name")),
              "slug": _text(s.get("literal")) or _own_slug(s.get("uri"), "topic-detail")}
-            for s in _items(data, "subjects")
+            for s in _items(data, "subjects") or _items(data, "subject")
         ],
         "events": [{"name": _text(e.get("name")), "uri": _text(e.get("uri"))}
                    for e in events if e.get("rel") != DELEGATION],
         "delegations": [{"name": _text(e.get("name")), "uri": _text(e.get("uri")),
                          "slug": _own_slug(e.get("uri"), "delegation-detail")}
                         for e in events if e.get("rel") == DELEGATION],
-        "places": [_place(p) for p in _items(data, "places")],
+        "places": [_place(p) for p in _items(data, "places") or _items(data, "place")],
         "images": [_image(a) for a in _items(data, "associations")
                    if a.get("type") == "picture"],
         # Attachments are the associations without a news type (see to_ninjs).
@@ -353,14 +398,23 @@ def from_ninjs(data):
     }
 
 
+# people[].rel values whose literal is the person's role (None: no rel at all).
+_PERSON_RELS = (None, "", QUOTED, MENTIONED, MINISTER, CONTACT)
+
+
 # What from_ninjs reads, by JSON type. from_ninjs itself skips what it cannot
 # use; an importer calls check_ninjs first so that a wrong type is an error.
-_TEXT_PROPERTIES = ("uri", "title", "slugline", "language", "pubstatus", "profile",
-                    "contentcreated", "embargoed", "firstcreated", "versioncreated")
+_TEXT_PROPERTIES = ("uri", "guid", "title", "headline", "slugline", "language", "pubstatus",
+                    "profile", "contentcreated", "firstpublished", "embargoed",
+                    "firstcreated", "versioncreated", "body_html", "body_text",
+                    "description_text", "description_html")
 _LIST_PROPERTIES = ("headlines", "descriptions", "bodies", "altids", "genres", "people",
-                    "organisations", "subjects", "events", "places", "associations")
+                    "organisations", "subjects", "subject", "events", "places", "place",
+                    "associations")
 _VALUE_LISTS = ("headlines", "descriptions", "bodies", "altids")
-_NAME_LISTS = ("people", "organisations", "subjects", "events", "places")
+_NAME_LISTS = ("people", "organisations", "subjects", "subject", "events", "places", "place")
+# ninjs 1.x keeps these as objects keyed by name (Superdesk writes them so).
+_NAMED_OBJECTS = ("associations", "renditions")
 
 
 def check_ninjs(data):
@@ -383,6 +437,8 @@ def check_ninjs(data):
         value = data.get(key)
         if value is None:
             continue
+        if key in _NAMED_OBJECTS and isinstance(value, dict):
+            value = list(value.values())
         if not isinstance(value, list):
             raise _wrong_type(key, "list", value)
         for index, item in enumerate(value):
@@ -422,6 +478,8 @@ def _shorten(value, limit=60):
 
 def _items(data, key):
     value = data.get(key)
+    if key in _NAMED_OBJECTS and isinstance(value, dict):
+        value = [{"name": name, **item} for name, item in value.items() if isinstance(item, dict)]
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 

@@ -112,7 +112,9 @@ def load_reference(data, counts):
             **_fields(item, "slug", "organisation", "ministers", "topics", "delegation",
                       "starts_at", "ends_at", *PUBLICATION_TIMES),
             **_publication_times(item),
+            # A day without a time ("2021-10-07") is an appointment whose hours are unknown.
             "starts_at": local_datetime(item["starts_at"]),
+            "has_time": "T" in item["starts_at"],
             "ends_at": local_datetime(item.get("ends_at")),
             "delegation": delegations(item["delegation"]) if item.get("delegation") else None,
         }, counts)

@@ -81,6 +81,7 @@ WORKFLOW_FIELDS = (
     "status", "published_at", "number", "number_year", "version", "approved_by",
     "approved_at", "effects_done_at", "withdrawn_at", "withdrawal_reason",
     "is_removed_for_legal_reasons", "created_by", "created_at", "uuid", "edition_of",
+    "has_publication_time", "public_changed_at", "source_uri",
 )
 
 
@@ -441,8 +442,9 @@ def _publish_edition(edition, live, user, now, override=""):
     """Put the working edition's content on the live release and delete the edition.
 
     Runs inside the caller's transaction with both rows locked. The search vector,
-    the words of the suggestions, feeds, pages and the API move at this moment; a
-    correction note becomes public with it and is sent to those who got the release.
+    the words of the suggestions, feeds, pages and the API move at this moment, which
+    becomes the release's last public change (with or without a note); a correction
+    note becomes public with it and is sent to those who got the release.
     """
     counted = counted_releases(now).filter(pk=live.pk).exists()
     if counted:
@@ -452,6 +454,7 @@ def _publish_edition(edition, live, user, now, override=""):
     comment = _("Correction published") if note else _("Change published")
 
     editions.apply_fields(edition, live, embargo_too=embargo_too)
+    live.public_changed_at = now
     _save(live, user, comment, also=lambda: editions.apply_relations(edition, live))
     correction = None
     if note:
@@ -546,6 +549,7 @@ def publish(release, user=None, *, at=None, version=None, override_reason=""):
         audit.record(Action.OVERRIDE, user=user, release=current, detail=override)
     current.status = Status.PUBLISHED
     current.published_at = now
+    current.has_publication_time = True
     current.effects_done_at = None
     _save(current, user, _("Published"))
     public = _complete_if_public(current, now)
@@ -593,6 +597,7 @@ def schedule(release, user, at, *, version=None, override_reason=""):
         audit.record(Action.OVERRIDE, user=user, release=current.document, detail=override)
     current.status = Status.SCHEDULED
     current.published_at = at
+    current.has_publication_time = True
     current.effects_done_at = None
     _save(current, user, _("Scheduled for %(time)s") % {"time": _local(at)})
     _log(Action.SCHEDULE, user, current, _local(at))

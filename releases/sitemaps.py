@@ -25,11 +25,12 @@ class ReleaseSitemap(PublicSitemap):
     changefreq = "never"
 
     def items(self):
-        return Release.objects.public().only("pk", "slug", "updated_at").order_by(
+        return Release.objects.public().only(
+            "pk", "slug", "published_at", "embargo_until", "public_changed_at").order_by(
             "-published_at", "-pk")
 
     def lastmod(self, release):
-        return release.updated_at
+        return release.last_public_change_at
 
 
 class TopicSitemap(PublicSitemap):

@@ -58,8 +58,9 @@ def event(organisation, minister, topic):
         starts_at=timezone.now() + datetime.timedelta(days=2), venue="Technische Universität",
         city="Kattowitz", country="Polen",
         theme="Regionale Wertschöpfung in Zeiten der Digitalisierung",
-        expected_participants=70, organisation=organisation, requires_accreditation=True,
-        is_photo_opportunity=True, press_information="Anmeldung bis Mittwoch.", **ANNOUNCED)
+        expected_participants=70, organisation=organisation, is_press_open=True,
+        requires_accreditation=True, is_photo_opportunity=True,
+        press_information="Anmeldung bis Mittwoch.", **ANNOUNCED)
     event.ministers.add(minister)
     event.topics.add(topic)
     return event

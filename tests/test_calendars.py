@@ -86,6 +86,19 @@ def test_single_appointment_download(client, event):
                       ).status_code == 404
 
 
+def test_appointment_known_by_its_day_is_a_day_long_entry(client, organisation):
+    event = Event.objects.create(title="Werkstatt", slug="werkstatt", organisation=organisation,
+                                 starts_at=datetime.datetime(2021, 10, 7, tzinfo=BERLIN),
+                                 has_time=False, **ANNOUNCED)
+    entry = parse(client.get(reverse("releases:event-ics", kwargs={"pk": event.pk}))
+                  ).walk("VEVENT")[0]
+    assert entry.decoded("dtstart") == datetime.date(2021, 10, 7)
+    assert entry.decoded("dtend") == datetime.date(2021, 10, 8)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert '<time datetime="2021-10-07">7. Oktober 2021</time>' in page
+    assert "00:00" not in page
+
+
 def test_event_page_links_and_announces_its_ics(client, event):
     page = client.get(event.get_absolute_url()).content.decode()
     url = reverse("releases:event-ics", kwargs={"pk": event.pk})

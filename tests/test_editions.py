@@ -8,7 +8,9 @@ was one mutable row; the rest pins down how editions behave.
 
 import ast
 import datetime
+import json
 import pathlib
+import re
 import zoneinfo
 
 import pytest
@@ -788,3 +790,37 @@ class TestWorkingEditionsStayOutOfOtherLists:
                                                    args=[event.pk]))
         content = response.content.decode()
         assert change_url(live) in content and change_url(edition) not in content
+
+
+class TestLastPublicChange:
+    """JSON-LD dateModified, the sitemap's lastmod and ninjs versioncreated say when what the
+    public sees last changed (Release.last_public_change_at), not when the row was saved."""
+
+    @staticmethod
+    def modified(client, release):
+        html = page(client, release)
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                    html, re.S).group(1))
+        return data["dateModified"], api(client, release)["versioncreated"]
+
+    def test_it_is_the_end_of_the_embargo_then_each_published_change(
+            self, client, no_page_cache, approved, editor, spokesperson):
+        embargo = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+        Release.objects.filter(pk=approved.pk).update(embargo_until=embargo)
+        services.publish(fresh(approved), spokesperson)
+        with time_machine.travel(embargo + datetime.timedelta(minutes=3), tick=False):
+            services.complete_due_publications()  # the job comes a little late
+            became_public = timezone.localtime(embargo).isoformat()
+            assert self.modified(client, approved) == (became_public, became_public)
+        changed = embargo + datetime.timedelta(days=1)
+        with time_machine.travel(changed, tick=False):
+            change_live(approved, editor, spokesperson, body=NEW_TEXT)  # a minor change
+        with time_machine.travel(changed + datetime.timedelta(days=1), tick=False):
+            # Writing the next change is not public yet.
+            edition = services.start_edition(fresh(approved), editor)
+            write(edition, editor, body=LIVE_TEXT)
+            expected = timezone.localtime(changed).isoformat()
+            assert self.modified(client, approved) == (expected, expected)
+            sitemap = client.get("/sitemap.xml").content.decode()
+        assert (f"{fresh(approved).get_absolute_url()}</loc>"
+                f"<lastmod>{timezone.localdate(changed).isoformat()}</lastmod>") in sitemap

@@ -67,7 +67,7 @@ def release_facts():
             "fields": {name: getattr(release, name) for name in (
                 "kind", "title", "subtitle", "slug", "teaser", "body", "status",
                 "number", "number_year", "published_at", "embargo_until", "created_at",
-                "updated_at")},
+                "last_public_change_at", "source_uri")},
             "organisation": {name: getattr(organisation, name) for name in (
                 "name", "short_name", "slug", "website", "press_email", "phone", "street",
                 "postal_code", "city")},
@@ -190,3 +190,16 @@ class TestRoundTrip:
         assert not Release.objects.public().exists()
         assert set(Release.objects.values_list("status", flat=True)) == {
             "draft", "review", "withdrawn"}
+
+    def test_the_seed_keeps_its_day_without_a_time_and_its_date_of_change(self, client,
+                                                                           tmp_path):
+        call_command("seed", stdout=io.StringIO())
+        seeded = Release.objects.get()
+        path = export(tmp_path)
+        empty_database()
+        import_(path, "--publish")
+        release = Release.objects.get()
+        assert (release.uuid, release.has_publication_time) == (seeded.uuid, False)
+        assert release.last_public_change_at == seeded.last_public_change_at
+        page = client.get(release.get_absolute_url()).content.decode()
+        assert '<time datetime="2021-10-08">8. Oktober 2021</time>' in page

@@ -549,3 +549,133 @@ class TestMalformedInput:
     def test_missing_path_fails_by_name(self, db, tmp_path):
         _out, err = run(tmp_path / "nirgends.json", expect_failure=True)
         assert "nirgends.json: No such file or folder." in err
+
+
+NINJS_DATA = Path(__file__).resolve().parent / "data" / "ninjs"
+DPA = NINJS_DATA / "dpa-example-text-2.1.json"
+
+
+def export_lines():
+    out = io.StringIO()
+    call_command("export_releases", stdout=out, stderr=io.StringIO())
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+@pytest.mark.django_db
+class TestOtherProducers:
+    """ninjs from news agencies and other newsrooms: dated otherwise, with no issuer of ours."""
+
+    def test_dpa_item_is_published_at_its_version_time_by_the_given_organisation(
+            self, organisation):
+        run(DPA, "--publish", "--organisation", "smr")
+        release = Release.objects.get()
+        assert release.title == "Faktencheck Derby-Elfmeter: Hat Schiedsrichter Zwayer recht?"
+        assert release.organisation == organisation
+        moment = datetime.datetime(2019, 5, 10, 16, 2, 28, tzinfo=BERLIN)
+        assert (release.status, release.published_at, release.number_label) == (
+            "published", moment, "1/2019")
+        assert Release.objects.public().filter(pk=release.pk).exists()
+        assert release.last_public_change_at == release.created_at == moment
+        [document] = export_lines()
+        assert document["uri"] == "urn:newsml:dpa.com:20090101:190510-99-167362"
+        assert document["versioncreated"] == "2019-05-10T16:02:28+02:00"
+
+    def test_an_item_naming_no_organisation_is_refused_with_the_way_out(self, organisation):
+        _out, err = run(DPA, "--publish", expect_failure=True)
+        assert "names no organisation" in err and "--organisation" in err
+        assert not Release.objects.exists()
+
+    def test_the_setting_names_the_default_organisation(self, organisation, settings):
+        settings.IMPORT_DEFAULT_ORGANISATION = "smr"
+        run(DPA, "--publish")
+        assert Release.objects.public().get().organisation == organisation
+
+    def test_an_unknown_organisation_slug_stops_before_anything_is_imported(self, organisation):
+        with translation.override("en"), pytest.raises(CommandError) as raised:
+            call_command("import_releases", str(DPA), "--organisation", "skd",
+                         stdout=io.StringIO(), stderr=io.StringIO())
+        assert "no organisation with the slug “skd”" in str(raised.value)
+        assert "smr" in str(raised.value)
+        assert not Release.objects.exists()
+
+    def test_items_naming_their_organisation_keep_it(self, organisation, tmp_path):
+        (tmp_path / "one.json").write_text(json.dumps(ninjs(1, organisations=[
+            {"name": "Staatskanzlei", "rel": "publisher"}])), encoding="utf-8")
+        run(tmp_path / "one.json", "--organisation", "smr")
+        assert Release.objects.get().organisation.name == "Staatskanzlei"
+
+    def test_superdesk_item_in_ninjs_1(self, organisation):
+        out, _err = run(NINJS_DATA / "superdesk.json", "--publish", "--organisation", "smr")
+        release = Release.objects.get()
+        guid = ("urn:newsml:localhost:5000:2021-11-03T09:12:47.497016:"
+                "3f6c1c2e-5a3b-4d8e-9f0a-7b2c1d4e5f60")
+        assert release.uuid == uuid.uuid5(uuid.NAMESPACE_URL, guid)
+        assert (release.title, release.teaser) == (
+            "Förderprogramm für Dorfläden verlängert",
+            "Dorfläden können weiter Zuschüsse beantragen.")
+        assert release.body == ("<p>Das Förderprogramm für Dorfläden läuft bis Ende 2023 "
+                                "weiter.</p><p>Anträge nehmen die Landkreise entgegen.</p>")
+        assert sorted(release.topics.values_list("name", flat=True)) == ["Politik", "Wirtschaft"]
+        # No contentcreated: published when it was first created, changed when last saved.
+        assert release.published_at == datetime.datetime(2021, 11, 3, 9, 12, 47,
+                                                          tzinfo=datetime.UTC)
+        assert release.number_label == "1/2021"
+        assert release.last_public_change_at == datetime.datetime(2021, 11, 3, 11, 45,
+                                                                  tzinfo=datetime.UTC)
+        assert "1 image(s) or attachment(s) skipped" in out
+        [document] = export_lines()
+        assert document["uri"] == guid
+        assert document["contentcreated"] == "2021-11-03T10:12:47+01:00"
+        assert document["versioncreated"] == "2021-11-03T12:45:00+01:00"
+
+    def test_ntb_item_in_ninjs_2(self, organisation):
+        run(NINJS_DATA / "ntb.json", "--publish", "--organisation", "smr")
+        release = Release.objects.get()
+        # The organisation and the person it names are what the news is about.
+        assert release.organisation == organisation
+        assert not Organisation.objects.filter(name="Nordsjø Energi AS").exists()
+        mentioned = release.release_people.get()
+        assert (mentioned.person.full_name, mentioned.role, mentioned.is_quoted) == (
+            "Ola Nordmann", "", False)
+        assert release.title == "Sachsen og Norge vil samarbeide om hydrogen"
+        assert release.teaser == "En delegasjon fra Sachsen besøkte Oslo torsdag."
+        assert "<p>Samtalene handlet om hydrogen og forskning.</p>" in release.body
+        assert sorted(release.topics.values_list("name", flat=True)) == ["Energi", "Politikk"]
+        assert release.published_at == datetime.datetime(2023, 9, 14, 10, 12, 3,
+                                                          tzinfo=datetime.UTC)
+        assert Release.objects.public().filter(pk=release.pk).exists()
+        [document] = export_lines()
+        assert document["uri"] == ("urn:newsml:ntb.no:2023-09-14T10:12:03.571802:"
+                                   "6c3c3e6b-3f5e-4b4e-9a55-1f0e2a7c9d10")
+        assert document["versioncreated"] == "2023-09-14T13:40:19+02:00"
+
+    def test_their_export_imported_again_is_the_same_release(self, organisation, tmp_path):
+        run(NINJS_DATA, "--publish", "--organisation", "smr")
+        assert Release.objects.count() == 3
+        (tmp_path / "export.jsonl").write_text(
+            "\n".join(json.dumps(document) for document in export_lines()), encoding="utf-8")
+        before = snapshot()
+        out, _err = run(tmp_path / "export.jsonl", "--publish")
+        assert "0 releases created, 0 updated, 3 unchanged" in out
+        assert snapshot() == before
+
+
+@pytest.mark.django_db
+class TestDocumentFacts:
+    def test_the_mark_after_the_email_stays_with_its_footer_note(self, db, client, tmp_path):
+        (tmp_path / "pm.md").write_text(LETTER, encoding="utf-8")
+        run(tmp_path / "pm.md", "--publish")
+        release = Release.objects.get()
+        assert release.organisation.email_note_mark == "*"
+        page = client.get(release.get_absolute_url()).content.decode()
+        assert 'medien@smr.sachsen.de</a>*</li>' in page
+        assert "<p>* Kein Zugang für verschlüsselte elektronische Dokumente.</p>" in page
+
+    def test_a_letter_dated_by_its_day_shows_no_time(self, db, client, tmp_path):
+        (tmp_path / "pm.md").write_text(LETTER, encoding="utf-8")
+        run(tmp_path / "pm.md", "--publish")
+        release = Release.objects.get()
+        assert not release.has_publication_time
+        page = client.get(release.get_absolute_url()).content.decode()
+        assert '<time datetime="2021-10-08">8. Oktober 2021</time>' in page
+        assert "00:00" not in page

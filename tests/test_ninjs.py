@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 import re
+import uuid
 import zoneinfo
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -229,6 +230,14 @@ class TestMapping:
         after = to_ninjs(fetched(release), base_url="https://b.example")["uri"]
         assert before == after == f"urn:uuid:{release.uuid}"
 
+    def test_an_imported_release_gives_back_the_identifier_of_its_source(self, make_release):
+        uri = "urn:newsml:dpa.com:20090101:190510-99-167362"
+        release = make_release(uuid=uuid.uuid5(uuid.NAMESPACE_URL, uri), source_uri=uri)
+        document = to_ninjs(fetched(release))
+        assert document["uri"] == uri
+        assert_valid(document)
+        assert from_ninjs(document)["uri"] == uri
+
     def test_texts(self, rich_release):
         document = to_ninjs(rich_release)
         assert document["type"] == "text"
@@ -258,8 +267,9 @@ class TestMapping:
         assert document["embargoed"] == "2021-10-08T12:00:00+02:00"
         assert (datetime.datetime.fromisoformat(document["firstcreated"])
                 == rich_release.created_at)
-        assert (datetime.datetime.fromisoformat(document["versioncreated"])
-                == rich_release.updated_at)
+        # The last public change: it became public when its embargo ended, whenever
+        # the row was last saved.
+        assert document["versioncreated"] == "2021-10-08T12:00:00+02:00"
 
     def test_number_is_an_alternative_id(self, rich_release):
         assert to_ninjs(rich_release)["altids"] == [{"role": "number", "value": "12/2021"}]
@@ -418,7 +428,7 @@ class TestRoundTrip:
         assert values["published_at"] == rich_release.published_at
         assert values["embargo_until"] == rich_release.embargo_until
         assert values["created_at"] == rich_release.created_at
-        assert values["updated_at"] == rich_release.updated_at
+        assert values["updated_at"] == rich_release.last_public_change_at
         assert values["organisation"] == {
             "name": "Sächsisches Staatsministerium für Regionalentwicklung", "short_name": "SMR",
             "slug": "smr", "website": "https://www.smr.sachsen.de",
@@ -545,6 +555,46 @@ class TestForeignDocuments:
                              "subjects": "none", "associations": [{"name": "a"}]})
         assert [p["name"] for p in values["people"]] == ["Eva"]
         assert values["topics"] == values["images"] == values["attachments"] == []
+
+    def test_a_usable_item_was_published_at_contentcreated_firstcreated_or_versioncreated(
+            self):
+        times = {"contentcreated": "2021-10-08T10:00:00+02:00",
+                 "firstcreated": "2021-10-08T08:00:00+02:00",
+                 "versioncreated": "2021-10-08T12:00:00+02:00"}
+        for missing, expected in [((), berlin(2021, 10, 8, 10)),
+                                  (("contentcreated",), berlin(2021, 10, 8, 8)),
+                                  (("contentcreated", "firstcreated"), berlin(2021, 10, 8, 12)),
+                                  (tuple(times), None)]:
+            item = {"uri": "x:1", **{k: v for k, v in times.items() if k not in missing}}
+            assert from_ninjs(item)["published_at"] == expected, missing
+            # A withheld item is not published: its versions give it no publication time.
+            withheld = from_ninjs({**item, "pubstatus": "withheld"})["published_at"]
+            assert withheld == (expected if not missing else None), missing
+
+    def test_ninjs_1_properties_of_superdesk_are_read(self):
+        values = from_ninjs({
+            "guid": "urn:newsml:localhost:5000:2021-10-08T10:00:00.1:abc", "version": "2",
+            "headline": "Schlagzeile", "body_html": "<p>Text</p>",
+            "description_text": "Kurz.", "subject": [{"code": "04000000", "name": "Wirtschaft"}],
+            "place": [{"name": "Dresden", "code": "DD"}],
+            "associations": {"featuremedia": {"type": "picture", "renditions": {
+                "original": {"href": "https://sd.example/a.jpg", "mimetype": "image/jpeg"}}}}})
+        assert values["uri"] == "urn:newsml:localhost:5000:2021-10-08T10:00:00.1:abc"
+        assert (values["title"], values["body"], values["teaser"]) == (
+            "Schlagzeile", "<p>Text</p>", "Kurz.")
+        assert values["topics"] == [{"name": "Wirtschaft", "slug": ""}]
+        assert values["places"] == [{"name": "Dresden", "city": "", "country": ""}]
+        assert [image["href"] for image in values["images"]] == ["https://sd.example/a.jpg"]
+        summary = {"uri": "x:1", "description_html": "<p>Bund &amp; Land</p>"}
+        assert from_ninjs(summary)["teaser"] == "Bund & Land"
+
+    def test_organisations_and_people_the_content_mentions_are_not_issuer_or_roles(self):
+        values = from_ninjs({"uri": "x:1",
+                             "organisations": [{"name": "Nordsjø Energi AS", "rel": "selskap"}],
+                             "people": [{"name": "Ola Nordmann", "rel": "norsk politiker",
+                                         "literal": "5e1f6a2b"}]})
+        assert values["organisation"]["name"] == ""
+        assert values["people"][0]["role"] == ""
 
     def test_links_to_other_sites_give_no_slugs(self):
         values = from_ninjs({"uri": "x:1", "people": [

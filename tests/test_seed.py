@@ -1,12 +1,14 @@
 """The seed, generated demo releases and the demo command."""
 
 import datetime
+import json
 import re
 import zoneinfo
 from collections import defaultdict
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -145,7 +147,10 @@ class TestSeedFacts:
         event = seeded.events.get()
         assert "simul+Werkstatt" in event.title
         assert timezone.localtime(event.starts_at, BERLIN).date() == datetime.date(2021, 10, 7)
-        assert event.ends_at > event.starts_at
+        # The document gives the day only: no hours, no end, press access not stated.
+        assert not event.has_time
+        assert event.ends_at is None
+        assert event.is_press_open is None
         assert (event.city, event.country) == ("Kattowitz", "Polen")
         assert event.expected_participants == 70
         assert event.theme == "Regionale Wertschöpfung in Zeiten der Digitalisierung"
@@ -185,6 +190,56 @@ class TestSeedFacts:
             ("Janusz Michałek", "Vorstandsvorsitzender der Sonderwirtschaftszone Kattowitz"),
             ("Prof. Arkadiusz Mężyk", "Rektor der Technischen Universität Schlesien"),
         ]
+
+
+def json_ld(page):
+    return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page,
+                                re.S).group(1))
+
+
+@pytest.mark.django_db
+class TestSeedPages:
+    """What a fresh install shows of the seed: what the document says, and nothing more."""
+
+    def page(self, client, url):
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_release_shows_its_day_without_a_time_the_document_does_not_give(self, client,
+                                                                             seeded):
+        page = self.page(client, seeded.get_absolute_url())
+        assert '<time datetime="2021-10-08">8. Oktober 2021</time>' in page
+        assert "10:00" not in page and "00:00" not in page
+        assert json_ld(page)["datePublished"] == "2021-10-08"
+
+    def test_appointment_shows_its_day_and_nothing_about_hours_or_press_access(self, client,
+                                                                              seeded):
+        event = seeded.events.get()
+        release_page = self.page(client, seeded.get_absolute_url())
+        assert (f'{event.title}</a>, <time datetime="2021-10-07">7. Oktober 2021</time>'
+                in release_page)
+        page = self.page(client, event.get_absolute_url())
+        assert '<time datetime="2021-10-07">7. Oktober 2021</time>' in page
+        for invented in ("09:00", "17:00", "presseöffentlich", "Hinweise für die Presse"):
+            assert invented not in page, invented
+
+    def test_email_keeps_the_mark_its_footer_note_refers_to(self, client, seeded):
+        page = self.page(client, seeded.get_absolute_url())
+        assert '<a href="mailto:medien@smr.sachsen.de">medien@smr.sachsen.de</a>*</li>' in page
+        assert "<p>* Kein Zugang für verschlüsselte elektronische Dokumente." in page
+
+    def test_last_change_is_the_release_date_not_the_day_the_seed_ran(self, client, seeded):
+        with time_machine.travel(datetime.datetime(2030, 1, 2, 12, tzinfo=BERLIN)):
+            seed()  # a later run changes nothing public
+            page = self.page(client, seeded.get_absolute_url())
+            assert json_ld(page)["dateModified"] == "2021-10-08"
+            sitemap = self.page(client, "/sitemap.xml")
+            assert (f"{seeded.get_absolute_url()}</loc><lastmod>2021-10-08</lastmod>"
+                    in sitemap)
+            document = client.get(f"/api/releases/{seeded.uuid}/").json()
+        assert document["versioncreated"] == "2021-10-08T00:00:00+02:00"
+        assert document["firstcreated"] == "2021-10-08T00:00:00+02:00"
 
 
 @pytest.mark.django_db
@@ -333,6 +388,43 @@ class TestDemoCommand:
         out = StringIO()
         call_command("demo", "--no-serve", "--port", "8123", stdout=out)
         assert "http://127.0.0.1:8123/admin/" in out.getvalue()
+
+    def test_the_served_site_links_to_the_port_it_is_served_on(self, client, settings,
+                                                               monkeypatch):
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.sites.models import Site
+
+        from releases.management.commands import demo
+
+        # The demo changes SITE_URL for the rest of its process; the settings fixture
+        # takes the change back after this test.
+        settings.SITE_URL = settings.SITE_URL
+        served = []
+
+        def call(name, *args, **options):
+            if name == "runserver":
+                served.append(args)
+            else:
+                call_command(name, *args, **options)
+
+        monkeypatch.setattr(demo, "call_command", call)
+        call_command("demo", "--port", "8803", stdout=StringIO())
+        assert served == [("127.0.0.1:8803",)]
+        release = Release.objects.public().first()
+        page = client.get(release.get_absolute_url()).content.decode()
+        assert (f'<link rel="canonical" href="http://127.0.0.1:8803'
+                f'{release.get_absolute_url()}">') in page
+        robots = client.get("/robots.txt").content.decode()
+        assert "Sitemap: http://127.0.0.1:8803/sitemap.xml" in robots
+        # The admin's "view on site" goes there too (through the sites framework).
+        client.force_login(get_user_model().objects.get(username="redaktion"))
+        topic = Topic.objects.first()
+        content_type = ContentType.objects.get_for_model(Topic)
+        try:
+            response = client.get(f"/admin/r/{content_type.pk}/{topic.pk}/")
+            assert response["Location"] == f"http://127.0.0.1:8803{topic.get_absolute_url()}"
+        finally:
+            Site.objects.clear_cache()  # not to lend this address to the next test
 
     def test_demo_loads_the_seed(self, client):
         self.run_demo()

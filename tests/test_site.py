@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
 from releases.legal import ensure_legal_pages
@@ -254,8 +254,9 @@ class TestSitemapAndRobots:
         entries = {u.findtext(f"{namespace}loc"): u.findtext(f"{namespace}lastmod")
                    for u in root.findall(f"{namespace}url")}
         site = "https://presse.example.de"
+        # The day of its last public change, here its publication.
         assert entries[site + full_release.get_absolute_url()] == \
-            full_release.updated_at.date().isoformat()
+            timezone.localdate(full_release.last_public_change_at).isoformat()
         for url in [topic.get_absolute_url(), event.get_absolute_url(),
                     delegation.get_absolute_url(), "/", "/impressum/", "/barrierefreiheit/"]:
             assert site + url in entries, url

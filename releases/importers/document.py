@@ -7,7 +7,7 @@ seeds/000_229aa7e5ffb26140.txt)::
     Sächsisches Staatsministerium für ...     <- organisation
     **Ihr Ansprechpartner**  / Frank Meyer    <- press contact
     **Durchwahl**  / Telefon +49 351 ...      <- direct line
-    medien@smr.sachsen.de\\*                   <- e-mail (with footnote mark)
+    medien@smr.sachsen.de\\*                   <- e-mail (with the footnote's mark)
     08.10.2021                                <- date
     ## **Headline**                           <- title (and subtitle, run together)
     paragraphs ...                            <- body
@@ -96,6 +96,8 @@ class ParsedRelease:
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
+    #: The mark after the e-mail address (``*``), referring to a note in the footer.
+    email_note_mark: str = ""
     date: datetime.date | None = None
     headline: str = ""
     title: str = ""
@@ -123,6 +125,10 @@ class ParsedRelease:
     def body_text(self):
         return html_to_text(self.body_html)
 
+    @property
+    def footer_text(self):
+        return html_to_text(self.footer_html)
+
     def values(self):
         """The document in the shape of ``ninjs.from_ninjs``: what ``store_release`` saves.
 
@@ -132,16 +138,20 @@ class ParsedRelease:
         ``usable``; the sidecar's ``status`` is kept as the carried status.
         """
         meta = self.metadata
-        published_at = None
+        published_at, has_time = None, False
         if meta.get("published_at"):
             published_at = _local_datetime(meta["published_at"])
+            has_time = len(meta["published_at"].strip()) > len("2021-10-08")
         elif self.date:
-            # The document gives a day only: the release counts from that day's start.
+            # The document gives a day only: the release counts from that day's start,
+            # and its page shows the day without a time.
             published_at = _local_datetime(self.date.isoformat())
         organisation = dict.fromkeys(("name", "short_name", "slug", "website", "email",
                                       "phone", "street", "postal_code", "city"), "")
         organisation.update(name=self.organisation_name, slug=meta.get("organisation") or "",
-                            footer=self.footer_html)
+                            footer=self.footer_html,
+                            email_note_mark=self.email_note_mark
+                            if self.email_note_mark in self.footer_text else "")
         contacts = [{"name": self.contact_name, "role": "", "email": self.contact_email,
                      "phone": self.contact_phone, "mobile": ""}] if self.contact_name else []
         return {
@@ -149,7 +159,8 @@ class ParsedRelease:
             "subtitle": self.subtitle, "slug": "", "teaser": meta.get("teaser") or "",
             "body": self.body_html, "number_label": "", "language": "de",
             "pubstatus": "usable", "status": meta.get("status") or "",
-            "published_at": published_at, "embargo_until": None,
+            "published_at": published_at, "has_publication_time": has_time,
+            "embargo_until": None,
             "created_at": None, "updated_at": None,
             "organisation": organisation, "contacts": contacts,
             "people": [{"name": "", "slug": entry["person"], "role": entry.get("role") or "",
@@ -335,13 +346,16 @@ def _label(line):
 
 def _header_line(line, label, parsed):
     line = line.strip()
-    email = _EMAIL.match(line.rstrip("*¹ ").strip())
+    address = line.rstrip("*¹ ").strip()
+    email = _EMAIL.match(address)
     phone = _PHONE.match(line)
     date = _DATE.search(line) if len(line) <= 40 else None
     if label in CONTACT_LABELS and not parsed.contact_name and not email and not phone:
         parsed.contact_name = line
     elif email:
-        parsed.contact_email = parsed.contact_email or email.group(1)
+        if not parsed.contact_email:
+            parsed.contact_email = email.group(1)
+            parsed.email_note_mark = line[len(address):].strip()
     elif phone or (label in PHONE_LABELS and re.search(r"\d{3}", line)):
         number = phone.group(1) if phone else line
         parsed.contact_phone = parsed.contact_phone or " ".join(number.split())

@@ -49,6 +49,7 @@ class Report:
 class Importer:
     """Import files and folders; ``on_event(event, label, detail)`` hears about every item.
 
+    ``default_organisation`` (an Organisation) issues the items that name none.
     Events: ``created``, ``updated``, ``unchanged`` (detail: the release
     title), ``failed`` and ``skipped`` (detail: the reason), ``note`` (detail:
     a remark on an imported item) and ``progress`` (detail: items so far,
@@ -56,9 +57,10 @@ class Importer:
     """
 
     def __init__(self, *, publish=False, strict=False, dry_run=False, on_event=None,
-                 progress_every=1000, counts=None):
+                 progress_every=1000, counts=None, default_organisation=None):
         self.publish = publish
         self.strict = strict
+        self.default_organisation = default_organisation
         self.dry_run = dry_run
         self.on_event = on_event or (lambda event, label, detail: None)
         self.progress_every = progress_every
@@ -112,7 +114,8 @@ class Importer:
         try:
             stored = store_release(values, identity=identity, publish=self.publish,
                                    strict=self.strict, counts=self.report.rows,
-                                   lookups=self.lookups)
+                                   lookups=self.lookups,
+                                   default_organisation=self.default_organisation)
         except Exception as error:  # one bad item must not end the run
             # The item's transaction was rolled back: rows remembered by name may be gone.
             self.lookups.reset()

@@ -25,6 +25,16 @@ Decisions, also in the README:
   ``services``, with their own date, so numbers follow their year; a number
   the item carries is kept), otherwise new ones are drafts and existing ones
   keep their status.
+- An item that names no organisation is the ``default_organisation``'s
+  (``--organisation``), or refused without one.
+- Times: a new release was created at the item's ``firstcreated`` (else its
+  publication time). Its last public change (``Release.last_public_change_at``)
+  is its own: the item's ``versioncreated`` when that is later than its
+  publication, or, for an item without one that changes a release the public
+  saw, the time of the import. A day without a time stays a day
+  (``has_publication_time``).
+- The item's own identifier is kept (``source_uri``) when the UUID derives
+  from it, so that an export gives it back.
 - Images and attachments are not downloaded: the report counts them as skipped.
 """
 
@@ -198,15 +208,18 @@ _NAME_OF = {
 
 
 def store_release(values, *, identity=None, publish=False, strict=False, counts=None,
-                  lookups=None):
+                  lookups=None, default_organisation=None):
     """Create or update the release of one imported item; return a :class:`Stored`.
 
     ``values`` is the intermediate structure (``from_ninjs`` or
     ``ParsedRelease.values()``); it is checked before anything is written and
     written in one transaction, so an item is stored whole or not at all.
     ``identity`` overrides the UUID from ``values.identity`` (the seed keys its
-    documents by file name).
+    documents by file name). ``default_organisation`` issues an item that names none.
     """
+    if default_organisation is not None and not item_values.names_organisation(values):
+        values = {**values, "organisation": {"name": default_organisation.name,
+                                             "slug": default_organisation.slug}}
     values = item_values.clean(values)
     identity = identity or item_values.identity(values)
     writer = _Writer(values, publish=publish, strict=strict,
@@ -233,6 +246,7 @@ class _Writer:
         values = self.values
         before = self.changes()
         existing = Release.objects.filter(uuid=identity).first()
+        was_public = existing is not None and services.is_public(existing)
         organisation = self.organisation()
         target = self.target_status(existing)
         fields = {
@@ -240,7 +254,12 @@ class _Writer:
             "subtitle": values["subtitle"], "slug": values["slug"], "teaser": values["teaser"],
             "body": values["body"], "published_at": self.published_at(existing),
             "embargo_until": values["embargo_until"],
+            "source_uri": item_values.source_uri(values, identity),
         }
+        if values["published_at"] and (existing is None
+                                       or existing.published_at != values["published_at"]):
+            # A day without a time stays one; the same time again keeps what it was.
+            fields["has_publication_time"] = values.get("has_publication_time", True)
         if target not in (None, PUBLISH):
             fields["status"] = target
         if values["number"] and target is not None and target not in (
@@ -258,13 +277,16 @@ class _Writer:
         if target == PUBLISH:
             self.make_public(release)
 
-        if existing is None and (values["created_at"] or values["updated_at"]):
+        if existing is None and (values["created_at"] or values["updated_at"]
+                                 or release.published_at):
             # An imported release keeps its history; auto_now fields cannot be set on save.
-            times = {"created_at": values["created_at"] or release.created_at,
+            times = {"created_at": values["created_at"] or release.published_at
+                     or release.created_at,
                      "updated_at": values["updated_at"] or release.updated_at}
             Release.objects.filter(pk=release.pk).update(**times)
             for name, value in times.items():
                 setattr(release, name, value)
+        self.public_change(release, was_public, changed=self.changes() > before)
         skipped = len(values.get("images") or []) + len(values.get("attachments") or [])
         if skipped:
             self.notes.append(_("%(count)d image(s) or attachment(s) skipped: files are not "
@@ -277,6 +299,20 @@ class _Writer:
             # Release.save() indexed the release before its topics and people were set.
             update_search_vector([release.pk])
         return Stored(release, outcome, self.notes, self.new_organisations, skipped)
+
+    def public_change(self, release, was_public, changed):
+        """Record the item's own version time, or now for a change the public saw."""
+        version = self.values["updated_at"]
+        last = release.last_public_change_at
+        if last is None:
+            return  # not dated yet: nothing public to change
+        if version is not None:
+            moment = version if version > last else None
+        else:
+            moment = timezone.now() if was_public and changed else None
+        if moment is not None:
+            Release.objects.filter(pk=release.pk).update(public_changed_at=moment)
+            release.public_changed_at = moment
 
     # Status and number ---------------------------------------------------------
 

@@ -136,9 +136,14 @@ def clean(values):
         "postal_code": _text(Organisation, "postal_code", organisation.get("postal_code"), what),
         "city": _text(Organisation, "city", organisation.get("city"), what),
         "footer": _rich(organisation.get("footer")),
+        "email_note_mark": _text(Organisation, "email_note_mark",
+                                 organisation.get("email_note_mark"), what),
     }
     if not out["organisation"]["name"] and not out["organisation"]["slug"]:
-        raise DocumentError(_("The item names no organisation."))
+        raise DocumentError(_("The item names no organisation: give the issuing one with "
+                              "--organisation SLUG (or the setting "
+                              "IMPORT_DEFAULT_ORGANISATION)."))
+    out["uri"] = _text(Release, "source_uri", values.get("uri"), _("release"))
 
     out["contacts"] = []
     for contact in values.get("contacts") or []:
@@ -202,6 +207,24 @@ def _number(label):
         raise DocumentError(_("The number “%(label)s” is not of the form 12/2021.")
                             % {"label": label[:40]})
     return int(match.group(1)), int(match.group(2))
+
+
+def names_organisation(values):
+    organisation = values.get("organisation") or {}
+    return bool(name(organisation.get("name")) or plain_line(organisation.get("slug")))
+
+
+def source_uri(values, identity):
+    """The item's own identifier when the release's UUID derives from it, else "".
+
+    Kept so that an export gives it back as the ``uri``; a ``urn:uuid:`` uri is
+    the UUID itself and needs no keeping, and a seed document keyed by its file
+    name is not identified by it.
+    """
+    uri = plain_line(values.get("uri"))
+    if uri and not values.get("uuid") and identity == uuid.uuid5(uuid.NAMESPACE_URL, uri):
+        return uri
+    return ""
 
 
 def identity(values):

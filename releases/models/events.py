@@ -81,6 +81,10 @@ class Event(Announcement):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
+    has_time = models.BooleanField(
+        _("time known"), default=True,
+        help_text=_("Off when only the day is known: the appointment is shown with its date "
+                    "alone, its start stored as the beginning of that day."))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -98,7 +102,9 @@ class Event(Announcement):
                                     verbose_name=_("topics"))
     delegation = models.ForeignKey("Delegation", models.SET_NULL, null=True, blank=True,
                                    related_name="events", verbose_name=_("delegation trip"))
-    is_press_open = models.BooleanField(_("open to the press"), default=True)
+    is_press_open = models.BooleanField(
+        _("open to the press"), null=True, blank=True, default=None,
+        help_text=_("Leave it unknown when the source does not say: nothing is shown then."))
     requires_accreditation = models.BooleanField(_("accreditation required"), default=False)
     is_photo_opportunity = models.BooleanField(_("photo opportunity"), default=False)
     press_information = models.TextField(

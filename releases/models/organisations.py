@@ -50,6 +50,12 @@ class Organisation(models.Model):
         _("footer"), blank=True,
         help_text=_("Shown under every release of this organisation, "
                     "e.g. the notice on electronic signatures."))
+    email_note_mark = models.CharField(
+        _("note mark after e-mail addresses"), max_length=3, blank=True,
+        help_text=_("A mark such as * that the letterhead puts after the e-mail address, "
+                    "referring to a note in the footer (e.g. on encrypted and signed "
+                    "documents). Shown after the press contacts' e-mail addresses on this "
+                    "organisation's releases when the footer holds the note."))
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -63,6 +69,13 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:organisation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def footer_email_mark(self):
+        """The mark to put after its e-mail addresses above its footer: its note mark,
+        when the footer holds the note it refers to, otherwise nothing."""
+        mark = self.email_note_mark.strip()
+        return mark if mark and mark in self.footer else ""
 
     @property
     def postal_address(self):

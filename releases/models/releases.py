@@ -114,6 +114,17 @@ class Release(models.Model):
         _("embargo until"), null=True, blank=True,
         help_text=_("Sperrfrist: nobody but accredited journalists sees the release before "
                     "this time."))
+    has_publication_time = models.BooleanField(
+        _("publication time known"), default=True, editable=False,
+        help_text=_("Off for an imported document that gives its day only: pages show the "
+                    "date alone."))
+    public_changed_at = models.DateTimeField(
+        _("public text changed at"), null=True, blank=True, editable=False,
+        help_text=_("When the published text last changed: a published change or "
+                    "correction, or an imported item's own version time."))
+    source_uri = models.CharField(
+        _("identifier at the source"), max_length=500, blank=True, editable=False,
+        help_text=_("The identifier (ninjs uri) of an imported item, given again on export."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
@@ -231,6 +242,24 @@ class Release(models.Model):
     def number_label(self):
         """The office's running number, e.g. 123/2021; empty until published."""
         return f"{self.number}/{self.number_year}" if self.number else ""
+
+    @property
+    def last_public_change_at(self):
+        """When what the public sees of this release last changed, or None before it has a
+        publication time.
+
+        The one definition behind JSON-LD dateModified, the sitemap's lastmod, ninjs
+        versioncreated and the page's modified time: the moment it became public (its
+        publication time, or the end of its embargo), or a later published change
+        (``public_changed_at``: a working edition published with or without a
+        correction note, or an imported item's own version time). Saving a draft or a
+        working edition changes nothing here; imported and seeded content keeps its own
+        date.
+        """
+        if self.published_at is None:
+            return None
+        moments = [self.published_at, self.embargo_until, self.public_changed_at]
+        return max(moment for moment in moments if moment is not None)
 
     @property
     def local_published_at(self):

@@ -35,15 +35,29 @@ def absolute(path):
 
 
 @register.filter
-def datetime_label(value):
-    """Date and time in Berlin, e.g. "8. Oktober 2021, 10:30 Uhr"."""
+def datetime_label(value, has_time=True):
+    """Date and time in Berlin, e.g. "8. Oktober 2021, 10:30 Uhr"; the date alone when
+    ``has_time`` is false (only the day is known)."""
     if not value:
         return ""
     local = timezone.localtime(value)
+    if not has_time:
+        return date_format(local, "DATE_FORMAT")
     return pgettext("date and time", "%(date)s, %(time)s") % {
         "date": date_format(local, "DATE_FORMAT"),
         "time": time_format(local, "TIME_FORMAT"),
     }
+
+
+@register.simple_tag
+def time_element(value, has_time=True):
+    """A <time> element of ``value``: date and time in Berlin, or the day alone (also in
+    its machine-readable form) when only the day is known."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    machine = local.isoformat() if has_time else local.date().isoformat()
+    return format_html('<time datetime="{}">{}</time>', machine, datetime_label(value, has_time))
 
 
 @register.filter

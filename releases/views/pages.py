@@ -122,7 +122,8 @@ def present_as_live(edition):
     """Show a working edition (in memory) with what it takes over from its live release;
     returns the corrections the page will list, the edition's own note first."""
     live = edition.edition_of
-    for name in ("uuid", "number", "number_year", "published_at", "created_at"):
+    for name in ("uuid", "number", "number_year", "published_at", "has_publication_time",
+                 "public_changed_at", "source_uri", "created_at"):
         setattr(edition, name, getattr(live, name))
     corrections = list(live.corrections.all())
     if edition.change_note.strip():
@@ -162,10 +163,15 @@ def news_article(release):
         "articleSection": release.get_kind_display(),
         "author": organisation,
         "publisher": organisation,
-        "dateModified": timezone.localtime(release.updated_at).isoformat(),
     }
     if release.published_at:
-        data["datePublished"] = timezone.localtime(release.published_at).isoformat()
+        data["datePublished"] = _schema_time(release.published_at,
+                                             release.has_publication_time)
+    modified = release.last_public_change_at
+    if modified:
+        # Unchanged since a publication known by its day only: that day, no invented time.
+        data["dateModified"] = _schema_time(
+            modified, release.has_publication_time or modified != release.published_at)
     if release.subtitle:
         data["alternativeHeadline"] = release.subtitle
     if release.teaser:
@@ -179,6 +185,11 @@ def news_article(release):
     if topics:
         data["keywords"] = topics
     return data
+
+
+def _schema_time(moment, has_time):
+    local = timezone.localtime(moment)
+    return local.isoformat() if has_time else local.date().isoformat()
 
 
 def feed_links(title, name, **kwargs):

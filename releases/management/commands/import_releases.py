@@ -1,12 +1,14 @@
 """Import releases from ninjs (JSON, JSON arrays, JSON Lines) and documents (text, Markdown,
 DOCX, HTML); see the README's "Import and export" for the rules."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from releases.importers.run import FAILED, NOTE, PROGRESS, SKIPPED, Importer
 from releases.importers.store import CREATED, UNCHANGED, UPDATED
+from releases.models import Organisation
 
 
 class Command(BaseCommand):
@@ -27,16 +29,23 @@ class Command(BaseCommand):
         parser.add_argument("--strict", action="store_true",
                             help=gettext_lazy("Refuse items of an organisation that does not "
                                               "exist yet instead of creating it."))
+        parser.add_argument("--organisation", metavar="SLUG", default="",
+                            help=gettext_lazy("The organisation (by its slug) that issues "
+                                              "items naming none, e.g. ninjs from a news "
+                                              "agency; default: the setting "
+                                              "IMPORT_DEFAULT_ORGANISATION. Items that name "
+                                              "their organisation keep it."))
         parser.add_argument("--progress-every", type=int, default=1000, metavar="N",
                             help=gettext_lazy("Report progress every N items (on stderr)."))
 
-    def handle(self, *args, paths, publish, dry_run, strict, progress_every, verbosity,
-               **options):
+    def handle(self, *args, paths, publish, dry_run, strict, organisation, progress_every,
+               verbosity, **options):
         self.verbosity = verbosity
         self.dry_run = dry_run
         self.item_shown = False
         importer = Importer(publish=publish, strict=strict, dry_run=dry_run,
-                            on_event=self.event, progress_every=progress_every)
+                            on_event=self.event, progress_every=progress_every,
+                            default_organisation=self.default_organisation(organisation))
         report = importer.run(paths)
         if verbosity:
             self.summary(report)
@@ -45,6 +54,20 @@ class Command(BaseCommand):
                 "%(count)d item or file could not be imported; the others were processed.",
                 "%(count)d items or files could not be imported; the others were processed.",
                 report.failed) % {"count": report.failed})
+
+    def default_organisation(self, slug):
+        """The organisation named by --organisation or the setting; None if neither is set."""
+        slug = (slug or settings.IMPORT_DEFAULT_ORGANISATION).strip()
+        if not slug:
+            return None
+        found = Organisation.objects.filter(slug=slug).first()
+        if found is None:
+            known = ", ".join(Organisation.objects.order_by("slug")
+                              .values_list("slug", flat=True)[:20])
+            raise CommandError(_("There is no organisation with the slug “%(slug)s”; nothing "
+                                 "was imported. Known slugs: %(known)s")
+                               % {"slug": slug, "known": known or "–"})
+        return found
 
     def event(self, event, label, detail):
         if event == FAILED:
