@@ -1,18 +1,31 @@
-"""A journalist's personal RSS feed: embargoed releases first, then the public ones.
+"""A journalist's personal feed: embargoed releases first, then the public ones.
 
 Reached only through the unguessable token of an accredited journalist; a
 revoked accreditation or a rotated token answers 404 at once. Every delivery of
-an embargoed release is logged (EmbargoAccess).
+an embargoed release is logged (EmbargoAccess). RSS, and Atom at .../atom/.
+
+Its items are the public feeds' (releases.feeds.ReleaseItems: the same escaping,
+guid, author, dates and summary); an item whose embargo is running is marked
+"Sperrfrist: Veröffentlichung nicht vor …" before its title, its description
+and its text.
+
+When the embargo ends, the same item (same guid, urn:uuid as in the public
+feeds) appears without the marking, and its update date moves from the
+publication to the end of the embargo. Atom readers replace an entry whose
+<updated> is newer; RSS has no such element, so the RSS item carries it as
+<atom:updated>, and readers that keep RSS items by guid and compare their
+content (most current ones) take the new title and text. The guid is not
+changed: that would make the public text a second item, with the marked one
+left beside it, and part it from the same release in the public feeds.
 """
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.feedgenerator import Atom1Feed
 
-from releases.feeds import ReleaseItems
-from releases.html import html_to_text
+from releases.feeds import ReleaseItems, atom, with_feed_fields
 from releases.links import absolute_url
 from releases.models import Release
 
@@ -24,8 +37,6 @@ ITEMS = 30
 
 
 class JournalistFeed(ReleaseItems, Feed):
-    language = "de"
-
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
@@ -38,10 +49,10 @@ class JournalistFeed(ReleaseItems, Feed):
             raise Http404
         return journalist
 
-    def title(self, journalist):
+    def feed_title(self, journalist):
         return f"Medieninformationen mit Sperrfrist für {journalist.name}"
 
-    def description(self, journalist):
+    def feed_description(self, journalist):
         return ("Persönlicher Feed: Medieninformationen mit Sperrfrist vor ihrer "
                 "Veröffentlichung, danach alle öffentlichen Medieninformationen. "
                 "Nicht weitergeben.")
@@ -50,27 +61,34 @@ class JournalistFeed(ReleaseItems, Feed):
         return absolute_url(reverse("releases:release-list"))
 
     def feed_url(self, journalist):
-        return absolute_url(reverse("journalists:feed", args=[journalist.feed_token]))
+        name = "feed-atom" if issubclass(self.feed_type, Atom1Feed) else "feed"
+        return absolute_url(reverse(f"journalists:{name}", args=[journalist.feed_token]))
+
+    def feed_guid(self, journalist):
+        # Atom's feed id: its own, not the public list's address its link is.
+        return self.feed_url(journalist)
 
     def items(self, journalist):
         now = timezone.now()
-        embargoed = list(embargoed_for(journalist, now).select_related("organisation")
-                         .prefetch_related("topics").order_by("embargo_until", "pk"))
+        embargoed = list(with_feed_fields(embargoed_for(journalist, now))
+                         .order_by("embargo_until", "pk"))
         for release in embargoed:
             release.is_embargoed = True
         log_embargo_access(journalist, [release.pk for release in embargoed],
                            EmbargoAccess.Via.FEED, now)
-        return embargoed + list(Release.objects.public(now).for_listing()[:ITEMS])
+        return embargoed + list(with_feed_fields(Release.objects.public(now))[:ITEMS])
 
-    def item_title(self, item):
-        if getattr(item, "is_embargoed", False):
-            return f"{embargo_notice(item)} – {item.title}"
-        return item.title
+    def item_is_under_embargo(self, item):
+        return getattr(item, "is_embargoed", False)
 
-    def item_description(self, item):
-        if getattr(item, "is_embargoed", False):
-            parts = [embargo_notice(item) + ".", item.subtitle, item.teaser,
-                     html_to_text(item.body),
-                     "Der Link funktioniert ab dem Ende der Sperrfrist."]
-            return "\n\n".join(part for part in parts if part)
-        return item.teaser or Truncator(html_to_text(item.body)).chars(500)
+    def item_notice(self, item):
+        return embargo_notice(item) if self.item_is_under_embargo(item) else None
+
+    def item_summary(self, item):
+        text = super().item_summary(item)
+        if self.item_is_under_embargo(item):
+            return f"Der Link funktioniert ab dem Ende der Sperrfrist. {text}"
+        return text
+
+
+JournalistAtomFeed = atom(JournalistFeed)

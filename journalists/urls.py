@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import JournalistFeed
+from .feeds import JournalistAtomFeed, JournalistFeed
 
 app_name = "journalists"
 
@@ -27,8 +27,12 @@ urlpatterns = [
     path("journalisten/akkreditierung/gesendet/",
          views.SentView.as_view(template_name="journalists/journalist_register_sent.html"),
          name="register-sent"),
-    path("journalisten/bestaetigen/<str:token>/", views.verify_journalist, name="verify"),
-    path("journalisten/feed/<str:token>/", JournalistFeed(), name="feed"),
+    path("journalisten/bestaetigen/<str:token>/", views.VerifyJournalistView.as_view(),
+         name="verify"),
+    # A feed token is URL-safe base64, which the slug converter matches: anything else
+    # (a NUL byte) is not found before the database is asked.
+    path("journalisten/feed/<slug:token>/", JournalistFeed(), name="feed"),
+    path("journalisten/feed/<slug:token>/atom/", JournalistAtomFeed(), name="feed-atom"),
     path("termine/<int:pk>-<slug:slug>/akkreditierung/", views.EventAccreditationView.as_view(),
          name="accreditation"),
     path("termine/<int:pk>-<slug:slug>/akkreditierung/gesendet/", views.accreditation_sent,

@@ -3,17 +3,30 @@
 Each scope is one RSS class; its Atom twin is made by atom(). Items come
 from Release.objects.public() only.
 
-Titles are plain text (Atom says so by default). An item's description is
-HTML to feed readers (Atom marks it type="html", RSS readers take it so), so
-the plain-text teaser is escaped for it: a teaser "<script>" is shown, not run.
-Characters XML 1.0 cannot carry (a vertical tab pasted from Word) are left out
-rather than failing the whole feed.
+ReleaseItems is the one definition of a feed and its items, used by every
+feed of releases, the journalists' personal feed too:
 
-The full body (sanitised HTML, as stored) goes into RSS <content:encoded> and
-Atom <content type="html">; the teaser stays the description/summary. The lead
-image is the enclosure, its length the stored original's size (asked of the
-storage, no query). Topics are categories. The guid is the release's UUID, so
-it survives slug changes; an item's updated date is its latest correction.
+* Titles are plain text (Atom says so by default); the feed's title is made of
+  names editors type (a topic, an organisation, a person), which are plain
+  text as well. An item's description is HTML to feed readers (Atom marks it
+  type="html", RSS readers take it so), and so, to many readers, is the RSS
+  channel's <description>: their text is escaped for it, so that a teaser or a
+  topic named "<script>" is shown, not run. The Atom subtitle is type text.
+  Characters XML 1.0 cannot carry (a vertical tab pasted from Word) are left
+  out of every text rather than failing the whole feed.
+* The description is the teaser, or else the start of the body cut after a
+  whole word, with "…". The full body (sanitised HTML, as stored) goes into RSS
+  <content:encoded> and Atom <content type="html">.
+* The issuing organisation is the item's author (RSS <author> with its press
+  address, or <dc:creator> without one; Atom <author>); the feed's author,
+  which RFC 4287 requires of an Atom feed, is the site.
+* The lead image is the enclosure, its length the stored original's size
+  (asked of the storage, no query). Topics are categories. The guid is the
+  release's UUID, so it survives slug changes and is the same in every feed.
+* An item is published at its publication time and updated at the end of its
+  embargo or its latest correction, whichever is later (a minor change without
+  a correction note does not date it). RSS has no element of its own for that;
+  items carry it as <atom:updated>.
 
 Conditional GET (view()): ETag and Last-Modified come from one aggregate query
 over the public releases in the feed's scope, so a repeat poll gets its 304
@@ -33,7 +46,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -45,6 +58,8 @@ from .links import absolute_url
 from .models import Correction, Organisation, Person, Release, ReleaseImage, Topic
 
 ITEMS = 30
+# About 500 characters of German text.
+SUMMARY_WORDS = 70
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -56,8 +71,13 @@ def xml_text(value):
     return _NOT_XML.sub("", str(value))
 
 
+def summary(body):
+    """The start of stored rich text as plain text, cut after a whole word, with "…"."""
+    return Truncator(html.unescape(html_to_text(body))).words(SUMMARY_WORDS, truncate="…")
+
+
 class FullContentRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with the full body in <content:encoded>."""
+    """RSS 2.0 with the full body in <content:encoded> and the update as <atom:updated>."""
 
     def rss_attributes(self):
         return {**super().rss_attributes(),
@@ -65,6 +85,8 @@ class FullContentRssFeed(Rss201rev2Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item["updateddate"] is not None:
+            handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
         if item.get("content"):
             handler.addQuickElement("content:encoded", item["content"])
 
@@ -78,9 +100,75 @@ class FullContentAtomFeed(Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
+def with_feed_fields(releases):
+    """``releases`` as listed (newest first), with what ReleaseItems needs besides: the
+    latest correction and the lead image's stored name, in the same query."""
+    # The latest correction dates an item's update; minor changes do not.
+    latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
+        "-published_at").values("published_at")[:1]
+    # The lead image (Release.lead_image's order).
+    lead_image = ReleaseImage.objects.filter(release=OuterRef("pk")).order_by(
+        "order", "pk").values("image")[:1]
+    return releases.for_listing().annotate(
+        corrected_at=Subquery(latest_correction), lead_image_name=Subquery(lead_image))
+
+
 class ReleaseItems:
-    """What every feed of releases says of an item alike: its address, a guid that
-    survives a changed slug, its date and its topics (the journalists' feed too)."""
+    """What every feed of releases says alike, of itself and of each item (see above).
+
+    Items come from with_feed_fields(). A feed names itself with feed_title() and
+    feed_description() (plain text). The journalists' feed marks an item whose
+    embargo is running (item_is_under_embargo, item_notice); nothing else differs.
+    """
+
+    feed_type = FullContentRssFeed
+    language = "de"  # the releases are German, whatever the interface language
+
+    def feed_title(self, obj):
+        raise NotImplementedError
+
+    def feed_description(self, obj):
+        return self.feed_title(obj)
+
+    def title(self, obj):
+        return xml_text(self.feed_title(obj))
+
+    def description(self, obj):
+        return escape(xml_text(self.feed_description(obj)))
+
+    def subtitle(self, obj):
+        return xml_text(self.feed_description(obj))
+
+    def author_name(self):
+        return _("Newsroom")
+
+    def author_link(self):
+        return absolute_url(reverse("releases:home"))
+
+    def item_is_under_embargo(self, item):
+        """Public feeds carry public releases only."""
+        return False
+
+    def item_notice(self, item):
+        """A marking put before an item's title and text (none in public feeds)."""
+        return None
+
+    def item_summary(self, item):
+        """The item's text in brief, plain: the teaser, or the start of the body."""
+        return item.teaser or summary(item.body)
+
+    def item_title(self, item):
+        return xml_text(" – ".join(filter(None, [self.item_notice(item), item.title])))
+
+    def item_description(self, item):
+        notice = self.item_notice(item)
+        text = self.item_summary(item)
+        return escape(xml_text(f"{notice}. {text}" if notice else text))
+
+    def item_extra_kwargs(self, item):
+        notice = self.item_notice(item)
+        body = f"<p><strong>{escape(notice)}.</strong></p>{item.body}" if notice else item.body
+        return {"content": xml_text(body)}
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -94,16 +182,40 @@ class ReleaseItems:
     def item_pubdate(self, item):
         return item.published_at
 
+    def item_updateddate(self, item):
+        moments = [item.published_at, item.corrected_at]
+        # Under embargo an item is dated by its publication to journalists: the end of
+        # the embargo then dates it anew.
+        if not self.item_is_under_embargo(item):
+            moments.append(item.embargo_until)
+        return max(filter(None, moments))
+
+    def item_author_name(self, item):
+        return xml_text(item.organisation.name)
+
+    def item_author_email(self, item):
+        return item.organisation.press_email or None
+
     def item_categories(self, item):
         return [xml_text(topic.name) for topic in item.topics.all()]
+
+    def item_enclosures(self, item):
+        if not item.lead_image_name:
+            return []
+        storage = ReleaseImage._meta.get_field("image").storage
+        try:
+            length = storage.size(item.lead_image_name)
+        except OSError:  # the file is gone; better no enclosure than a broken one
+            return []
+        mime_type = mimetypes.guess_type(item.lead_image_name)[0] or "application/octet-stream"
+        return [Enclosure(absolute_url(storage.url(item.lead_image_name)), str(length),
+                          mime_type)]
 
 
 class ReleaseFeed(ReleaseItems, Feed):
     """All public releases, newest first."""
 
     url_name = "feed"
-    language = "de"  # the releases are German, whatever the interface language
-    feed_type = FullContentRssFeed
 
     @staticmethod
     def scope(**kwargs):
@@ -122,14 +234,11 @@ class ReleaseFeed(ReleaseItems, Feed):
     def subject(self, obj):
         return None
 
-    def title(self, obj):
+    def feed_title(self, obj):
         subject = self.subject(obj)
         if subject is None:
             return _("Press releases")
         return _("Press releases: %(subject)s") % {"subject": subject}
-
-    def description(self, obj):
-        return self.title(obj)
 
     def link(self, obj):
         return absolute_url(obj.get_absolute_url() if obj else reverse("releases:release-list"))
@@ -140,40 +249,7 @@ class ReleaseFeed(ReleaseItems, Feed):
                                     kwargs=self.url_kwargs(obj)))
 
     def items(self, obj):
-        # The latest correction dates an item's update; minor changes do not.
-        latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
-            "-published_at").values("published_at")[:1]
-        # The lead image's stored name, in the same query (Release.lead_image's order).
-        lead_image = ReleaseImage.objects.filter(release=OuterRef("pk")).order_by(
-            "order", "pk").values("image")[:1]
-        return self.releases(obj).for_listing().annotate(
-            corrected_at=Subquery(latest_correction), lead_image_name=Subquery(lead_image),
-        )[:ITEMS]
-
-    def item_title(self, item):
-        return xml_text(item.title)
-
-    def item_description(self, item):
-        text = item.teaser or Truncator(html.unescape(html_to_text(item.body))).chars(500)
-        return escape(xml_text(text))
-
-    def item_extra_kwargs(self, item):
-        return {"content": xml_text(item.body)}
-
-    def item_enclosures(self, item):
-        if not item.lead_image_name:
-            return []
-        storage = ReleaseImage._meta.get_field("image").storage
-        try:
-            length = storage.size(item.lead_image_name)
-        except OSError:  # the file is gone; better no enclosure than a broken one
-            return []
-        mime_type = mimetypes.guess_type(item.lead_image_name)[0] or "application/octet-stream"
-        return [Enclosure(absolute_url(storage.url(item.lead_image_name)), str(length),
-                          mime_type)]
-
-    def item_updateddate(self, item):
-        return item.corrected_at or item.published_at
+        return with_feed_fields(self.releases(obj))[:ITEMS]
 
 
 class TopicFeed(ReleaseFeed):
@@ -257,7 +333,6 @@ def atom(feed_class):
     """The Atom twin of an RSS feed class."""
     return type(f"{feed_class.__name__}Atom", (feed_class,), {
         "feed_type": FullContentAtomFeed,
-        "subtitle": feed_class.description,
         "__doc__": f"Atom: {feed_class.__doc__ or feed_class.__name__}",
     })
 

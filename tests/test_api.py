@@ -83,6 +83,18 @@ class TestVisibility:
         assert document["pubstatus"] == "usable"
         assert_valid(document)
 
+    def test_release_page_announces_its_document_and_a_preview_does_not(
+            self, client, admin_client, make_release):
+        release = make_release(title="Öffentlich")
+        page = client.get(release.get_absolute_url()).content.decode()
+        link = (f'<link rel="alternate" type="application/json" title="Öffentlich (ninjs)" '
+                f'href="{detail_url(release)}">')
+        assert link in page
+        assert get_json(client, detail_url(release))["uri"] == f"urn:uuid:{release.uuid}"
+        draft = make_release(status="draft", published_at=None)
+        preview = admin_client.get(draft.get_absolute_url()).content.decode()
+        assert 'type="application/json"' not in preview
+
     def test_no_hidden_release_can_be_fetched(self, client, hidden_releases):
         for release in hidden_releases:
             assert_error(client, detail_url(release), 404)

@@ -11,7 +11,9 @@ after T they are there, and so are their topic, organisation and person.
 import datetime
 import io
 import re
+import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,6 +43,7 @@ pytest_plugins = ["tests.journalist_fixtures"]
 pytestmark = pytest.mark.django_db
 
 SECOND = datetime.timedelta(seconds=1)
+ATOM = "{http://www.w3.org/2005/Atom}"
 EMBARGO_MARKER = "Sperrmarke7q"
 SCHEDULE_MARKER = "Planmarke4x"
 MOMENTS = {
@@ -426,8 +429,16 @@ class TestPersonalFeed:
                             body="<p>Geheimer Text.</p>",
                             embargo_until=berlin(2030, 1, 15, 11, 0))
 
-    def feed(self, client, journalist):
-        return client.get(reverse("journalists:feed", args=[journalist.feed_token]))
+    def feed(self, client, journalist, atom=False):
+        return client.get(reverse("journalists:feed-atom" if atom else "journalists:feed",
+                                  args=[journalist.feed_token]))
+
+    def entry(self, client, journalist, release, atom):
+        response = self.feed(client, journalist, atom)
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.content)
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        return next(entry for entry in parsed.entries if entry.id == f"urn:uuid:{release.uuid}")
 
     def test_feed_has_embargoed_releases_marked_and_public_ones(
             self, client, make_journalist, embargoed, make_release):
@@ -442,11 +453,58 @@ class TestPersonalFeed:
         assert "Geheimer Text." in body
         assert "<title>Öffentlicher Titel</title>" in body
 
-    def test_feed_is_private_and_not_indexed(self, client, make_journalist, embargoed):
-        response = self.feed(client, make_journalist())
+    @pytest.mark.parametrize("atom", [False, True])
+    def test_feed_is_private_and_not_indexed(self, client, make_journalist, embargoed, atom):
+        response = self.feed(client, make_journalist(), atom)
         assert response["Cache-Control"] == "private, no-store"
         assert response["X-Robots-Tag"] == "noindex, nofollow"
         assert not response.cookies
+
+    @pytest.mark.parametrize("atom", [False, True])
+    def test_items_are_those_of_the_public_feeds_with_author_text_and_topics(
+            self, client, make_journalist, embargoed, topic, atom):
+        embargoed.topics.add(topic)
+        journalist = make_journalist()
+        entry = self.entry(client, journalist, embargoed, atom)
+        notice = "Sperrfrist: Veröffentlichung nicht vor 15.01.2030, 11:00 Uhr (MEZ)"
+        assert entry.title == f"{notice} – Geheimer Titel"
+        assert entry.summary == (f"{notice}. Der Link funktioniert ab dem Ende der "
+                                 "Sperrfrist. Geheimer Vorspann")
+        assert entry.content[0].value == f"<p><strong>{notice}.</strong></p><p>Geheimer Text.</p>"
+        assert entry.author_detail.name == embargoed.organisation.name
+        assert [tag.term for tag in entry.tags] == ["Digitalisierung"]
+
+    @pytest.mark.parametrize("embargo", [True, False])
+    def test_hostile_teaser_is_text_and_a_vertical_tab_breaks_nothing(
+            self, client, make_journalist, make_release, embargo):
+        release = make_release(
+            title="Titel mit\x0b Tabulator", teaser="<img src=x onerror=alert(1)> Vorspann\x0b",
+            embargo_until=berlin(2030, 1, 15, 11, 0) if embargo else None)
+        journalist = make_journalist()
+        for atom in (False, True):
+            self.entry(client, journalist, release, atom)  # well-formed, found
+            root = ET.fromstring(self.feed(client, journalist, atom).content)
+            texts = ([element.text for element in root.iter("description")] if not atom
+                     else [element.text for element in root.iter(f"{ATOM}summary")])
+            assert any("&lt;img src=x onerror=alert(1)&gt; Vorspann" in text for text in texts)
+            assert not any("<" in text for text in texts)
+
+    @pytest.mark.parametrize("atom", [False, True])
+    def test_after_the_embargo_the_same_item_is_unmarked_and_dated_anew(
+            self, client, make_journalist, embargoed, atom):
+        journalist = make_journalist()
+        end = berlin(2030, 1, 15, 11, 0)
+        with time_machine.travel(end - SECOND, tick=False):
+            before = self.entry(client, journalist, embargoed, atom)
+        with time_machine.travel(end + SECOND, tick=False):
+            after = self.entry(client, journalist, embargoed, atom)
+        assert before.title.startswith("Sperrfrist: ")
+        assert after.title == "Geheimer Titel"
+        assert "Sperrfrist" not in after.summary and "Sperrfrist" not in after.content[0].value
+        assert parsed_moment(before.updated_parsed) == embargoed.published_at.replace(
+            microsecond=0)
+        assert parsed_moment(after.updated_parsed) == end
+        assert parsed_moment(after.published_parsed) == parsed_moment(before.published_parsed)
 
     def test_each_access_is_logged(self, client, make_journalist, embargoed):
         journalist = make_journalist()
@@ -460,15 +518,17 @@ class TestPersonalFeed:
     def test_revoking_or_rotating_stops_the_old_address_at_once(
             self, client, make_journalist, embargoed, change):
         journalist = make_journalist()
-        old = reverse("journalists:feed", args=[journalist.feed_token])
-        assert client.get(old).status_code == 200
+        old = [reverse(name, args=[journalist.feed_token])
+               for name in ("journalists:feed", "journalists:feed-atom")]
+        assert [client.get(url).status_code for url in old] == [200, 200]
         if change == "revoke":
             accreditation.revoke_journalist(journalist)
         else:
             accreditation.rotate_feed_token(journalist)
-        response = client.get(old)
-        assert response.status_code == 404
-        assert "Geheimer" not in response.content.decode()
+        for url in old:
+            response = client.get(url)
+            assert response.status_code == 404
+            assert "Geheimer" not in response.content.decode()
 
     def test_unknown_or_unapproved_tokens_are_not_found(self, client, make_journalist,
                                                         embargoed):
@@ -480,6 +540,10 @@ class TestPersonalFeed:
         tokens = {make_journalist().feed_token for _ in range(5)}
         assert len(tokens) == 5
         assert all(len(token) >= 43 for token in tokens)
+
+
+def parsed_moment(value):
+    return datetime.datetime(*value[:6], tzinfo=datetime.UTC)
 
 
 class TestEmbargoMails:

@@ -2,6 +2,7 @@
 
 import datetime
 import email.utils
+import html
 
 import feedparser
 import pytest
@@ -58,6 +59,8 @@ def check_valid(response, atom, count):
     if atom:
         assert root.tag == f"{{{ATOM_NS}}}feed"
         assert root.find(f"{{{ATOM_NS}}}link[@rel='self']") is not None
+        # RFC 4287: a feed has an author (the site), whether or not its entries have one.
+        assert root.findtext(f"{{{ATOM_NS}}}author/{{{ATOM_NS}}}name") == "Newsroom"
         for entry in root.iter(f"{{{ATOM_NS}}}entry"):
             assert entry.findtext(f"{{{ATOM_NS}}}id").startswith("urn:uuid:")
             assert entry.findtext(f"{{{ATOM_NS}}}updated")
@@ -99,6 +102,60 @@ def test_hostile_titles_and_bodies(client, make_release, scoped, topic, minister
         assert "Emoji 🎉" in content.text and "äöüß" in content.text
         assert "<script>" not in content.text
         assert "\x0c" not in content.text
+
+
+@pytest.mark.parametrize("name", SCOPES)
+def test_hostile_subject_names_are_plain_text_in_titles_and_escaped_in_descriptions(
+        client, make_release, scoped, topic, minister, organisation, name):
+    """Editors type the names of topics, organisations and people: as plain text."""
+    hostile = "<script>alert(1)</script> & <img src=x onerror=alert(2)>\x0b"
+    shown = hostile.replace("\x0b", "")
+    Topic.objects.filter(pk=topic.pk).update(name=hostile)
+    type(organisation).objects.filter(pk=organisation.pk).update(name=f"Ressort {hostile}")
+    type(minister).objects.filter(pk=minister.pk).update(family_name=hostile)
+    scoped(make_release())
+    subject = {"feed": None, "topic-feed": shown, "organisation-feed": f"Ressort {shown}",
+               "person-feed": f"Thomas {shown}", "kind-feed": None}[name]
+    rss = client.get(feed_url(name, topic, minister, organisation))
+    check_valid(rss, atom=False, count=1)
+    channel = etree.fromstring(rss.content).find("channel")
+    if subject:
+        assert channel.findtext("title") == f"Medieninformationen: {subject}"
+        # A reader that takes the description as HTML shows the name as typed.
+        assert channel.findtext("description") == html.escape(channel.findtext("title"))
+    assert "<" not in channel.findtext("description")
+    atom = client.get(feed_url(name, topic, minister, organisation, atom=True))
+    root = check_valid(atom, atom=True, count=1)[1]
+    assert root.find(f"{{{ATOM_NS}}}title").get("type", "text") == "text"
+    assert root.find(f"{{{ATOM_NS}}}subtitle").get("type", "text") == "text"
+    if subject:
+        assert root.findtext(f"{{{ATOM_NS}}}title") == f"Medieninformationen: {subject}"
+        assert root.findtext(f"{{{ATOM_NS}}}subtitle") == f"Medieninformationen: {subject}"
+
+
+@pytest.mark.parametrize("atom", [False, True])
+def test_items_name_the_issuing_organisation_as_author(client, make_release, organisation,
+                                                      atom):
+    make_release()
+    other = type(organisation).objects.create(name="Sächsische Staatskanzlei", slug="sk")
+    make_release(organisation=other)
+    parsed, _root = check_valid(client.get(reverse(
+        "releases:feed-atom" if atom else "releases:feed")), atom=atom, count=2)
+    authors = {(entry.author_detail.get("name"), entry.author_detail.get("email"))
+               for entry in parsed.entries}
+    assert authors == {(organisation.name, "medien@smr.sachsen.de"),
+                       ("Sächsische Staatskanzlei", None)}
+
+
+def test_summary_of_the_body_ends_after_a_whole_word(client, make_release):
+    words = [f"Wort{n}lang" for n in range(200)]
+    make_release(teaser="", body=f"<p>{' '.join(words[:100])}</p><p>{' '.join(words[100:])}</p>")
+    for url in (reverse("releases:feed"), reverse("releases:feed-atom")):
+        entry = feedparser.parse(client.get(url).content).entries[0]
+        assert entry.summary.endswith("lang …") or entry.summary.endswith("lang…")
+        shown = entry.summary.removesuffix("…").split()
+        assert 40 <= len(shown) < 200
+        assert shown == words[:len(shown)]
 
 
 def test_full_content_categories_enclosure(client, full_release, topic, minister,
@@ -258,3 +315,4 @@ def test_the_feed_is_sent_in_one_piece(client, settings, make_release, cached):
     client.get(reverse("releases:feed"))
     response = client.get(reverse("releases:feed"))
     assert len(list(response)) == 1
+

@@ -7,10 +7,14 @@ render), every release goes to the add form or, for half of them, to the
 change form of a harmless release (which also gives the revision history
 something to compare). The releases are published through the workflow
 service and every output is fetched: the release page, the start page and
-listings (teasers), the search page (snippets), RSS and Atom, the ninjs API,
-the sitemap, and the admin's change form, changelist, history and comparison
-of revisions. Each payload is also cleaned on its own (clean_html), so that no
-payload hides behind another one in the same body.
+listings (teasers), the search page (snippets), RSS and Atom, a journalist's
+personal feed (RSS and Atom, with the releases public and again under
+embargo, marked), the ninjs API, the sitemap, and the admin's change form,
+changelist, history and comparison of revisions. Each release is also about a
+topic, organisation or person named with its payloads in the admin: the
+titles and descriptions of their feeds are checked. Each payload is also
+cleaned on its own (clean_html), so that no payload hides behind another one
+in the same body.
 
 HTML is parsed with html.parser, and the raw text is searched as well, for
 elements that must not be there, event handler attributes, URLs with any
@@ -19,6 +23,7 @@ of its own, the JSON-LD data block, and the admin only its static files.
 Releases go in batches of ten, one request per output per batch.
 """
 
+import datetime
 import html
 import json
 import re
@@ -32,10 +37,11 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from journalists.models import Journalist
 from releases import services
 from releases.html import clean_html
-from releases.models import Release
-from tests.test_admin import admin_url, release_data
+from releases.models import Organisation, Person, Release, ReleasePerson, Topic
+from tests.test_admin import admin_url, management_form, release_data
 from tests.xss_payloads import PAYLOADS
 
 PER_RELEASE = 4
@@ -54,6 +60,7 @@ RAW_FORBIDDEN = re.compile(
     r"<\s*/?\s*(script|svg|math|iframe|object|embed|base|frame|applet|template|noscript|"
     r"isindex|xml|style)\b", re.IGNORECASE)
 ATOM = "{http://www.w3.org/2005/Atom}"
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 RSS_CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 ADMIN_SCRIPT = re.compile(r"^/(?:static/|(?:en/)?admin/jsi18n/$)")
 
@@ -178,6 +185,15 @@ def anonymous():
     return Client()
 
 
+@pytest.fixture
+def journalist(db):
+    """An accredited journalist: the personal feed shows the releases too."""
+    return Journalist.objects.create(
+        name="Erika Muster", medium="Sächsische Zeitung", email="redaktion@example.org",
+        status=Journalist.Status.APPROVED, email_verified_at=timezone.now(),
+        approved_at=timezone.now())
+
+
 def marker(number):
     """A word found by search on either database, one per batch: "pruefwortbaa", ..."""
     return "pruefwortb" + "".join(chr(97 + int(digit)) for digit in f"{number:02d}")
@@ -228,7 +244,8 @@ class Outputs:
         return {url: (self.get(self.anonymous, url), json_ld) for url, json_ld in pages.items()}
 
 
-def assert_outputs_inert(anonymous, editor_client, releases, word, baselines):
+def assert_outputs_inert(anonymous, editor_client, releases, word, baselines, journalist,
+                         subjects):
     outputs = Outputs(anonymous, editor_client, releases, word)
     pages = outputs.public_pages()
     for url, (text, json_ld) in pages.items():
@@ -238,23 +255,13 @@ def assert_outputs_inert(anonymous, editor_client, releases, word, baselines):
         shown = pages[url][0]
         assert all(release.get_absolute_url() in shown for release in releases), url
 
-    rss = ET.fromstring(outputs.get(anonymous, reverse("releases:feed")))
-    items = rss.findall("channel/item")
-    assert {item.findtext("guid") for item in items} >= {f"urn:uuid:{r.uuid}" for r in releases}
-    for item in items:
-        assert scheme(item.findtext("link")) in {"http", "https"}
-        assert_fragment_inert(item.findtext("description") or "", "rss description")
-        assert "<" not in (item.findtext("description") or "")
-        assert_fragment_inert(item.findtext(f"{RSS_CONTENT}encoded"), "rss content:encoded")
-        for enclosure in item.findall("enclosure"):
-            assert scheme(enclosure.get("url")) in {"http", "https"}
-    atom = ET.fromstring(outputs.get(anonymous, reverse("releases:feed-atom")))
-    for entry in atom.findall(f"{ATOM}entry"):
-        assert entry.find(f"{ATOM}title").get("type", "text") == "text"
-        for link in entry.findall(f"{ATOM}link"):
-            assert scheme(link.get("href")) in {"http", "https"}
-        for element in entry.findall(f"{ATOM}summary") + entry.findall(f"{ATOM}content"):
-            assert_fragment_inert(element.text or "", "atom summary")
+    guids = {f"urn:uuid:{release.uuid}" for release in releases}
+    journalist_feeds = [reverse(name, args=[journalist.feed_token])
+                        for name in ("journalists:feed", "journalists:feed-atom")]
+    for url in [reverse("releases:feed"), reverse("releases:feed-atom"), *journalist_feeds]:
+        assert feed_guids(assert_feed_inert(outputs.get(anonymous, url), url)) >= guids
+    for subject in subjects:
+        assert_subject_feeds_inert(outputs, anonymous, subject)
 
     api = anonymous.get(reverse("releases:api-release-list"), {"page_size": 100})
     assert api["Content-Type"].startswith("application/json")
@@ -283,6 +290,94 @@ def assert_outputs_inert(anonymous, editor_client, releases, word, baselines):
         if compare:
             assert_admin_page_inert(outputs.get(editor_client, compare), baselines["compare"],
                                     compare)
+
+    # Under embargo the journalists' feed marks them: the marking is inert too.
+    Release.objects.filter(pk__in=[release.pk for release in releases]).update(
+        embargo_until=timezone.now() + datetime.timedelta(days=1))
+    for url in journalist_feeds:
+        root = assert_feed_inert(outputs.get(anonymous, url), url)
+        assert feed_guids(root, marked="Sperrfrist: ") >= guids
+
+
+def feed_guids(root, marked=""):
+    """The guids (ids) of an RSS or Atom document's items whose title starts with ``marked``."""
+    items = root.findall("channel/item") + root.findall(f"{ATOM}entry")
+    return {item.findtext("guid") or item.findtext(f"{ATOM}id") for item in items
+            if (item.findtext("title") or item.findtext(f"{ATOM}title")).startswith(marked)}
+
+
+def assert_feed_inert(text, where):
+    """An RSS or Atom document: plain-text titles, inert HTML, only web links; its root."""
+    root = ET.fromstring(text)
+    if root.tag == "rss":
+        channel = root.find("channel")
+        # Many readers take the channel's description as HTML, like the items'.
+        assert "<" not in channel.findtext("description"), where
+        assert_fragment_inert(channel.findtext("description"), where)
+        for item in channel.findall("item"):
+            assert scheme(item.findtext("link")) in {"http", "https"}
+            assert_fragment_inert(item.findtext("description") or "", "rss description")
+            assert "<" not in (item.findtext("description") or "")
+            assert_fragment_inert(item.findtext(f"{RSS_CONTENT}encoded"), "rss content:encoded")
+            for enclosure in item.findall("enclosure"):
+                assert scheme(enclosure.get("url")) in {"http", "https"}
+        return root
+    for element in [root.find(f"{ATOM}title"), root.find(f"{ATOM}subtitle"),
+                    *root.iter(f"{ATOM}title")]:
+        assert element.get("type", "text") == "text", where
+    for entry in root.findall(f"{ATOM}entry"):
+        for link in entry.findall(f"{ATOM}link"):
+            assert scheme(link.get("href")) in {"http", "https"}
+        for element in entry.findall(f"{ATOM}summary") + entry.findall(f"{ATOM}content"):
+            assert_fragment_inert(element.text or "", "atom summary")
+    return root
+
+
+def assert_subject_feeds_inert(outputs, anonymous, subject):
+    """The feeds of a topic, organisation or person named in the admin: the name, as plain
+    text, is the title (RSS and Atom) and the Atom subtitle; the RSS description escapes it."""
+    name = subject.full_name if isinstance(subject, Person) else subject.name
+    # What XML can carry, its line breaks as an XML parser reads them.
+    name = NOT_XML.sub("", name).replace("\r\n", "\n").replace("\r", "\n")
+    title = f"Medieninformationen: {name}"
+    url_name = {Topic: "topic-feed", Organisation: "organisation-feed",
+                Person: "person-feed"}[type(subject)]
+    rss_url = reverse(f"releases:{url_name}", kwargs={"slug": subject.slug})
+    channel = assert_feed_inert(outputs.get(anonymous, rss_url), rss_url).find("channel")
+    assert channel.findtext("title") == title, rss_url
+    assert html.unescape(channel.findtext("description")) == title, rss_url
+    atom_url = reverse(f"releases:{url_name}-atom", kwargs={"slug": subject.slug})
+    root = assert_feed_inert(outputs.get(anonymous, atom_url), atom_url)
+    assert root.findtext(f"{ATOM}title") == root.findtext(f"{ATOM}subtitle") == title, atom_url
+
+
+def hostile_subject(editor_client, index, number, payloads):
+    """A topic, organisation or person (by turns) named with ``payloads``, made in the admin."""
+    names = [payload.replace("\x00", "") for payload in payloads]  # refused: see post()
+    slug = f"{('thema', 'ressort', 'person')[index % 3]}-{number}-{index}"
+    model, fields = [
+        (Topic, {"name": names[0][:100], "slug": slug}),
+        (Organisation, {"name": names[0][:200], "short_name": "", "slug": slug,
+                        "kind": Organisation.Kind.MINISTRY, "parent": "", "website": "",
+                        "press_email": "", "phone": "", "street": "", "postal_code": "",
+                        "city": "", "footer": ""}),
+        (Person, {"honorific": "", "given_name": names[1 % len(names)][:100],
+                  "family_name": names[0][:100], "slug": slug, "description": "",
+                  "biography": "", **management_form("appointments")}),
+    ][index % 3]
+    response = editor_client.post(admin_url(model, "add"), fields)
+    assert response.status_code == 302, (payloads, response.content.decode()[:2000])
+    return model.objects.get(slug=slug)
+
+
+def about(release, subject):
+    """``release`` (public) refers to ``subject``: its feed is there."""
+    if isinstance(subject, Topic):
+        release.topics.add(subject)
+    elif isinstance(subject, Person):
+        ReleasePerson.objects.create(release=release, person=subject)
+    else:
+        Release.objects.filter(pk=release.pk).update(organisation=subject)
 
 
 def compare_url(release):
@@ -344,7 +439,7 @@ class TestHostileMarkup:
         f"{i * PER_RELEASE * RELEASES_PER_BATCH + sum(map(len, batch))}"
         for i, batch in enumerate(BATCHES)])
     def test_posted_through_the_admin_is_inert_in_every_output(
-            self, number, editor_client, anonymous, organisation, baselines):
+            self, number, editor_client, anonymous, organisation, baselines, journalist):
         word = marker(number)
         releases = []
         for index, payloads in enumerate(BATCHES[number]):
@@ -365,7 +460,12 @@ class TestHostileMarkup:
                 assert_admin_page_inert(refused.content.decode(), baselines["change"], payloads)
             assert response.status_code == 302, (payloads, response.content.decode()[:2000])
             releases.append(services.publish(Release.objects.get(slug=fields["slug"])))
-        assert_outputs_inert(anonymous, editor_client, releases, word, baselines)
+        subjects = [hostile_subject(editor_client, index, number, payloads)
+                    for index, payloads in enumerate(BATCHES[number])]
+        for release, subject in zip(releases, subjects, strict=True):
+            about(release, subject)
+        assert_outputs_inert(anonymous, editor_client, releases, word, baselines, journalist,
+                             subjects)
 
     @pytest.mark.parametrize("payload", PAYLOADS)
     def test_cleaned_on_its_own_is_inert(self, payload):

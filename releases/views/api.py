@@ -8,7 +8,9 @@ import datetime
 import re
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
+from django.core.validators import validate_slug
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -97,9 +99,10 @@ def _positive_int(value, name, default):
 
 def _filtered(queryset, params):
     if params.get("topic"):
-        queryset = queryset.filter(topics__slug=params["topic"])
+        queryset = queryset.filter(topics__slug=_slug(params["topic"], "topic"))
     if params.get("organisation"):
-        queryset = queryset.filter(organisation__slug=params["organisation"])
+        queryset = queryset.filter(organisation__slug=_slug(params["organisation"],
+                                                            "organisation"))
     if params.get("kind"):
         if params["kind"] not in Release.Kind.values:
             raise BadRequest(_("kind must be one of: %(kinds)s.")
@@ -108,6 +111,16 @@ def _filtered(queryset, params):
     if params.get("since"):
         queryset = queryset.filter(published_at__gte=_since(params["since"]))
     return queryset
+
+
+def _slug(value, name):
+    """A slug as in the site's addresses; anything else (a NUL byte) cannot name one."""
+    try:
+        validate_slug(value)
+    except ValidationError as error:
+        raise BadRequest(_("%(name)s must be a slug: letters, digits, hyphens and "
+                           "underscores.") % {"name": name}) from error
+    return value
 
 
 def _since(value):
