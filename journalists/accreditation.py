@@ -48,7 +48,7 @@ def register_journalist(data, now=None):
             return True
         journalist.verification_sent_at = now
         journalist.save()
-    token = tokens.make(tokens.VERIFY, j=journalist.pk, e=journalist.email)
+    token = tokens.journalist_token(journalist)
     return deliver_now(emails.transactional("journalist_verify", email, {
         "journalist": journalist,
         "verify_url": absolute_url(reverse("journalists:verify", args=[token])),
@@ -56,10 +56,7 @@ def register_journalist(data, now=None):
 
 
 def journalist_from_token(token):
-    values = tokens.read(tokens.VERIFY, token, expires=True)
-    if not isinstance(values, dict):
-        return None
-    return Journalist.objects.filter(pk=values.get("j"), email=values.get("e")).first()
+    return tokens.journalist_from(token, Journalist.objects.all())
 
 
 def verify_journalist(journalist, now=None):
@@ -142,7 +139,8 @@ def request_mail(request, template, with_calendar=None):
         request.refresh_from_db(fields=["calendar_sequence"])
         attachments.append(ics_attachment(request.event, request.calendar_sequence,
                                           cancelled=with_calendar == "cancelled"))
-    return deliver_now(emails.transactional(template, request.email, context, attachments))
+    return deliver_now(emails.transactional(template, request.email, context, attachments,
+                                            organisation=request.event.organisation))
 
 
 class AccreditationClosed(Exception):

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import accreditation, subscriptions
+from . import accreditation, services, subscriptions
 from .models import (
     AccreditationRequest,
     AccreditationSettings,
@@ -39,7 +39,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "confirmed_at", "token_version"]
     actions = ["rotate_links"]
 
-    @admin.action(description=_("Invalidate the manage and unsubscribe links sent so far"))
+    @admin.action(description=_("Invalidate the manage and unsubscribe links sent so far"),
+                  permissions=["change"])
     def rotate_links(self, request, queryset):
         for subscription in queryset:
             subscriptions.rotate_links(subscription)
@@ -48,6 +49,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
             "%(count)d subscription has new links.",
             "%(count)d subscriptions have new links.", count),
                count, count)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.reschedule_held(obj)  # a pause ended or shortened here, too
 
     def delete_model(self, request, obj):
         subscriptions.delete(obj)

@@ -3,8 +3,16 @@
 Alerts, digests, corrections and embargoed releases have their own text and
 HTML templates; the short transactional mails (confirm, verify, accreditation)
 are one text template whose first line is the subject, with the HTML made from it.
+
+Who a mail is from (``sender``): a mail about a release or an appointment comes in the
+name of its office, any other in the service's name (ALERTS_FROM_NAME). The address is
+DEFAULT_FROM_EMAIL, which the mail server may send for (SPF, DKIM, DMARC); replies go
+to the office's press address. An office whose press address is in a domain listed in
+ALERTS_SENDER_DOMAINS (set up for this server too) sends from that address itself.
 """
 
+from email.headerregistry import Address
+from email.utils import parseaddr
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -35,9 +43,28 @@ def render(template, context):
         return render_to_string(template, context)
 
 
-def build(to, subject, text, html, headers=None, attachments=()):
+def sender_name(organisation=None):
+    return organisation.name if organisation is not None else settings.ALERTS_FROM_NAME
+
+
+def sender(organisation=None):
+    """(From, Reply-To) of a mail about ``organisation``'s release or appointment, or of
+    the service's own mail (no organisation)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    press = organisation.press_email if organisation is not None else ""
+    reply_to = []
+    if press and press.rpartition("@")[2].lower() in settings.ALERTS_SENDER_DOMAINS:
+        address = press
+    elif press:
+        reply_to = [press]
+    name = " ".join(sender_name(organisation).split())
+    return str(Address(display_name=name, addr_spec=address)), reply_to
+
+
+def build(to, subject, text, html, headers=None, attachments=(), organisation=None):
+    from_email, reply_to = sender(organisation)
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text,
-                                     from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+                                     from_email=from_email, to=[to], reply_to=reply_to,
                                      headers=headers or {})
     message.attach_alternative(html, "text/html")
     for attachment in attachments:
@@ -45,11 +72,15 @@ def build(to, subject, text, html, headers=None, attachments=()):
     return message
 
 
-def transactional(template, to, context, attachments=()):
-    """A short mail from ``journalists/mail/<template>.txt``: first line subject, then text."""
+def transactional(template, to, context, attachments=(), organisation=None):
+    """A short mail from ``journalists/mail/<template>.txt``: first line subject, then text.
+    It is signed, and sent, in the name of ``organisation`` or else of the service."""
+    context = {"sender_name": sender_name(organisation), "site_url": settings.SITE_URL,
+               **context}
     subject, _, text = render(f"journalists/mail/{template}.txt", context).partition("\n")
     html = render("journalists/mail/transactional.html", {"subject": subject, "text": text})
-    return build(to, subject, text.strip() + "\n", html, attachments=attachments)
+    return build(to, subject, text.strip() + "\n", html, attachments=attachments,
+                 organisation=organisation)
 
 
 # Links carried by every alert ------------------------------------------------------------
@@ -99,7 +130,7 @@ def alert(subscription, release, key):
     return build(subscription.email, subject,
                  render("journalists/mail/alert.txt", context),
                  render("journalists/mail/alert.html", context),
-                 headers=list_headers(context, key))
+                 headers=list_headers(context, key), organisation=release.organisation)
 
 
 def digest(subscription, releases, key):
@@ -109,10 +140,13 @@ def digest(subscription, releases, key):
         subject = f"{releases[0].get_kind_display()}: {releases[0].title}"
     else:
         subject = f"{len(releases)} neue Medieninformationen"
+    # From one office when all its releases are; else from the service.
+    offices = {release.organisation_id for release in releases}
     return build(subscription.email, subject,
                  render("journalists/mail/digest.txt", context),
                  render("journalists/mail/digest.html", context),
-                 headers=list_headers(links, key))
+                 headers=list_headers(links, key),
+                 organisation=releases[0].organisation if len(offices) == 1 else None)
 
 
 def correction(recipient_email, release, correction, key, links=None):
@@ -124,7 +158,8 @@ def correction(recipient_email, release, correction, key, links=None):
                                                       "Auto-Submitted": "auto-generated"}
     return build(recipient_email, subject,
                  render("journalists/mail/correction.txt", context),
-                 render("journalists/mail/correction.html", context), headers=headers)
+                 render("journalists/mail/correction.html", context), headers=headers,
+                 organisation=release.organisation)
 
 
 def embargoed(journalist, release, key):
@@ -140,4 +175,5 @@ def embargoed(journalist, release, key):
     return build(journalist.email, subject,
                  render("journalists/mail/embargo.txt", context),
                  render("journalists/mail/embargo.html", context),
-                 headers={"Message-ID": message_id(key), "Auto-Submitted": "auto-generated"})
+                 headers={"Message-ID": message_id(key), "Auto-Submitted": "auto-generated"},
+                 organisation=release.organisation)

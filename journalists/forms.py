@@ -89,7 +89,8 @@ class ManageForm(ChoicesMixin):
     paused_until = forms.DateField(
         label=_("Pause until"), required=False,
         help_text=_("For holidays: no e-mails up to and including this day "
-                    "(e.g. 31.08.2026). Leave empty to receive e-mails."),
+                    "(e.g. 31.08.2026); press releases published meanwhile come in one "
+                    "e-mail on the day after. Leave empty to receive e-mails."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"])
 

@@ -39,6 +39,7 @@ MAX_ATTEMPTS = 5
 Kind = OutboxMessage.Kind
 Status = OutboxMessage.Status
 key = OutboxMessage.make_key
+HELD = "held"  # an outcome of sending: kept for the end of a holiday pause
 
 
 def lease():
@@ -54,6 +55,24 @@ def next_digest_at(now):
         if at > now:
             return at
     raise AssertionError("unreachable")
+
+
+def resume_at(subscription):
+    """When the mails held during ``subscription``'s holiday pause go out, in one digest:
+    at the digest hour of the first day after the pause."""
+    day_after = subscription.paused_until + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day_after, datetime.time(settings.ALERTS_DIGEST_HOUR),
+                                     BERLIN)
+
+
+def delivery(subscription, now, digest_at):
+    """(is_digest, due_at) of a new alert: at once, in the daily digest, or, during a
+    pause, in the digest after it."""
+    if subscription.is_paused(now):
+        return True, resume_at(subscription)
+    if subscription.frequency == Subscription.Frequency.DAILY:
+        return True, digest_at
+    return False, now
 
 
 def request_delivery():
@@ -72,7 +91,8 @@ def enqueue_publication(release, now=None):
 
     A release not yet public is left for enqueue_due(); one under embargo gets its
     embargo mails to accredited journalists instead. Subscriptions confirmed after the
-    release became public, and those on a holiday pause, get nothing.
+    release became public get nothing; those on a holiday pause get it in one digest
+    with everything else of the pause when it ends.
     Returns the number of rows offered to the outbox.
     """
     now = now or timezone.now()
@@ -83,19 +103,18 @@ def enqueue_publication(release, now=None):
             release=release, defaults={"queued_at": now})
         if not created:
             return 0
-        subscriptions = Subscription.objects.receiving(now).filter(
-            confirmed_at__lte=public_at(release)).matching(release).only("pk", "frequency")
+        subscriptions = Subscription.objects.confirmed().filter(
+            confirmed_at__lte=public_at(release)).matching(release).only(
+            "pk", "frequency", "paused_until")
         digest_at = next_digest_at(now)
         rows = [
             OutboxMessage(
                 key=key(Kind.ALERT, release.pk, subscription_id=subscription.pk),
                 kind=Kind.ALERT, release=release, subscription=subscription,
-                is_digest=subscription.frequency == Subscription.Frequency.DAILY,
-                due_at=digest_at if subscription.frequency == Subscription.Frequency.DAILY
-                else now,
-                created_at=now,
+                is_digest=is_digest, due_at=due_at, created_at=now,
             )
             for subscription in subscriptions
+            for is_digest, due_at in [delivery(subscription, now, digest_at)]
         ]
         OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
         marker.recipient_count = len(rows)
@@ -213,6 +232,31 @@ def finish(rows, status, error=""):
         OutboxMessage.objects.filter(pk=row.pk, claim_token=row.claim_token).update(**changes)
 
 
+def hold(rows, subscription):
+    """Claimed rows of a subscription paused since they were queued wait for the end of
+    the pause: alerts go into the digest then, corrections follow it."""
+    for row in rows:
+        changes = {"status": Status.PENDING, "due_at": resume_at(subscription),
+                   "attempts": F("attempts") - 1}
+        if row.kind == Kind.ALERT:
+            changes["is_digest"] = True
+        OutboxMessage.objects.filter(pk=row.pk, claim_token=row.claim_token).update(**changes)
+
+
+def reschedule_held(subscription, now=None):
+    """After a pause was shortened or ended: what it held goes out after the new pause,
+    or with the next digest, or now."""
+    now = now or timezone.now()
+    if subscription.is_paused(now):
+        due_at = resume_at(subscription)
+    elif subscription.frequency == Subscription.Frequency.DAILY:
+        due_at = next_digest_at(now)
+    else:
+        due_at = now
+    OutboxMessage.objects.filter(subscription=subscription, status=Status.PENDING,
+                                 due_at__gt=due_at).update(due_at=due_at)
+
+
 def releases_by_pk(ids, queryset):
     return {release.pk: release for release in queryset.filter(pk__in=ids)
             .select_related("organisation").prefetch_related("contacts")}
@@ -221,8 +265,7 @@ def releases_by_pk(ids, queryset):
 def compose(row, now):
     """The mail for a claimed row, or None when it must not go out (any more)."""
     subscription, journalist = row.subscription, row.journalist
-    if subscription is not None and (not subscription.is_confirmed
-                                     or subscription.is_paused(now)):
+    if subscription is not None and not subscription.is_confirmed:
         return None
     if journalist is not None and not journalist.is_accredited:
         return None
@@ -263,7 +306,10 @@ def send(rows, message, connection):
 
 def send_digest(rows, connection, now):
     subscription = rows[0].subscription
-    if subscription is None or not subscription.is_confirmed or subscription.is_paused(now):
+    if subscription is not None and subscription.is_paused(now):
+        hold(rows, subscription)
+        return Counter({HELD: len(rows)})
+    if subscription is None or not subscription.is_confirmed:
         return Counter({Status.SKIPPED: len(rows)})
     releases = releases_by_pk([row.release_id for row in rows], Release.objects.public(now))
     gone = [row for row in rows if row.release_id not in releases]
@@ -288,7 +334,12 @@ def send_due(connection=None):
     with connection:
         while rows := claim(OutboxMessage.objects.filter(is_digest=False)):
             for row in rows:
-                counts[send([row], compose(row, timezone.now()), connection)] += 1
+                now = timezone.now()
+                if row.subscription is not None and row.subscription.is_paused(now):
+                    hold([row], row.subscription)
+                    counts[HELD] += 1
+                else:
+                    counts[send([row], compose(row, now), connection)] += 1
         digest_rows = OutboxMessage.objects.filter(is_digest=True, subscription__isnull=False)
         subscription_ids = (digest_rows.due(timezone.now(), lease())
                             .values_list("subscription_id", flat=True).distinct().order_by())

@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from releases.links import absolute_url
 
-from . import emails, tokens
+from . import emails, services, tokens
 from .models import OutboxMessage, Subscription
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,19 @@ def links(subscription):
             tokens.subscription_token(tokens.CONFIRM, subscription)])),
         **emails.subscription_links(subscription),
     }
+
+
+def summary(subscription):
+    """What a subscription is about, in the form's words: [(label, "a, b"), ...]."""
+    rows = [
+        (_("Topics"), [topic.name for topic in subscription.topics.all()]),
+        (_("Ministries and authorities"),
+         [organisation.name for organisation in subscription.organisations.all()]),
+        (_("Ministers"), [person.full_name for person in subscription.ministers.all()]),
+        (_("Kinds of release"), [str(label) for label in subscription.kind_labels()]),
+    ]
+    return [(label, ", ".join(values)) for label, values in rows if values] + [
+        (_("How often"), subscription.get_frequency_display())]
 
 
 def apply_choices(subscription, choices):
@@ -83,7 +97,8 @@ def subscribe(email, choices, now=None):
         return True
     template = "subscription_exists" if subscription.is_confirmed else "subscription_confirm"
     return deliver_now(emails.transactional(template, email, {
-        "subscription": subscription, **links(subscription)}))
+        "subscription": subscription, "choices": summary(subscription),
+        **links(subscription)}))
 
 
 def confirm(subscription, now=None):
@@ -96,6 +111,7 @@ def confirm(subscription, now=None):
 def change(subscription, choices):
     with transaction.atomic():
         apply_choices(subscription, choices)
+        services.reschedule_held(subscription)
     return subscription
 
 

@@ -15,9 +15,10 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
+from releases.clientaddress import client_ip
 from releases.models import Event
 
-from . import accreditation, subscriptions, tokens
+from . import accreditation, services, subscriptions, tokens
 from .forms import (
     AccreditationRequestForm,
     JournalistRegistrationForm,
@@ -38,12 +39,17 @@ def private(response):
 
 
 def rate_limited(request, scope):
-    """True when this client sent more than RATE_LIMIT forms of ``scope`` lately."""
-    key = f"journalists:rate:{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    """True when this client sent more than RATE_LIMIT forms of ``scope`` lately.
+
+    Counted in the cache; while the cache is away nothing is counted and the form is
+    accepted (it fails open): the honeypot still applies, and a repeated request for
+    one address sends no second mail.
+    """
+    key = f"journalists:rate:{scope}:{client_ip(request)}"
     cache.add(key, 0, RATE_PERIOD)
     try:
         return cache.incr(key) > RATE_LIMIT
-    except ValueError:  # expired between add and incr
+    except ValueError:  # expired between add and incr, or the cache is away
         cache.set(key, 1, RATE_PERIOD)
         return False
 
@@ -146,6 +152,8 @@ class ManageView(SubscriptionLinkView):
         return render(request=self.request, template_name="journalists/subscription_manage.html",
                       context={"form": form, "subscription": self.subscription,
                                "token": self.token,
+                               "resume_at": services.resume_at(self.subscription)
+                               if self.subscription.paused_until else None,
                                "confirmed": "bestaetigt" in self.request.GET,
                                "saved": "gespeichert" in self.request.GET},
                       status=status)
@@ -215,13 +223,29 @@ class JournalistRegisterView(PublicFormView):
         return accreditation.register_journalist(form.cleaned_data)
 
 
-def verify_journalist(request, token):
-    journalist = accreditation.journalist_from_token(token)
-    if journalist is None:
-        return invalid_link(request)
-    accreditation.verify_journalist(journalist)
-    return private(render(request, "journalists/journalist_verified.html",
-                          {"journalist": journalist}))
+class VerifyJournalistView(View):
+    """The link in the registration mail. A button, not the GET itself, verifies the
+    address: mail scanners follow links."""
+
+    def dispatch(self, request, token):
+        self.journalist = accreditation.journalist_from_token(token)
+        if self.journalist is None:
+            return invalid_link(request)
+        return private(super().dispatch(request))
+
+    def get(self, request):
+        if self.journalist.email_verified_at is not None:
+            return self.verified()
+        return render(request, "journalists/journalist_verify.html",
+                      {"journalist": self.journalist})
+
+    def post(self, request):
+        accreditation.verify_journalist(self.journalist)
+        return self.verified()
+
+    def verified(self):
+        return render(self.request, "journalists/journalist_verified.html",
+                      {"journalist": self.journalist})
 
 
 class EventAccreditationView(PublicFormView):

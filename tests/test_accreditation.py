@@ -2,19 +2,22 @@
 list and calendar entries)."""
 
 import datetime
+import re
 
 import icalendar
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission, User
+from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from journalists import accreditation
 from journalists.models import AccreditationRequest, AccreditationSettings, Journalist
 from releases.models import Event
 
-from .mail_helpers import links_in, path_of
+from .mail_helpers import links_in, path_of, readable, sender_of
 from .public_data import ANNOUNCED
 
 pytest_plugins = ["tests.journalist_fixtures"]
@@ -39,7 +42,8 @@ class TestJournalistRegistration:
         values.update(data)
         return client.post(reverse("journalists:register"), values)
 
-    def test_registration_mails_a_verification_link_that_verifies(self, client, mailoutbox):
+    def test_registration_mails_a_link_whose_page_verifies_with_a_button(
+            self, client, mailoutbox):
         response = self.register(client)
         assert response.status_code == 302
         journalist = Journalist.objects.get()
@@ -47,10 +51,42 @@ class TestJournalistRegistration:
         assert journalist.email_verified_at is None
         link = path_of(next(link for link in links_in(mailoutbox[0].body)
                             if "/journalisten/bestaetigen/" in link))
-        assert client.get(link).status_code == 200
+        page = client.get(link)
+        assert page.status_code == 200
+        assert page["Cache-Control"] == "private, no-store"
+        assert '<form method="post"' in page.content.decode()
+        journalist.refresh_from_db()
+        assert journalist.email_verified_at is None  # a mail scanner's GET changes nothing
+        response = client.post(link)
+        assert response.status_code == 200
         journalist.refresh_from_db()
         assert journalist.email_verified_at is not None
         assert not journalist.is_accredited
+        with translation.override("de"):
+            assert gettext("Address confirmed") in response.content.decode()
+
+    def test_verification_needs_the_csrf_token_of_the_page(self, client, mailoutbox):
+        self.register(client)
+        client = Client(enforce_csrf_checks=True)
+        link = path_of(links_in(mailoutbox[0].body)[0])
+        assert client.post(link).status_code == 403
+        page = client.get(link).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        assert client.post(link, {"csrfmiddlewaretoken": token}).status_code == 200
+        assert Journalist.objects.get().email_verified_at is not None
+
+    def test_verification_link_does_not_reveal_the_address(self, client, mailoutbox):
+        self.register(client, email="erika.muster@example.org")
+        for link in links_in(mailoutbox[0].body):
+            text = readable(link).lower()
+            assert "erika.muster" not in text and "example.org" not in text, link
+
+    def test_verification_mail_is_from_the_service_by_name(self, client, settings,
+                                                          mailoutbox):
+        settings.ALERTS_FROM_NAME = "Medienservice Sachsen"
+        self.register(client)
+        assert sender_of(mailoutbox[0]) == (("Medienservice Sachsen",
+                                             settings.DEFAULT_FROM_EMAIL), [])
 
     def test_missing_fields_are_named_in_german_and_entries_kept(self, client):
         response = self.register(client, name="", email="erika@")
@@ -70,6 +106,8 @@ class TestJournalistRegistration:
         link = path_of(links_in(mailoutbox[0].body)[0])
         with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
             assert client.get(link).status_code == 404
+            assert client.post(link).status_code == 404
+        assert Journalist.objects.get().email_verified_at is None
 
     def test_approving_needs_the_permission_and_a_verified_address(
             self, client, make_journalist, mailoutbox):
@@ -129,6 +167,14 @@ def request_for(client, event, **data):
 
 
 class TestEventAccreditationForm:
+    def test_mails_are_from_the_office_of_the_appointment_with_replies_to_it(
+            self, client, event, organisation, settings, mailoutbox):
+        settings.DEFAULT_FROM_EMAIL = "newsroom@presse.example"
+        request_for(client, event)
+        assert sender_of(mailoutbox[0]) == ((organisation.name, "newsroom@presse.example"),
+                                            [organisation.press_email])
+        assert mailoutbox[0].body.rstrip().endswith(organisation.name)
+
     def test_event_page_links_the_form_and_the_form_works(self, client, event, mailoutbox):
         page = client.get(event.get_absolute_url()).content.decode()
         form_url = reverse("journalists:accreditation", kwargs={"pk": event.pk,

@@ -22,12 +22,13 @@ from releases.models import (
     Contact,
     Correction,
     Event,
+    Organisation,
     Release,
     ReleasePerson,
     Topic,
 )
 
-from .mail_helpers import berlin, free_port, links_in, path_of
+from .mail_helpers import berlin, free_port, links_in, path_of, readable, sender_of
 from .public_data import ANNOUNCED
 
 pytest_plugins = ["tests.journalist_fixtures"]
@@ -116,6 +117,39 @@ class TestSubscribing:
         assert "/benachrichtigungen/verwalten/" in response["Location"]
         assert Subscription.objects.get().confirmed_at is not None
         assert "ist bestätigt" in client.get(response["Location"]).content.decode()
+
+    def test_confirmation_mail_says_who_sends_and_what_was_chosen(
+            self, client, topic, organisation, minister, settings, mailoutbox):
+        settings.ALERTS_FROM_NAME = "Medienservice Sachsen"
+        settings.DEFAULT_FROM_EMAIL = "medienservice@sachsen.example"
+        subscribe(client, topics=[topic.pk], organisations=[organisation.pk],
+                  ministers=[minister.pk], kinds=["rede", "statement"], frequency="daily")
+        message = mailoutbox[0]
+        assert sender_of(message) == (("Medienservice Sachsen",
+                                       "medienservice@sachsen.example"), [])
+        assert "Medienservice Sachsen" in message.subject
+        for line in ("Themen: Digitalisierung",
+                     f"Ministerien und Behörden: {organisation.name}",
+                     "Ministerinnen und Minister: Thomas Schmidt",
+                     "Arten von Medieninformationen: Statement, Rede",
+                     "Wie oft: Einmal täglich, alle Medieninformationen in einer E-Mail",
+                     f"Medienservice Sachsen ({settings.SITE_URL})"):
+            assert line in message.body, line
+
+    def test_links_in_the_mails_do_not_reveal_the_address(
+            self, client, topic, make_subscription, mailoutbox):
+        subscribe(client, email="erika.muster@example.org", topics=[topic.pk])
+        make_subscription(email="leserin@example.org", topics=[topic])
+        subscribe(client, email="leserin@example.org", topics=[topic.pk])
+        assert len(mailoutbox) == 2
+        for message, address in zip(mailoutbox, ["erika.muster@example.org",
+                                                 "leserin@example.org"], strict=True):
+            links = links_in(message.body)
+            assert links
+            for link in links:
+                text = readable(link).lower()
+                assert address.split("@")[0] not in text, link
+                assert "example.org" not in text, link
 
     def test_nothing_chosen_is_refused_in_german_and_the_entries_are_kept(self, client, db):
         response = subscribe(client, email="leserin@example.org")
@@ -264,30 +298,6 @@ class TestWhoGetsWhat:
         assert len(mailoutbox) == 1
         assert "25.10.2026, 02:30 Uhr (MEZ)" in mailoutbox[0].body
 
-    def test_paused_subscription_gets_nothing_and_resumes_after_the_pause(
-            self, make_release, make_subscription, topic, mailoutbox):
-        today = timezone.localdate()
-        make_subscription(topics=[topic], paused_until=today)
-        make_release().topics.add(topic)
-        run()
-        assert mailoutbox == []
-        with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
-            make_release().topics.add(topic)
-            run()
-        assert len(mailoutbox) == 1
-
-    def test_pause_after_queueing_stops_the_queued_mail(
-            self, make_release, make_subscription, topic, mailoutbox):
-        subscription = make_subscription(topics=[topic])
-        release = make_release()
-        release.topics.add(topic)
-        services.enqueue_publication(release)
-        subscription.paused_until = timezone.localdate()
-        subscription.save()
-        services.send_due()
-        assert mailoutbox == []
-        assert OutboxMessage.objects.get().status == OutboxMessage.Status.SKIPPED
-
     def test_release_withdrawn_before_sending_is_not_sent(
             self, make_release, make_subscription, topic, mailoutbox):
         make_subscription(topics=[topic])
@@ -297,6 +307,96 @@ class TestWhoGetsWhat:
         Release.objects.filter(pk=release.pk).update(status=Release.Status.WITHDRAWN)
         services.send_due()
         assert mailoutbox == []
+
+
+class TestHolidayPause:
+    """Nothing is mailed during a pause; what it held comes in one digest after it."""
+
+    def test_releases_of_the_pause_come_in_one_digest_at_the_digest_hour_after_it(
+            self, make_release, make_subscription, topic, settings, mailoutbox):
+        settings.ALERTS_DIGEST_HOUR = 7
+        with time_machine.travel(berlin(2026, 8, 1, 9, 0), tick=False):
+            make_subscription(topics=[topic], paused_until=datetime.date(2026, 8, 31))
+        for moment, title in [(berlin(2026, 8, 10, 10, 0), "Mitten im Urlaub"),
+                              (berlin(2026, 8, 31, 23, 59, 59), "Am letzten Urlaubstag"),
+                              (berlin(2026, 9, 1, 0, 0, 1), "Nach dem Urlaub")]:
+            with time_machine.travel(moment, tick=False):
+                make_release(title=title, published_at=timezone.now()).topics.add(topic)
+                run()
+        # The pause ends with its last day: what comes after goes out at once.
+        assert [m.subject for m in mailoutbox] == ["Medieninformation: Nach dem Urlaub"]
+        with time_machine.travel(berlin(2026, 9, 1, 7, 0) - SECOND, tick=False):
+            run()
+        assert len(mailoutbox) == 1
+        with time_machine.travel(berlin(2026, 9, 1, 7, 0) + SECOND, tick=False):
+            run()
+            run()
+        assert len(mailoutbox) == 2
+        digest = mailoutbox[1]
+        assert digest.subject == "2 neue Medieninformationen"
+        assert "MITTEN IM URLAUB" in digest.body and "AM LETZTEN URLAUBSTAG" in digest.body
+        assert "NACH DEM URLAUB" not in digest.body
+        assert "List-Unsubscribe" in digest.extra_headers
+
+    def test_daily_subscriber_gets_the_pause_and_the_first_day_in_one_digest(
+            self, make_release, make_subscription, topic, settings, mailoutbox):
+        settings.ALERTS_DIGEST_HOUR = 7
+        with time_machine.travel(berlin(2026, 8, 1, 9, 0), tick=False):
+            make_subscription(topics=[topic], frequency="daily",
+                              paused_until=datetime.date(2026, 8, 31))
+        for moment, title in [(berlin(2026, 8, 31, 12, 0), "Im Urlaub"),
+                              (berlin(2026, 9, 1, 5, 0), "Am Morgen danach")]:
+            with time_machine.travel(moment, tick=False):
+                make_release(title=title, published_at=timezone.now()).topics.add(topic)
+                run()
+        with time_machine.travel(berlin(2026, 9, 1, 7, 0) + SECOND, tick=False):
+            run()
+        assert [m.subject for m in mailoutbox] == ["2 neue Medieninformationen"]
+
+    def test_pause_after_queueing_holds_the_mail_for_the_digest_after_it(
+            self, make_release, make_subscription, topic, mailoutbox):
+        subscription = make_subscription(topics=[topic])
+        release = make_release(title="Vor dem Urlaub eingereiht")
+        release.topics.add(topic)
+        services.enqueue_publication(release)
+        subscription.paused_until = timezone.localdate()
+        subscription.save()
+        services.send_due()
+        assert mailoutbox == []
+        with time_machine.travel(services.resume_at(subscription) - SECOND, tick=False):
+            services.send_due()
+        assert mailoutbox == []
+        with time_machine.travel(services.resume_at(subscription) + SECOND, tick=False):
+            services.send_due()
+        assert len(mailoutbox) == 1
+        assert "VOR DEM URLAUB EINGEREIHT" in mailoutbox[0].body
+        assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+    def test_ending_the_pause_early_sends_what_it_held_at_once(
+            self, client, make_release, make_subscription, topic, mailoutbox):
+        subscription = make_subscription(
+            topics=[topic], paused_until=timezone.localdate() + datetime.timedelta(days=10))
+        make_release(title="Während der Pause").topics.add(topic)
+        run()
+        assert mailoutbox == []
+        manage = reverse("journalists:manage", args=[
+            tokens.subscription_token(tokens.MANAGE, subscription)])
+        client.post(manage, {"topics": [topic.pk], "frequency": "immediate",
+                             "paused_until": ""})
+        run()
+        assert len(mailoutbox) == 1
+        assert "WÄHREND DER PAUSE" in mailoutbox[0].body
+
+    def test_manage_page_says_when_the_held_releases_come(self, client, make_subscription,
+                                                          topic, settings):
+        settings.ALERTS_DIGEST_HOUR = 7
+        with time_machine.travel(berlin(2026, 8, 1, 9, 0), tick=False):
+            subscription = make_subscription(topics=[topic],
+                                             paused_until=datetime.date(2026, 8, 31))
+            page = client.get(reverse("journalists:manage", args=[
+                tokens.subscription_token(tokens.MANAGE, subscription)])).content.decode()
+        assert "31. August 2026" in page
+        assert "1. September 2026" in page and "07:00" in page
 
 
 class TestTheMail:
@@ -356,6 +456,43 @@ class TestTheMail:
         key = OutboxMessage.objects.get().key
         assert message.extra_headers["Message-ID"].startswith(
             "<" + key.replace(":", ".") + "@")
+
+
+class TestSender:
+    """Alerts come in the name of the office whose release they carry."""
+
+    @pytest.fixture
+    def release(self, make_release, topic):
+        release = make_release(title="Förderprogramm beschlossen")
+        release.topics.add(topic)
+        return release
+
+    def test_alert_is_from_the_office_by_name_with_replies_to_its_press_address(
+            self, release, make_subscription, topic, organisation, settings, mailoutbox):
+        settings.DEFAULT_FROM_EMAIL = "newsroom@presse.example"
+        make_subscription(topics=[topic])
+        run()
+        assert sender_of(mailoutbox[0]) == ((organisation.name, "newsroom@presse.example"),
+                                            ["medien@smr.sachsen.de"])
+
+    def test_office_in_a_sender_domain_sends_from_its_press_address(
+            self, release, make_subscription, topic, organisation, settings, mailoutbox):
+        settings.ALERTS_SENDER_DOMAINS = ["smr.sachsen.de"]
+        make_subscription(topics=[topic])
+        run()
+        assert sender_of(mailoutbox[0]) == ((organisation.name, "medien@smr.sachsen.de"), [])
+
+    def test_digest_of_several_offices_is_from_the_service(
+            self, release, make_release, make_subscription, topic, settings, mailoutbox):
+        settings.ALERTS_FROM_NAME = "Medienservice Sachsen"
+        other = Organisation.objects.create(name="Staatskanzlei", short_name="SK", slug="sk")
+        make_release(organisation=other).topics.add(topic)
+        make_subscription(topics=[topic], frequency="daily")
+        run()
+        with time_machine.travel(services.next_digest_at(timezone.now()) + SECOND):
+            run()
+        assert sender_of(mailoutbox[0]) == (("Medienservice Sachsen",
+                                             settings.DEFAULT_FROM_EMAIL), [])
 
 
 class TestUnsubscribing:

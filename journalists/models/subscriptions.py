@@ -24,11 +24,6 @@ class SubscriptionQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(confirmed_at__isnull=True, created_at__lt=now - confirmation_window())
 
-    def receiving(self, now=None):
-        """Confirmed and not on a holiday pause today (Europe/Berlin)."""
-        today = timezone.localdate(now or timezone.now())
-        return self.confirmed().filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
-
     def matching(self, release):
         """Subscriptions interested in ``release``: any chosen topic, organisation, minister
         or kind of release. Kinds are a short list per row and are compared in Python."""
@@ -91,4 +86,5 @@ class Subscription(models.Model):
             now or timezone.now())
 
     def kind_labels(self):
-        return [Release.Kind(kind).label for kind in self.kinds if kind in Release.Kind.values]
+        """The chosen kinds' names, in the order the form offers them."""
+        return [label for value, label in Release.Kind.choices if value in self.kinds]
