@@ -54,6 +54,11 @@ class ChoicesMixin(forms.Form):
             "ministers", Person, Person.objects.current_ministers()).order_by(
             "family_name", "given_name")
         self.fields["frequency"].choices = Subscription.Frequency.choices
+        # A list with nothing to choose (no minister in office yet) is left out, not shown
+        # as an empty box.
+        for name in ("topics", "organisations", "ministers"):
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
 
     def public_or_chosen(self, name, model, public):
         chosen = [getattr(row, "pk", row) for row in self.initial.get(name, [])]
@@ -72,8 +77,8 @@ class ChoicesMixin(forms.Form):
 
     def choices(self):
         data = self.cleaned_data
-        return {name: data[name] for name in ("topics", "organisations", "ministers",
-                                               "kinds", "frequency")}
+        return {name: data.get(name, []) for name in ("topics", "organisations", "ministers",
+                                                       "kinds", "frequency")}
 
 
 class SubscribeForm(HoneypotMixin, ChoicesMixin):

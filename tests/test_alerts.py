@@ -86,6 +86,17 @@ class TestSubscribing:
         assert 'aria-describedby="id_email_helptext"' in html
         assert response["Cache-Control"] == "private, no-store"
 
+    def test_a_list_with_nothing_to_choose_is_left_out_and_the_rest_works(
+            self, client, topic, mailoutbox):
+        # No minister in office: no empty box of ministers.
+        response = client.get(reverse("journalists:subscribe"))
+        html = response.content.decode()
+        assert "<legend>Themen" in html
+        assert "<legend>Ministerinnen und Minister" not in html
+        response = subscribe(client, email="leserin@example.org", topics=[topic.pk])
+        assert response.status_code == 302
+        assert list(Subscription.objects.get().topics.all()) == [topic]
+
     def test_subscribing_mails_a_confirmation_link_and_nothing_else_before_confirming(
             self, client, topic, make_release, mailoutbox):
         response = subscribe(client, topics=[topic.pk])
