@@ -124,22 +124,29 @@ def scratch_database(args, workdir):
     name = args.keep or f"newsroom_bench_{os.getpid()}"
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise SystemExit("--keep: a PostgreSQL database name of a-z, 0-9 and _")
-    admin = psycopg2.connect(args.postgres_url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-        if not exists:
-            cursor.execute(f'CREATE DATABASE "{name}"')
+
+    def administer(*statements):
+        # A connection of its own each time: the restart benchmark stops the server between.
+        admin = psycopg2.connect(args.postgres_url)
+        admin.autocommit = True
+        try:
+            with admin.cursor() as cursor:
+                for statement, parameters in statements:
+                    cursor.execute(statement, parameters)
+                return cursor.fetchone() if cursor.description else None
+        finally:
+            admin.close()
+
+    exists = administer(("SELECT 1 FROM pg_database WHERE datname = %s", [name])) is not None
+    if not exists:
+        administer((f'CREATE DATABASE "{name}"', None))
     try:
         yield f"{args.postgres_url.rsplit('/', 1)[0]}/{name}", not exists
     finally:
         if not args.keep:
-            with admin.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = %s AND pid <> pg_backend_pid()", [name])
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
+            administer(("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()", [name]),
+                       (f'DROP DATABASE IF EXISTS "{name}"', None))
 
 
 def manage(env, *arguments):
