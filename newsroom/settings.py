@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ckeditor",
+    "nested_admin",
     "reversion",
     "releases",
     "django_tasks",

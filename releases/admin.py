@@ -1,8 +1,11 @@
 """The editors' working place. The release's own admin is in release_admin.py."""
 
+import nested_admin
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import announcements, audit
@@ -153,6 +156,14 @@ class AnnouncementAdminMixin:
                                         ip_address=audit.client_ip(request))
 
 
+def trip_link(delegation):
+    """A link to the trip's page, where its stops, programme and counterparts are."""
+    if delegation is None:
+        return "–"
+    url = reverse("admin:releases_delegation_change", args=[delegation.pk])
+    return format_html('<a href="{}" class="trip-link">{}</a>', url, delegation)
+
+
 @admin.register(Event)
 class EventAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
     form = EventForm
@@ -164,6 +175,7 @@ class EventAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisation", "ministers", "topics", "delegation"]
     inlines = [EventReleaseInline]
+    readonly_fields = ["trip"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "organisation", "theme", "description",
                            "expected_participants"]}),
@@ -172,25 +184,102 @@ class EventAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
         (_("For the press"), {"fields": ["is_press_open", "requires_accreditation",
                                          "is_photo_opportunity", "press_information",
                                          "is_cancelled"]}),
-        (_("Links"), {"fields": ["ministers", "topics", "delegation"]}),
+        (_("Links"), {"fields": ["ministers", "topics", "delegation", "trip"]}),
         AnnouncementAdminMixin.publication_fieldset,
     ]
 
+    @admin.display(description=_("trip's page"))
+    def trip(self, event):
+        return trip_link(event.delegation)
 
-class DelegationMemberInline(admin.TabularInline):
-    model = DelegationMember
+
+# A trip is built on its own page: stops, each with its programme, each programme item
+# with the people met (nested inlines), the members, and the trip's appointments.
+
+class RelatedRowsFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """A nested formset whose rows are read through its parent row's relation, which the
+    trip's stops prefetch: a trip's page costs the same queries for one stop or ten."""
+
+    def get_queryset(self):
+        if self.data or self.instance.pk is None:
+            return super().get_queryset()
+        if not hasattr(self, "related_rows"):
+            # One QuerySet, evaluated once (from the prefetched rows where there are).
+            self.related_rows = getattr(
+                self.instance, self.fk.remote_field.get_accessor_name()).all()
+        return self.related_rows
+
+
+class OrderedInline:
+    """Rows put in order by dragging them by their handle; the number is kept hidden."""
+
+    sortable_field_name = "order"
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["widgets"] = {**kwargs.get("widgets", {}), "order": forms.HiddenInput}
+        return super().get_formset(request, obj, **kwargs)
 
-class DelegationStopInline(admin.TabularInline):
+
+class CounterpartInline(OrderedInline, nested_admin.NestedTabularInline):
+    model = Counterpart
+    formset = RelatedRowsFormSet
+    fields = ["person", "role", "order"]
+    autocomplete_fields = ["person"]
+
+
+class ProgrammeItemInline(OrderedInline, nested_admin.NestedStackedInline):
+    model = ProgrammeItem
+    formset = RelatedRowsFormSet
+    fields = [("title", "date"), "description", "order"]
+    inlines = [CounterpartInline]
+
+
+class DelegationStopInline(OrderedInline, nested_admin.NestedStackedInline):
     model = DelegationStop
     form = DelegationStopForm
+    fields = [("city", "country"), ("arrival_date", "departure_date"), "order"]
+    inlines = [ProgrammeItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("delegation").prefetch_related(
+            "programme__counterparts__person")
+
+
+class DelegationMemberInline(OrderedInline, nested_admin.NestedTabularInline):
+    model = DelegationMember
+    fields = ["name", "role", "order"]
+
+
+class DelegationEventInline(admin.TabularInline):
+    """The trip's appointments, as a list with links: an appointment has its own page."""
+
+    model = Event
+    fk_name = "delegation"
+    template = "admin/edit_inline/trip_events.html"
+    hint = _("An appointment belongs to this trip when its field “delegation trip” names it.")
     extra = 0
-    show_change_link = True
+    fields = readonly_fields = ["appointment", "starts_at", "city", "status"]
+    verbose_name = _("appointment of the trip")
+    verbose_name_plural = _("appointments of the trip")
+
+    @admin.display(description=_("appointment"))
+    def appointment(self, event):
+        url = reverse("admin:releases_event_change", args=[event.pk])
+        return format_html('<a href="{}">{}</a>', url, event.title)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Delegation)
-class DelegationAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
+class DelegationAdmin(AnnouncementAdminMixin, nested_admin.NestedModelAdmin):
     form = DelegationForm
     list_display = ["title", "leader", "start_date", "end_date", "status", "countries",
                     "member_count"]
@@ -199,43 +288,68 @@ class DelegationAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "countries", "purpose"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["leader", "organisation", "topics"]
-    inlines = [DelegationStopInline, DelegationMemberInline]
+    inlines = [DelegationStopInline, DelegationMemberInline, DelegationEventInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "leader", "organisation", "start_date", "end_date",
                            "countries", "member_count", "purpose", "description", "topics"]}),
         AnnouncementAdminMixin.publication_fieldset,
     ]
 
+    def get_inlines(self, request, obj):
+        # A trip being added has no appointments yet.
+        inlines = super().get_inlines(request, obj)
+        return inlines if obj is not None else [
+            inline for inline in inlines if inline is not DelegationEventInline]
 
-class ProgrammeItemInline(admin.StackedInline):
-    model = ProgrammeItem
-    extra = 0
-    show_change_link = True
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None and obj.pk is not None:
+            context["add_event_url"] = "{}?{}".format(
+                reverse("admin:releases_event_add"), urlencode({
+                    "delegation": obj.pk, "organisation": obj.organisation_id}))
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
+
+
+class TripPartAdmin(nested_admin.NestedModelAdmin):
+    """A stop or programme item on a page of its own, for searching and linking; it is
+    edited on its trip's page, which is also where the sidebar leads."""
+
+    readonly_fields = ["trip"]
+
+    def has_module_permission(self, request):
+        return False
+
+    @admin.display(description=_("trip's page"))
+    def trip(self, part):
+        return trip_link(self.delegation_of(part))
 
 
 @admin.register(DelegationStop)
-class DelegationStopAdmin(admin.ModelAdmin):
+class DelegationStopAdmin(TripPartAdmin):
     form = DelegationStopForm
     list_display = ["city", "delegation", "arrival_date", "departure_date"]
     list_select_related = ["delegation"]
     search_fields = ["city", "delegation__title"]
     autocomplete_fields = ["delegation"]
+    fields = ["delegation", "trip", "city", "country", "arrival_date", "departure_date", "order"]
     inlines = [ProgrammeItemInline]
 
-
-class CounterpartInline(admin.TabularInline):
-    model = Counterpart
-    extra = 0
-    autocomplete_fields = ["person"]
+    def delegation_of(self, stop):
+        return stop.delegation if stop.delegation_id else None
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(admin.ModelAdmin):
+class ProgrammeItemAdmin(TripPartAdmin):
     list_display = ["title", "stop", "date"]
     list_select_related = ["stop__delegation"]
     search_fields = ["title", "stop__city"]
     autocomplete_fields = ["stop"]
+    fields = ["stop", "trip", "title", "date", "description", "order"]
     inlines = [CounterpartInline]
+
+    def delegation_of(self, item):
+        return item.stop.delegation if item.stop_id else None
 
 
 @admin.register(AuditEntry)

@@ -325,7 +325,8 @@ def trip_data(trip, **fields):
         "purpose": "", "description": "",
         "topics": [str(pk) for pk in trip.topics.values_list("pk", flat=True)],
         **publication(trip.status, trip.published_at, trip.embargo_until),
-        **management_form("stops"), **management_form("members"), "_save": "Sichern",
+        **management_form("stops"), **management_form("members"), **management_form("events"),
+        "_save": "Sichern",
     }
     data.update(fields)
     return data

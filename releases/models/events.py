@@ -151,6 +151,21 @@ class Event(Announcement):
         return ", ".join(filter(None, [self.venue, self.address, self.city, self.country]))
 
 
+def describe_link(link):
+    """A row of a many-to-many relation that Django makes itself, named by what it links.
+
+    Shown where such rows are listed, e.g. what deleting an appointment takes along,
+    instead of "Release_events object (1)".
+    """
+    source, target = (getattr(link, field.name) for field in link._meta.fields
+                      if field.is_relation)
+    return f"„{source}“ – „{target}“"
+
+
+Event.ministers.through.__str__ = describe_link
+Event.topics.through.__str__ = describe_link
+
+
 class DelegationQuerySet(AnnouncementQuerySet):
     release_lookup = "delegations"
 
@@ -199,9 +214,19 @@ class Delegation(Announcement):
     def get_absolute_url(self):
         return reverse("releases:delegation-detail", kwargs={"slug": self.slug})
 
+    @staticmethod
+    def leaders_organisation(leader, start_date):
+        """The organisation of the office ``leader`` holds on ``start_date``, or None:
+        a trip's organisation when none is chosen."""
+        office = leader.office_on(start_date) if leader and start_date else None
+        return office.organisation if office else None
+
     @property
     def country_list(self):
         return [c.strip() for c in self.countries.split(",") if c.strip()]
+
+
+Delegation.topics.through.__str__ = describe_link
 
 
 class DelegationMember(models.Model):
@@ -248,6 +273,14 @@ class DelegationStop(models.Model):
 
     def __str__(self):
         return f"{self.city} ({self.delegation})"
+
+    def save(self, *args, **kwargs):
+        # Most trips go to one country: a stop without one is in it.
+        if not self.country:
+            countries = self.delegation.country_list
+            if len(countries) == 1:
+                self.country = countries[0]
+        super().save(*args, **kwargs)
 
 
 class ProgrammeItem(models.Model):

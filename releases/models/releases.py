@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..fields import SanitisedRichTextField
 from ..images import make_renditions, reencode
 from ..uploads import generated_name, validate_attachment, validate_image
-from .events import Delegation, Event
+from .events import Delegation, Event, describe_link
 from .organisations import Contact, Organisation, Topic
 from .people import Person
 
@@ -277,6 +277,11 @@ class Release(models.Model):
             if appointment.kind == appointment.Kind.MINISTER and appointment.is_held_on(date):
                 return appointment
         return None
+
+
+for _links in (Release.contacts, Release.topics, Release.events, Release.delegations,
+               Release.related):
+    _links.through.__str__ = describe_link
 
 
 class ReleasePerson(models.Model):
