@@ -1,6 +1,7 @@
 """Admin for the journalist services; decisions go through accreditation.py."""
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from . import accreditation, services, subscriptions
 from .models import (
     AccreditationRequest,
     AccreditationSettings,
+    EditorNotificationSettings,
     EmbargoAccess,
     Journalist,
     OutboxMessage,
@@ -111,8 +113,54 @@ class EmbargoAccessAdmin(ReadOnlyAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["key", "kind", "status", "to_address", "due_at", "sent_at", "attempts"]
     list_filter = ["kind", "status", "is_digest"]
-    search_fields = ["key", "to_address", "release__title"]
+    search_fields = ["key", "to_address", "release__title", "recipient__username"]
     date_hierarchy = "created_at"
+
+
+@admin.register(EditorNotificationSettings)
+class EditorNotificationSettingsAdmin(admin.ModelAdmin):
+    """Each editor's own choice and nobody else's, reached from the user tools: the list
+    is their own form."""
+
+    fields = ["email_address", "delivery"]
+    readonly_fields = ["email_address"]
+    radio_fields = {"delivery": admin.VERTICAL}
+    change_form_template = "admin/journalists/editornotificationsettings/change_form.html"
+
+    def has_module_permission(self, request):
+        return False  # not in the index: every editor has exactly one, their own
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or obj.user_id == request.user.pk
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        own, _created = EditorNotificationSettings.objects.get_or_create(user=request.user)
+        return redirect("admin:journalists_editornotificationsettings_change", own.pk)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "title": _("Notifications about my releases"),
+                         "subtitle": None, "show_save_and_continue": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("e-mail address"))
+    def email_address(self, obj):
+        return obj.user.email or gettext(
+            "None: ask the administration to enter your address.")
+
+    def response_change(self, request, obj):
+        self.message_user(request, gettext("Your choice is saved."), messages.SUCCESS)
+        return redirect("admin:journalists_editornotificationsettings_change", obj.pk)
 
 
 @admin.register(AccreditationSettings)

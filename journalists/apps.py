@@ -3,14 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JournalistsConfig(AppConfig):
-    """Services for journalists: e-mail alerts, embargoed material, event accreditation."""
+    """Services for journalists: e-mail alerts, embargoed material, event accreditation;
+    and the editors' notifications about workflow steps, through the same outbox."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "journalists"
     verbose_name = _("Journalist services")
 
     def ready(self):
-        from releases.signals import release_corrected, release_published
+        from releases.signals import release_corrected, release_published, workflow_step
 
         from . import services
 
@@ -19,3 +20,4 @@ class JournalistsConfig(AppConfig):
                                   dispatch_uid="journalists.published")
         release_corrected.connect(services.on_release_corrected,
                                   dispatch_uid="journalists.corrected")
+        workflow_step.connect(services.on_workflow_step, dispatch_uid="journalists.step")

@@ -3,8 +3,9 @@
 The publishing side (releases.services) sends the signals of releases/signals.py
 inside the transaction that publishes or corrects; ``on_release_published`` and
 ``on_release_corrected`` (connected in JournalistsConfig.ready()) queue the mails
-there, so that the outbox rows commit (or roll back) with the change. As the
-safety net, ``enqueue_due()`` finds the work itself; it runs before every send.
+there, so that the outbox rows commit (or roll back) with the change; the editors'
+mails about workflow steps (``on_workflow_step``, journalists/editors.py) likewise.
+As the safety net, ``enqueue_due()`` finds the work itself; it runs before every send.
 Every enqueue is idempotent: the rows' keys are unique and inserts ignore conflicts.
 
 Sending (``send_due``) claims rows in short transactions with
@@ -21,6 +22,7 @@ import uuid
 from collections import Counter
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from releases.models import Correction, Release
 
-from . import emails
+from . import editors, emails
 from .embargo import BERLIN, public_at, under_embargo
 from .models import EmbargoAccess, Journalist, OutboxMessage, ReleaseNotification, Subscription
 
@@ -194,6 +196,11 @@ def on_release_corrected(sender, release, correction, now, **kwargs):
     enqueue_correction(release, correction, now)
 
 
+def on_workflow_step(sender, release, action, user, detail, now, **kwargs):
+    if editors.enqueue_step(release, action, user, detail, now, next_digest_at(now)):
+        request_delivery()
+
+
 # Sending -----------------------------------------------------------------------------------
 
 
@@ -212,7 +219,8 @@ def claim(queryset):
             status=Status.CLAIMED, claimed_at=now, claim_token=token,
             attempts=F("attempts") + 1)
     return list(OutboxMessage.objects.filter(pk__in=ids, claim_token=token)
-                .select_related("subscription", "journalist", "correction").order_by("pk"))
+                .select_related("subscription", "journalist", "correction", "recipient")
+                .order_by("pk"))
 
 
 def finish(rows, status, error=""):
@@ -221,8 +229,7 @@ def finish(rows, status, error=""):
     for row in rows:
         changes = {"status": status}
         if status == Status.SENT:
-            changes.update(sent_at=now, last_error="",
-                           to_address=(row.subscription or row.journalist).email)
+            changes.update(sent_at=now, last_error="", to_address=row.recipient_email)
         elif error:
             changes["last_error"] = error[:2000]
             if row.attempts < MAX_ATTEMPTS:
@@ -264,6 +271,8 @@ def releases_by_pk(ids, queryset):
 
 def compose(row, now):
     """The mail for a claimed row, or None when it must not go out (any more)."""
+    if row.kind in editors.KINDS:
+        return editors.step_mail(row)
     subscription, journalist = row.subscription, row.journalist
     if subscription is not None and not subscription.is_confirmed:
         return None
@@ -327,8 +336,9 @@ def send_digest(rows, connection, now):
 
 
 def send_due(connection=None):
-    """Send every due mail: single alerts, corrections and embargoed releases first,
-    then one digest per daily subscription. Returns counts by outcome."""
+    """Send every due mail: single alerts, corrections, embargoed releases and editors'
+    mails first, then one digest per daily subscription and one summary per editor
+    who chose it. Returns counts by outcome."""
     counts = Counter()
     connection = connection or get_connection()
     with connection:
@@ -347,6 +357,14 @@ def send_due(connection=None):
             rows = claim_digest(subscription_id)
             if rows:
                 counts.update(send_digest(rows, connection, timezone.now()))
+        summary_rows = OutboxMessage.objects.filter(is_digest=True, recipient__isnull=False)
+        user_ids = (summary_rows.due(timezone.now(), lease())
+                    .values_list("recipient_id", flat=True).distinct().order_by())
+        for user_id in list(user_ids):
+            if rows := claim_summary(user_id):
+                message = editors.summary_mail(rows[0].recipient, rows,
+                                               f"summary:u{user_id}:m{rows[0].pk}")
+                counts[send(rows, message, connection)] += len(rows)
     return counts
 
 
@@ -359,6 +377,16 @@ def claim_digest(subscription_id):
             return []
         return claim(OutboxMessage.objects.filter(is_digest=True,
                                                   subscription_id=subscription_id))
+
+
+def claim_summary(user_id):
+    """All due summary rows of one editor, or none if another sender has them."""
+    with transaction.atomic():
+        held = get_user_model()._default_manager.select_for_update(skip_locked=True).filter(
+            pk=user_id).values_list("pk", flat=True)
+        if not list(held):
+            return []
+        return claim(OutboxMessage.objects.filter(is_digest=True, recipient_id=user_id))
 
 
 def log_embargo_access(journalist, release_ids, via, now=None):

@@ -10,9 +10,15 @@ listen; they connect in their AppConfig.ready().
   (published, Sperrfrist running): receivers ask Release.objects.public().
 - ``release_corrected(release, correction, now)``: a new live edition with a
   public correction note replaced the old one.
+- ``workflow_step(release, action, user, detail, now)``: a workflow step was logged
+  (an AuditEntry.Action such as submit, reject, approve, schedule, publish, correct,
+  override). ``release`` is the edition the step was taken on (a working edition's
+  live release is its ``document``), ``user`` who took it (None: the system),
+  ``detail`` what the editor wrote with it (the note, the reason) or its time.
 """
 
 from django.dispatch import Signal
 
 release_published = Signal()
 release_corrected = Signal()
+workflow_step = Signal()

@@ -1,11 +1,13 @@
 """The outbox: one row per mail that must go out exactly once.
 
 Rows are written when a release becomes public (or is put under embargo, or is
-corrected); an idempotency key makes writing them twice harmless. Senders claim
+corrected), and for the editors when a workflow step concerns them (``recipient``);
+an idempotency key makes writing them twice harmless. Senders claim
 rows in short transactions (SELECT ... FOR UPDATE SKIP LOCKED), send, and mark
 them sent; a claim older than the lease is given up and retried.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +33,13 @@ class OutboxMessage(models.Model):
         ALERT = "alert", _("alert")
         CORRECTION = "correction", _("correction")
         EMBARGO = "embargo", _("embargoed release")
+        # To editors, about a workflow step (journalists/editors.py).
+        SUBMITTED = "submitted", _("submitted for review")
+        SENT_BACK = "sent_back", _("sent back")
+        APPROVED = "approved", _("approved")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
+        OVERRIDDEN = "overridden", _("four-eyes rule overridden")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -51,6 +60,13 @@ class OutboxMessage(models.Model):
                                      related_name="messages", verbose_name=_("subscription"))
     journalist = models.ForeignKey(Journalist, models.SET_NULL, null=True, blank=True,
                                    related_name="messages", verbose_name=_("journalist"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                  blank=True, related_name="+", verbose_name=_("recipient"))
+    # What an editor's mail says of the step, as it was taken.
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    detail = models.TextField(_("note or reason"), blank=True)
+    is_working_edition = models.BooleanField(_("change to a published release"),
+                                             default=False)
     to_address = models.EmailField(_("sent to"), blank=True)
     is_digest = models.BooleanField(_("in the daily digest"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status,
@@ -78,6 +94,14 @@ class OutboxMessage(models.Model):
     def __str__(self):
         return self.key
 
+    @property
+    def recipient_email(self):
+        """Where the mail goes: the subscriber's, journalist's or editor's address."""
+        for person in (self.subscription, self.journalist, self.recipient):
+            if person is not None:
+                return person.email
+        return ""
+
     @staticmethod
     def make_key(kind, release_id, subscription_id=None, journalist_id=None,
                  correction_id=None):
@@ -86,6 +110,12 @@ class OutboxMessage(models.Model):
             parts.append(f"c{correction_id}")
         parts.append(f"s{subscription_id}" if subscription_id else f"j{journalist_id}")
         return ":".join(parts)
+
+    @staticmethod
+    def make_step_key(kind, release_id, version, user_id):
+        """An editor's mail about one step: the edition and its version name the step
+        (every step saves a new version), the user the recipient."""
+        return f"{kind}:r{release_id}:v{version}:u{user_id}"
 
 
 class ReleaseNotification(models.Model):
