@@ -48,6 +48,9 @@ On SQLite (the embedded default) the same parse drives plain substring
 matching over title, subtitle, teaser and text, newest first. SQLite's LIKE
 ignores case for ASCII letters only, so each term is also tried in lower,
 upper and title case and with umlauts transliterated either way.
+
+The editors' release list searches drafts too (``editorial_matches``): the same
+parse and matching, on every state, without ranking or limit.
 """
 
 import html
@@ -270,6 +273,25 @@ def search(query, releases=None, order="relevance"):
     return results
 
 
+def editorial_matches(query, releases):
+    """``releases`` (of any state: the editors' list) matching ``query``, unordered, all.
+
+    The same parse and the same matching as for visitors, without their results'
+    limit and ranking: on PostgreSQL the stored vector (stems, phrases, beginnings
+    of words), on SQLite substrings. Compounds and corrections come from the words
+    of public releases, not of drafts: left out here. A working edition has no
+    vector (see ``_on_release_saved``): its fields are matched as substrings.
+    """
+    query = parse(query)
+    if not query:
+        return releases.none()
+    if connections[releases.db].vendor != "postgresql":
+        return releases.filter(_sqlite_condition(query))
+    expanded = _tsqueries(query, releases.db, look_up=False)["expanded"]
+    return releases.filter(Q(search_vector=expanded)
+                           | Q(edition_of__isnull=False) & _sqlite_condition(query))
+
+
 def _newest(releases, condition):
     """(``releases`` matching ``condition``, newest first, how many): at most MAX_RESULTS + 1.
 
@@ -472,9 +494,12 @@ def _loose_term(term, lookups):
     return expanded, fuzzy
 
 
-def _tsqueries(query, db):
-    """The exact (tier 2), expanded (tier 1) and fuzzy (tier 0) tsqueries of ``query``."""
-    lookups = _lookup(query, db)
+def _tsqueries(query, db, *, look_up=True):
+    """The exact (tier 2), expanded (tier 1) and fuzzy (tier 0) tsqueries of ``query``.
+
+    ``look_up=False``: without compounds and corrections from the public words (no query).
+    """
+    lookups = _lookup(query, db) if look_up else {}
     expanded, fuzzy = [], []
     for clause in query.clauses:
         loose = [_loose_term(term, lookups) for term in clause]
