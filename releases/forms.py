@@ -15,10 +15,11 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import revisions
-from .models.events import Announcement
+from . import conflicts, editing, revisions
+from .models.events import Announcement, Delegation
 from .uploads import validate_image
 
 
@@ -53,6 +54,12 @@ class ConstraintErrorsOnFieldsMixin:
         return self.cleaned_data
 
 
+# Recommended lengths in characters: about what search engines show of a title, and what
+# feeds and link previews show of a teaser. Longer is allowed; the form counts and warns
+# (static/js/admin-form.js).
+RECOMMENDED_LENGTHS = {"title": 70, "teaser": 300}
+
+
 class ReleaseForm(forms.ModelForm):
     """The release's content. Status and times change through the workflow's buttons.
 
@@ -63,6 +70,12 @@ class ReleaseForm(forms.ModelForm):
     """
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Who edits (the admin sets it): a release locked by someone else is not saved.
+    editor = None
+    # After a refused save: what the other save changed (releases/conflicts.py).
+    other_change = None
+    # After "take both": the merge that was saved.
+    merged = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,12 +84,38 @@ class ReleaseForm(forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
         if "change_note" in self.fields:
             self.fields["change_note"].widget.attrs["rows"] = 3
+        self._recommend_lengths()
+
+    def _recommend_lengths(self):
+        """Say the recommended length in the help text; the script counts against it."""
+        hints = {"title": _("Search engines show about %(limit)d characters of a title."),
+                 "teaser": _("Feeds and link previews show about %(limit)d characters.")}
+        for name, limit in RECOMMENDED_LENGTHS.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.help_text = " ".join(filter(None, [str(field.help_text),
+                                                     str(hints[name] % {"limit": limit})]))
+            field.widget.attrs.update({
+                "data-recommended-length": limit,
+                # {count} and {limit} are filled in by the script.
+                "data-counter-text": gettext("{count} / {limit} characters"),
+                "data-counter-over-text": gettext(
+                    "{count} / {limit} characters: longer than recommended"),
+            })
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
+        locked = editing.lock_refusal(self.instance, self.editor)
+        if locked:
+            raise ValidationError(
+                _("%(lock)s Your changes have not been saved; they are still in the form."),
+                params={"lock": locked}, code="locked")
+        base = conflicts.base_version(self)
         if cleaned_data.get("expected_version") != self.instance.version:
+            self.other_change = conflicts.other_change(self.instance, cleaned_data, base)
             stored = revisions.values_of_release(self.instance)
             self.conflict = revisions.differences(
                 stored, revisions.values_of_form(cleaned_data, stored))
@@ -88,7 +127,26 @@ class ReleaseForm(forms.ModelForm):
                   "have not been saved; they are still in the form. Below you see how your "
                   "text differs from the version now stored. Saving again replaces that "
                   "version with yours."), code="conflict")
+        if conflicts.TAKE_BOTH in self.data:
+            self._take_both(base)
         return cleaned_data
+
+    def _take_both(self, base):
+        """Both changes: the other person's where only they changed a field, mine elsewhere.
+        Fields both changed are left for the editor to decide: the form comes back."""
+        self.merged = conflicts.take_both(self, base)
+        if self.merged is None or not self.merged.conflicts:
+            return
+        self.other_change = conflicts.other_change(self.instance, self.cleaned_data, base)
+        self.conflict = revisions.differences(
+            revisions.values_of_release(self.instance),
+            revisions.values_of_form(self.cleaned_data, revisions.values_of_release(
+                self.instance)))
+        raise ValidationError(
+            _("The other change is taken into the form where only they changed something. "
+              "You both changed: %(fields)s. Your text is in the form; decide what stays, "
+              "then save."),
+            params={"fields": ", ".join(self.other_change.conflicts)}, code="conflict")
 
 
 class ContactForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
@@ -124,9 +182,35 @@ class DelegationForm(AnnouncementFormMixin, ConstraintErrorsOnFieldsMixin, forms
     constraint_fields = {"delegation_ends_after_start": "end_date",
                          "delegation_announced_needs_time": "published_at"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "organisation" in self.fields:
+            self.fields["organisation"].required = False
+            self.fields["organisation"].help_text = _(
+                "Empty: the organisation of the office the leader holds when the trip begins.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "organisation" in self.fields and not cleaned_data.get("organisation"):
+            leader, start_date = cleaned_data.get("leader"), cleaned_data.get("start_date")
+            organisation = Delegation.leaders_organisation(leader, start_date)
+            if organisation is None:
+                self.add_error("organisation", _(
+                    "Please choose the organisation: the leader holds no office when the "
+                    "trip begins."))
+            else:
+                cleaned_data["organisation"] = organisation
+        return cleaned_data
+
 
 class DelegationStopForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
     constraint_fields = {"stop_departs_after_arrival": "departure_date"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "country" in self.fields:
+            self.fields["country"].help_text = _(
+                "Empty: the trip's country, when it goes to one country only.")
 
 
 class PersonForm(forms.ModelForm):

@@ -10,19 +10,26 @@ rendered, not as HTML source. Changes are written in its working edition, a
 form of its own, which shows who changed it and how it differs from the live
 text. The list shows releases; working editions are behind the filter.
 
-Deleting: only superusers may delete a release (for test data or a court order,
-and reversion can still recover it). Everyone else withdraws, which keeps the
-address with a notice and can be undone.
+Deleting: superusers may delete a release (for test data or a court order, and
+reversion can still recover it); an author may delete a draft only they wrote and
+that was never out (services.deletion_refusal). Everyone else withdraws, which
+keeps the address with a notice and can be undone.
+
+The „Vorschau“ button posts the form as it is to live_preview_view, which renders
+it with the public release template in a new tab and saves nothing.
 """
 
 import re
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db.models import FileField
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -30,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import revisions, services
+from . import conflicts, desk, editing, presentation, revisions, search, services
 from .forms import ReleaseForm, WorkflowForm
 from .links import preview_path
 from .models import AuditEntry, PreviewLink, Release, ReleaseAttachment, ReleaseImage, ReleasePerson
@@ -72,7 +79,8 @@ class EditionFilter(admin.SimpleListFilter):
     parameter_name = "fassung"
 
     def lookups(self, request, model_admin):
-        return [("arbeitsfassungen", _("Working editions"))]
+        return [("arbeitsfassungen", _("Working editions")),
+                ("alle", _("Releases and working editions"))]
 
     def choices(self, changelist):
         # Not "All": without a choice the list shows releases, not their working editions.
@@ -83,7 +91,52 @@ class EditionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "arbeitsfassungen":
             return queryset.working_editions()
+        if self.value() == "alle":
+            return queryset
         return queryset.documents()
+
+
+class PublicFilter(admin.SimpleListFilter):
+    """Whether the public sees a release now (Release.objects.public())."""
+
+    title = _("visible to the public")
+    parameter_name = "oeffentlich"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Visible now")), ("nein", _("Not visible"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.public()
+        if self.value() == "nein":
+            return queryset.exclude(pk__in=Release.objects.public())
+        return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """Editions the user changed (is one of the authors of), or those by others only."""
+
+    title = _("author")
+    parameter_name = "autor"
+
+    def lookups(self, request, model_admin):
+        return [("ich", _("Changed by me")), ("andere", _("Not changed by me"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ich":
+            return queryset.filter(authors=request.user)
+        if self.value() == "andere":
+            return queryset.exclude(authors=request.user)
+        return queryset
+
+
+def _date_and_time(moment):
+    """A narrow column: "06.12.2026", then "10:00" below (Berlin time)."""
+    if moment is None:
+        return "–"
+    local = timezone.localtime(moment)
+    return format_html('<time datetime="{}">{}<br>{}</time>', local.isoformat(),
+                       date_format(local, "SHORT_DATE_FORMAT"), date_format(local, "TIME_FORMAT"))
 
 
 def _rendered(html):
@@ -94,13 +147,18 @@ def _rendered(html):
 @admin.register(Release)
 class ReleaseAdmin(VersionAdmin):
     form = ReleaseForm
-    list_display = ["title", "kind", "status", "working_edition_status", "published_at",
-                    "organisation", "number_label"]
-    list_filter = [EditionFilter, "status", "organisation", "topics", "kind"]
+    # Work in progress first (get_ordering); no column cut off at 1280 pixels.
+    list_display = ["title_label", "status_badge", "published_label", "organisation_label",
+                    "number_label", "authors_label", "last_change"]
+    list_filter = [EditionFilter, "status", PublicFilter, AuthorFilter, "organisation", "topics",
+                   "kind"]
     list_select_related = ["organisation", "working_edition"]
+    # Work in progress first, in the workflow's order; then the latest change.
+    ordering = [desk.status_rank().asc(), "-updated_at"]
     date_hierarchy = "published_at"
+    # The autocomplete's fields; the list searches the text too (get_search_results).
     search_fields = ["title", "subtitle", "teaser"]
-    search_help_text = _("Title, subtitle or teaser; or a number such as 12/2026.")
+    search_help_text = _("Title, subtitle, teaser or text; or a number such as 12/2026.")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisation", "contacts", "topics", "events", "delegations",
                            "related"]
@@ -162,18 +220,47 @@ class ReleaseAdmin(VersionAdmin):
             return {}
         return super().get_prepopulated_fields(request, obj)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
     @admin.display(description=_("number"), ordering="number")
     def number_label(self, release):
         return release.number_label or "–"
 
-    @admin.display(description=_("working edition"))
-    def working_edition_status(self, release):
+    @admin.display(description=_("status"), ordering=desk.status_rank())
+    def status_badge(self, release):
+        badge = format_html('<span class="status-badge status-{}">{}</span>', release.status,
+                            services.status_label(release))
         edition = release.get_working_edition()
         if edition is None:
-            return "–"
-        return format_html('<a href="{}">{}</a>',
+            return badge
+        return format_html('{}<br><span class="list-edition">{} <a href="{}">{}</a></span>',
+                           badge, gettext("Working edition:"),
                            reverse("admin:releases_release_change", args=[edition.pk]),
                            edition.get_status_display())
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_label(self, release):
+        # The kind only where it is not the usual press release: it stands out there.
+        if release.kind == Release.Kind.PRESS_RELEASE:
+            return release.title
+        return format_html('{}<span class="list-kind">{}</span>', release.title,
+                           release.get_kind_display())
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def published_label(self, release):
+        return _date_and_time(release.published_at)
+
+    @admin.display(description=_("organisation"), ordering="organisation__short_name")
+    def organisation_label(self, release):
+        organisation = release.organisation
+        return format_html('<abbr title="{}">{}</abbr>', organisation.name,
+                           organisation.short_name) if organisation.short_name else (
+            organisation.name)
+
+    @admin.display(description=_("last change"), ordering="updated_at")
+    def last_change(self, release):
+        return _date_and_time(release.updated_at)
 
     @admin.display(description=_("authors"))
     def authors_label(self, release):
@@ -197,14 +284,22 @@ class ReleaseAdmin(VersionAdmin):
                            mark_safe("".join(parts)), _rendered(live.body))
 
     def get_search_results(self, request, queryset, search_term):
-        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+        is_autocomplete = (request.resolver_match
+                           and request.resolver_match.url_name == "autocomplete")
+        if is_autocomplete:
             # "Related releases" are releases, never one's working edition.
             queryset = queryset.documents()
         match = NUMBER_SEARCH.match(search_term)
         if match:
             number, year = match.groups()
             return queryset.filter(number=int(number), number_year=int(year)), False
-        return super().get_search_results(request, queryset, search_term)
+        if is_autocomplete:
+            # Beginnings of words as they are typed: the search fields' substrings.
+            return super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return queryset, False
+        # Drafts too, and the text: not the public search's results, its way of matching.
+        return search.editorial_matches(search_term, queryset), False
 
     # Permissions: the model's, narrowed by the release's state.
 
@@ -213,7 +308,18 @@ class ReleaseAdmin(VersionAdmin):
             obj is None or services.can_edit(obj, request.user))
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        # Superusers delete anything; an author their own draft that was never out
+        # (services.deletion_refusal), one at a time from its form.
+        if request.user.is_active and request.user.is_superuser:
+            return True
+        return obj is not None and services.deletion_refusal(obj, request.user) is None
+
+    def delete_model(self, request, obj):
+        services.delete_draft(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for release in queryset:
+            services.delete_draft(release, request.user)
 
     def has_submit_permission(self, request):
         return request.user.has_perm("releases.submit_release")
@@ -239,12 +345,106 @@ class ReleaseAdmin(VersionAdmin):
             if obj.is_working_edition:
                 context["show_save_and_add_another"] = False
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        context["other_change"] = getattr(context["adminform"].form, "other_change", None)
+        if obj is not None and obj.pk is not None:
+            context["editing"] = self.editing_context(request, obj)
+        if add:
+            context["live_preview_url"] = reverse("admin:releases_release_live_preview_add")
+        elif obj is not None and self.has_change_permission(request, obj):
+            context["live_preview_url"] = reverse("admin:releases_release_live_preview",
+                                                  args=[obj.pk])
         # One click for an editor under deadline: save, then submit what was saved.
         context["save_and_submit"] = request.user.has_perm("releases.submit_release") and (
             add or (obj.status == Release.Status.DRAFT
                     and self.has_change_permission(request, obj)))
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.editor = request.user  # a new class per request (modelform_factory)
+        return form
+
+    # Presence and locks (releases/editing.py).
+
+    def get_list_display(self, request):
+        names = list(super().get_list_display(request))
+        return [*names[:1], "lock_label", *names[1:]]
+
+    def get_list_select_related(self, request):
+        return [*super().get_list_select_related(request), "edit_lock__locked_by",
+                "working_edition__edit_lock__locked_by"]
+
+    @admin.display(description=_("lock"))
+    def lock_label(self, release):
+        lock = editing.lock_of(release) or editing.lock_of(release.get_working_edition())
+        if lock is None:
+            return ""
+        return format_html(
+            '<span class="edit-lock" title="{}"><span class="edit-lock-badge">{}</span><br>{}'
+            '<br>{}</span>', editing.lock_label(lock), gettext("locked"),
+            editing.display_name(lock.locked_by),
+            gettext("since %(time)s") % {"time": editing.clock(lock.locked_at)})
+
+    def editing_context(self, request, release):
+        """Who else works on the release, and its lock; records that this user has it open."""
+        user = request.user
+        may_edit = self.has_change_permission(request, release)
+        if may_edit:
+            editing.record_open(release, user)
+        lock = editing.lock_of(release)
+        return {
+            "notices": editing.presence_notices(release, user),
+            "lock": lock,
+            "lock_text": lock and editing.lock_label(lock),
+            "lock_time": lock and editing.clock(lock.locked_at),
+            "is_mine": lock is not None and lock.locked_by_id == user.pk,
+            "can_lock": lock is None and may_edit and editing.may_lock(user),
+            "can_unlock": lock is not None and editing.may_release(lock, user),
+            "lock_url": reverse("admin:releases_release_lock", args=[release.pk]),
+            "unlock_url": reverse("admin:releases_release_unlock", args=[release.pk]),
+            "presence_url": reverse("admin:releases_release_presence", args=[release.pk])
+            if may_edit else "",
+            "heartbeat_seconds": editing.HEARTBEAT_SECONDS,
+        }
+
+    def lock_view(self, request, object_id):
+        release = self._release(request, object_id)
+        if request.method == "POST":
+            try:
+                if not self.has_change_permission(request, release):
+                    raise editing.LockRefused(gettext(
+                        "This press release cannot be edited now, so it is not locked."))
+                editing.lock(release, request.user)
+            except editing.LockRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, gettext(
+                    "The press release is locked for you: nobody else can save it or move "
+                    "it on in the workflow until you release the lock."), messages.SUCCESS)
+        return self._back(release)
+
+    def unlock_view(self, request, object_id):
+        release = self._release(request, object_id)
+        if request.method == "POST":
+            try:
+                editing.unlock(release, request.user)
+            except editing.LockRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, gettext("The lock is released."), messages.SUCCESS)
+        return self._back(release)
+
+    def presence_view(self, request, object_id):
+        """The change form's heartbeat: still open (or closed); answers who else is at work."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        release = self._release(request, object_id)
+        if request.POST.get("state") == "left":
+            editing.record_left(release, request.user)
+        elif self.has_change_permission(request, release):
+            editing.record_open(release, request.user)
+        return JsonResponse({"notices": editing.presence_notices(release, request.user)})
 
     def operations(self, release, user):
         return [{"name": name, "label": services.OPERATIONS[name].label,
@@ -302,6 +502,13 @@ class ReleaseAdmin(VersionAdmin):
             changed=form.has_changed() or any(formset.has_changed() for formset in formsets),
             save_related=lambda: super(ReleaseAdmin, self).save_related(
                 request, form, formsets, change))
+        if change:
+            editing.record_saved(form.instance, request.user)
+        if form.merged is not None and form.merged.taken:
+            self.message_user(request, gettext(
+                "Both changes are saved. From the other change: %(fields)s.") % {
+                "fields": ", ".join(revisions.label(name) for name in form.merged.taken)},
+                messages.SUCCESS)
         if change and status != form.instance.status:
             self.message_user(request, gettext(
                 "The release was changed after its approval and is back in review: "
@@ -312,6 +519,8 @@ class ReleaseAdmin(VersionAdmin):
             request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        if conflicts.TAKE_BOTH in request.POST:
+            return self._back(obj)  # the merged text, to be read again
         return self._then_submit(request, obj) or super().response_change(request, obj)
 
     def _then_submit(self, request, obj):
@@ -378,6 +587,16 @@ class ReleaseAdmin(VersionAdmin):
                  view(self.revoke_preview_view), name="releases_release_revoke_preview"),
             path("<path:object_id>/history/compare/", view(self.compare_view),
                  name="releases_release_compare"),
+            path("<path:object_id>/lock/", view(self.lock_view), name="releases_release_lock"),
+            path("<path:object_id>/unlock/", view(self.unlock_view),
+                 name="releases_release_unlock"),
+            path("<path:object_id>/presence/", view(self.presence_view),
+                 name="releases_release_presence"),
+            # The preview of unsaved changes; "add" before the object's address.
+            path("add/preview/", view(self.live_preview_view),
+                 name="releases_release_live_preview_add"),
+            path("<path:object_id>/preview/", view(self.live_preview_view),
+                 name="releases_release_live_preview"),
             *super().get_urls(),
         ]
 
@@ -446,6 +665,87 @@ class ReleaseAdmin(VersionAdmin):
                 revisions.values_of_release(release.edition_of),
                 revisions.values_of_release(release))
         return TemplateResponse(request, "admin/releases/release/workflow_form.html", context)
+
+    # The preview of unsaved changes: the form as it is, on the public page, saved nowhere.
+
+    def live_preview_view(self, request, object_id=None):
+        """The form's content (posted by its „Vorschau“ button into a new tab) rendered
+        with the public release template. Nothing is saved: no row, no revision, no
+        audit entry; the text is sanitised as on saving; new uploads are not stored,
+        so only images already saved are shown."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        release = None
+        if object_id is not None:
+            release = self.get_object(request, object_id)
+            if release is None:
+                raise Http404
+        if not (self.has_add_permission(request) if release is None
+                else self.has_change_permission(request, release)):
+            raise PermissionDenied
+        form = self.get_form(request, release, change=release is not None)(
+            request.POST, request.FILES, instance=release)
+        form.is_valid()
+        # A conflict with another save or a constraint does not keep the text from being
+        # shown; a field that cannot be read does.
+        errors = [(form.fields[name].label if name in form.fields else name, messages_)
+                  for name, messages_ in form.errors.items() if name != NON_FIELD_ERRORS]
+        if errors:
+            return TemplateResponse(request, "admin/releases/release/live_preview_errors.html", {
+                **self.admin_site.each_context(request),
+                "title": gettext("Preview not possible"), "opts": self.opts,
+                "errors": errors}, status=400)
+        instance = form.instance
+        Release._meta.get_field("body").pre_save(instance, False)
+        relations = {name: self._preview_rows(form, release, name)
+                     for name in ("topics", "contacts", "events", "delegations", "related")}
+        relations["events"].sort(key=lambda event: event.starts_at)
+        relations["related"] = list(
+            Release.objects.public().filter(pk__in=[row.pk for row in relations["related"]])
+            .select_related("organisation").order_by("-published_at", "-pk"))
+        relations["corrections"] = (list(release.corrections.all())
+                                    if release is not None else [])
+        relations.update(self._preview_inline_rows(request, release, instance))
+        unsaved = presentation.UnsavedRelease(instance, relations)
+        context = {**presentation.detail_context(unsaved), "release": unsaved,
+                   "object": unsaved, "is_preview": True, "is_unsaved_preview": True,
+                   # A posted form has no address in another language.
+                   "canonical_url": "", "other_languages": []}
+        response = TemplateResponse(request, "releases/release_detail.html", context)
+        response["X-Robots-Tag"] = "noindex, nofollow"  # the admin's pages are never cached
+        return response
+
+    @staticmethod
+    def _preview_rows(form, release, name):
+        if name in form.cleaned_data and form.cleaned_data[name] is not None:
+            return list(form.cleaned_data[name])
+        return list(getattr(release, name).all()) if release is not None else []
+
+    def _preview_inline_rows(self, request, release, instance):
+        """The inlines' rows as the form holds them: edited, without the ones marked for
+        deletion; new images and attachments only once saved (their files are not
+        stored for a preview)."""
+        rows, prefixes = {}, {}
+        for formset_class, inline in self.get_formsets_with_inlines(request, release):
+            # Prefixes as the admin gives them to its formsets.
+            prefix = formset_class.get_default_prefix()
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+            if prefixes[prefix] != 1 or not prefix:
+                prefix = f"{prefix}-{prefixes[prefix]}"
+            kwargs = self.get_formset_kwargs(request, release, inline, prefix)
+            formset = formset_class(**{**kwargs, "instance": instance})
+            formset.is_valid()
+            name = formset.fk.remote_field.related_name
+            has_files = any(isinstance(field, FileField) for field in inline.model._meta.fields)
+            kept = []
+            for inline_form in formset.forms:
+                cleaned = getattr(inline_form, "cleaned_data", {})
+                if cleaned.get("DELETE") or (inline_form.instance.pk is None and (
+                        has_files or not inline_form.has_changed() or inline_form.errors)):
+                    continue
+                kept.append(inline_form.instance)
+            rows[name] = sorted(kept, key=lambda row: (getattr(row, "order", 0), row.pk or 0))
+        return rows
 
     def revoke_preview_view(self, request, object_id, link_id):
         release = self._release(request, object_id)

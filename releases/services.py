@@ -51,7 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, editions, revisions
+from . import audit, editing, editions, revisions
 from .forms import (
     PreviewLinkForm,
     PublishForm,
@@ -62,7 +62,7 @@ from .forms import (
 )
 from .models import AuditEntry, Correction, Organisation, PreviewLink, Release
 from .search import count_public_words, counted_releases, update_search_vector
-from .signals import release_corrected, release_published
+from .signals import release_corrected, release_published, workflow_step
 
 Status = Release.Status
 Action = AuditEntry.Action
@@ -75,6 +75,8 @@ OVERDUE_AFTER = datetime.timedelta(minutes=5)
 # Published or scheduled: the content is the live edition, changed through a working one.
 LIVE = {Status.PUBLISHED, Status.SCHEDULED}
 UNRELEASED = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}
+# Operations that leave the release as it is: allowed while someone else holds its lock.
+LEAVE_RELEASE_AS_IT_IS = {"preview", "duplicate"}
 
 # The fields an operation owns. An edit through the change form never writes them.
 WORKFLOW_FIELDS = (
@@ -150,8 +152,16 @@ def _refusal(name, release, user, now):
             or release.status not in operation.states:
         return "state", _("Not possible for a release that is “%(status)s”: %(operation)s.") % {
             "status": status_label(release), "operation": operation.label}
+    if name not in LEAVE_RELEASE_AS_IT_IS:
+        locked = editing.lock_refusal(release, user)
+        if locked:
+            return "locked", locked
     if name == "approve" and is_author(release, user):
         return "four_eyes", four_eyes_problem(release, user)
+    if name == "take_back" and user is not None and not is_author(release, user):
+        return "author", _("Only an author of this edition can take back its submission.")
+    if name == "duplicate" and release.is_removed_for_legal_reasons:
+        return "state", _("This release was removed for legal reasons.")
     reason = None
     if name == "preview":
         reason = _preview_refusal(release, now)
@@ -256,12 +266,16 @@ def _save(current, user, comment, also=None, *, bump=True):
     return current
 
 
-def _log(action, user, release, detail=""):
-    """An audit entry, always on the release as a document (a working edition's too)."""
-    document = release.document
-    if release.is_working_edition:
-        detail = " ".join(filter(None, [_("Working edition:"), detail]))
-    audit.record(action, user=user, release=document, detail=detail)
+def _log(action, user, release, detail="", *, mark_edition=True):
+    """An audit entry, always on the release as a document (a working edition's too,
+    marked as such unless ``mark_edition`` is False), and the workflow_step signal,
+    in the step's transaction, for the apps that tell people about it."""
+    logged = detail
+    if release.is_working_edition and mark_edition:
+        logged = " ".join(filter(None, [_("Working edition:"), detail]))
+    audit.record(action, user=user, release=release.document, detail=logged)
+    workflow_step.send(sender=Release, release=release, action=action, user=user,
+                       detail=detail, now=timezone.now())
 
 
 def is_public(release, now=None):
@@ -462,17 +476,20 @@ def _publish_edition(edition, live, user, now, override=""):
                                                published_at=now)
     edition.preview_links.active().update(revoked_at=now)
     authors = ", ".join(sorted(edition.authors.values_list("username", flat=True)))
+    detail = note or _("Minor change without a note.")
+    if authors:
+        detail = f"{detail} ({_('written by %(authors)s') % {'authors': authors}})"
+    # Logged on the edition while it exists (the step concerns its authors), on the
+    # live release as it is now.
+    edition.edition_of = live
+    if override:
+        _log(Action.OVERRIDE, user, edition, override, mark_edition=False)
+    _log(Action.CORRECT if note else Action.PUBLISH, user, edition, detail,
+         mark_edition=False)
     edition.delete()
     update_search_vector([live.pk])
     if counted:
         count_public_words([live], 1)
-    detail = note or _("Minor change without a note.")
-    if authors:
-        detail = f"{detail} ({_('written by %(authors)s') % {'authors': authors}})"
-    if override:
-        audit.record(Action.OVERRIDE, user=user, release=live, detail=override)
-    audit.record(Action.CORRECT if note else Action.PUBLISH, user=user, release=live,
-                 detail=detail)
     if correction is not None:
         release_corrected.send(sender=Release, release=live, correction=correction, now=now)
     return live
@@ -506,6 +523,18 @@ def reject(release, user, note="", *, version=None):
     current.published_at = None  # a time set before is no decision any more
     _save(current, user, _("Sent back"))
     _log(Action.REJECT, user, current, note)
+    _copy_state(current, release)
+    return release
+
+
+@transaction.atomic
+def take_back(release, user, *, version=None):
+    """In review -> draft, by one of the edition's authors, before anyone decided on it."""
+    current = _lock(release, version)
+    _check("take_back", current, user)
+    current.status = Status.DRAFT
+    _save(current, user, _("Submission taken back"))
+    _log(Action.TAKE_BACK, user, current, "")
     _copy_state(current, release)
     return release
 
@@ -546,7 +575,7 @@ def publish(release, user=None, *, at=None, version=None, override_reason=""):
         live = Release.objects.select_for_update().get(pk=current.edition_of_id)
         return _publish_edition(current, live, user, now, override)
     if override:
-        audit.record(Action.OVERRIDE, user=user, release=current, detail=override)
+        _log(Action.OVERRIDE, user, current, override)
     current.status = Status.PUBLISHED
     current.published_at = now
     current.has_publication_time = True
@@ -594,7 +623,7 @@ def schedule(release, user, at, *, version=None, override_reason=""):
                             code="past_time")
     override = _check_four_eyes(current, user, override_reason)
     if override:
-        audit.record(Action.OVERRIDE, user=user, release=current.document, detail=override)
+        _log(Action.OVERRIDE, user, current, override, mark_edition=False)
     current.status = Status.SCHEDULED
     current.published_at = at
     current.has_publication_time = True
@@ -712,6 +741,9 @@ def save_release(release, user=None, *, version=None, save_related=None, changed
                             % {"operation": _("edit")}, code="permission")
     if not can_edit(current, user):
         raise WorkflowError(_edit_refusal(current), code="state")
+    locked = editing.lock_refusal(current, user)
+    if locked:
+        raise WorkflowError(locked, code="locked")
     if changed is None:
         changed = _content_changed(current, release)
     now = timezone.now()
@@ -739,7 +771,7 @@ def save_release(release, user=None, *, version=None, save_related=None, changed
     return release
 
 
-def _create(release, user, save_related):
+def _create(release, user, save_related, detail=""):
     now = timezone.now()
     if user is not None:
         if not user.has_perm("releases.add_release"):
@@ -763,7 +795,7 @@ def _create(release, user, save_related):
     update_search_vector([release.pk])
     if user is None:
         _complete_if_public(release, now)
-    _log(Action.CREATE, user, release)
+    _log(Action.CREATE, user, release, detail)
     return release
 
 
@@ -784,6 +816,9 @@ def restore_revision(release, user, stored_version, *, version=None):
     if user is not None and not user.has_perm("releases.change_release"):
         raise WorkflowError(_("You are not allowed to do this: %(operation)s.")
                             % {"operation": _("edit")}, code="permission")
+    locked = editing.lock_refusal(current, user)
+    if locked:
+        raise WorkflowError(locked, code="locked")
     target = current
     if not current.is_working_edition and current.status in LIVE:
         target = start_edition(current, user, version=current.version)
@@ -821,6 +856,74 @@ def restore_revision(release, user, stored_version, *, version=None):
         _copy_state(current, release)
         return release
     return target
+
+
+# Duplicating and deleting drafts ----------------------------------------------------------
+
+# What a copy takes over: the text and whom and what it is about. Not its number, dates,
+# status, embargo or correction note (a copy starts as a new draft), nor its images and
+# attachments (photos and documents belong to the occasion they were made for, with
+# their credits and licences), nor its links to appointments, trips and other releases.
+DUPLICATED_FIELDS = ("kind", "organisation", "title", "subtitle", "slug", "teaser", "body")
+DUPLICATED_M2M = ("topics", "contacts")
+
+
+@transaction.atomic
+def duplicate(release, user, *, version=None):
+    """A new draft with the content of ``release`` (its live text, for a live release),
+    written by ``user``; returns the new draft. ``version`` is not checked: reading
+    changes nothing."""
+    _check("duplicate", release, user)
+    source = Release.objects.get(pk=release.pk)
+    copy = Release()
+    editions.copy_content(source, copy, DUPLICATED_FIELDS)
+
+    def related():
+        for name in DUPLICATED_M2M:
+            getattr(copy, name).set(getattr(source, name).all())
+        for row in source.release_people.all():
+            row.pk = None
+            row._state.adding = True
+            row.release = copy
+            row.save()
+
+    _create(copy, user, related, detail=_("Copy of „%(title)s“") % {"title": source.title})
+    return copy
+
+
+def deletion_refusal(release, user):
+    """Why ``user`` may not delete ``release``, or None.
+
+    An author deletes a draft that only they wrote and that was never out: never
+    published, scheduled or withdrawn (an embargoed release reaches journalists before
+    it is public). A working edition is discarded instead. Superusers may delete any
+    release (test data, a court order); reversion can still recover it.
+    """
+    if user is None or (user.is_active and user.is_superuser):
+        return None
+    if not user.has_perm("releases.change_release"):
+        return _("You are not allowed to do this: %(operation)s.") % {"operation": _("delete")}
+    if release.is_working_edition:
+        return _("A working edition is not deleted: discard it.")
+    if release.status != Status.DRAFT or release.number or release.effects_done_at or (
+            release.audit_entries.filter(action__in=[
+                Action.PUBLISH, Action.SCHEDULE, Action.WITHDRAW, Action.CORRECT]).exists()):
+        return _("Only a draft that was never published or scheduled can be deleted.")
+    if set(release.authors.values_list("pk", flat=True)) != {user.pk}:
+        return _("Only a draft that you wrote alone can be deleted.")
+    return None
+
+
+@transaction.atomic
+def delete_draft(release, user):
+    """Delete a draft (see deletion_refusal); the audit log keeps its title."""
+    current = _lock(release, check_version=False)
+    refused = deletion_refusal(current, user)
+    if refused is not None:
+        raise WorkflowError(refused, code="state")
+    # Logged, not announced as a step of the workflow: there is nothing left to review.
+    audit.record(Action.DELETE, user=user, release=current)
+    current.delete()
 
 
 # Preview links ----------------------------------------------------------------------------
@@ -912,6 +1015,9 @@ OPERATIONS = {operation.name: operation for operation in [
                                 "published after a second person's review.")),
     Operation("submit", gettext_lazy("submit for review"), frozenset({Status.DRAFT}),
               "submit_release", submit, done=gettext_lazy("Submitted for review.")),
+    Operation("take_back", gettext_lazy("take back the submission"),
+              frozenset({Status.IN_REVIEW}), "submit_release", take_back,
+              done=gettext_lazy("The submission is taken back: the release is a draft again.")),
     Operation("reject", gettext_lazy("send back"),
               frozenset({Status.IN_REVIEW, Status.APPROVED}), "review_release", reject,
               form=RejectForm, done=gettext_lazy("Sent back to the authors as a draft.")),
@@ -938,4 +1044,9 @@ OPERATIONS = {operation.name: operation for operation in [
     Operation("preview", gettext_lazy("create a preview link"), frozenset(UNRELEASED),
               "add_previewlink", create_preview_link, form=PreviewLinkForm,
               done=gettext_lazy("Preview link created.")),
+    Operation("duplicate", gettext_lazy("use as a template"), frozenset(Status),
+              "add_release", duplicate, on_editions=False,
+              done=gettext_lazy("A copy is open as a new draft, with you as its author: text, "
+                                "topics, press contacts and people; no images, attachments "
+                                "or links to appointments.")),
 ]}

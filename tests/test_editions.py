@@ -695,7 +695,7 @@ class TestAdmin:
         response = spokesperson_client.get(workflow_url(edition, "publish"))
         content = response.content.decode()
         assert NOTE in content
-        assert "8. Oktober in Kattowitz" in content
+        assert "<ins>in Kattowitz</ins>" in content
 
     def test_a_refusal_is_one_message_in_one_wording(self, editor_client, in_review, editor):
         response = post_operation(editor_client, in_review, "approve")
@@ -726,6 +726,15 @@ class TestAdmin:
         assert response.redirect_chain[-1][0] == change_url(live)
         assert 'name="_save_and_submit"' not in editor_client.get(
             change_url(edition)).content.decode()  # only a draft is submitted
+
+    def test_the_enter_key_saves_and_does_not_submit(self, editor_client, live, editor):
+        # A browser submits a form with its first submit button when Enter is pressed in a
+        # text field: that must be plain saving, not the submission for review.
+        edition = services.start_edition(live, editor)
+        html = editor_client.get(change_url(edition)).content.decode()
+        form = html[html.index('id="release_form"'):]
+        first = re.search(r'<input type="submit"[^>]*>', form).group(0)
+        assert 'name="_save"' in first
 
     def test_save_and_submit_of_a_release_in_review_saves_and_says_why_not(
             self, spokesperson_client, in_review, spokesperson):

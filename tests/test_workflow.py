@@ -771,7 +771,7 @@ class TestConcurrentEdits:
         changes = {change["name"]: change["lines"] for change in response.context["conflict"]}
         assert ("removed", "Titel der Redakteurin") in changes["title"]
         assert ("added", "Titel des Sprechers") in changes["title"]
-        assert '<del>− Titel der Redakteurin</del>' in content
+        assert 'Titel <del>der Redakteurin</del> <ins>des Sprechers</ins>' in content
         assert fresh(draft).title == "Titel der Redakteurin"
 
         # Saving again, having seen the difference, replaces the stored version knowingly.

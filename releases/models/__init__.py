@@ -1,5 +1,6 @@
 """The newsroom's content model, split by concept."""
 
+from .editing import EditLock, EditorPresence
 from .events import Counterpart, Delegation, DelegationMember, DelegationStop, Event, ProgrammeItem
 from .organisations import Contact, Organisation, Topic
 from .people import Appointment, Person
@@ -8,6 +9,7 @@ from .workflow import AuditEntry, Correction, PreviewLink
 
 __all__ = [
     "Appointment", "AuditEntry", "Contact", "Correction", "Counterpart", "Delegation",
-    "DelegationMember", "DelegationStop", "Event", "Organisation", "Person", "PreviewLink",
-    "ProgrammeItem", "Release", "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "Topic",
+    "DelegationMember", "DelegationStop", "EditLock", "EditorPresence", "Event", "Organisation",
+    "Person", "PreviewLink", "ProgrammeItem", "Release", "ReleaseAttachment", "ReleaseImage",
+    "ReleasePerson", "Topic",
 ]

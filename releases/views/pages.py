@@ -5,16 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..caching import CachedCountMixin
 from ..jsonprefetch import JSONPrefetch, json_prefetch
-from ..links import absolute_url
 from ..models import (
     Appointment,
-    Correction,
     Event,
     Organisation,
     Person,
@@ -22,6 +19,7 @@ from ..models import (
     ReleasePerson,
     Topic,
 )
+from ..presentation import detail_context
 
 PAGE_SIZE = 20
 
@@ -107,29 +105,8 @@ class ReleaseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        release = self.object
-        context["corrections"] = list(release.corrections.all())
-        if release.is_working_edition:
-            # As it will look once published: the live release's number, date and
-            # corrections, with this edition's correction note to come.
-            context["corrections"] = present_as_live(release)
-        context["minister"] = release.minister_in_office()
-        context["structured_data"] = news_article(release)
+        context.update(detail_context(self.object))
         return context
-
-
-def present_as_live(edition):
-    """Show a working edition (in memory) with what it takes over from its live release;
-    returns the corrections the page will list, the edition's own note first."""
-    live = edition.edition_of
-    for name in ("uuid", "number", "number_year", "published_at", "has_publication_time",
-                 "public_changed_at", "source_uri", "created_at"):
-        setattr(edition, name, getattr(live, name))
-    corrections = list(live.corrections.all())
-    if edition.change_note.strip():
-        corrections.insert(0, Correction(release=live, text=edition.change_note.strip(),
-                                         published_at=None))
-    return corrections
 
 
 def withdrawn_response(request, release, slug):
@@ -145,51 +122,6 @@ def withdrawn_response(request, release, slug):
                                 {"release": release})
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def news_article(release):
-    """schema.org NewsArticle of a release, for search engines (JSON-LD)."""
-    organisation = {"@type": "GovernmentOrganization", "name": release.organisation.name}
-    if release.organisation.website:
-        organisation["url"] = release.organisation.website
-    url = absolute_url(release.get_absolute_url())
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": release.title,
-        "url": url,
-        "mainEntityOfPage": url,
-        "inLanguage": "de",
-        "articleSection": release.get_kind_display(),
-        "author": organisation,
-        "publisher": organisation,
-    }
-    if release.published_at:
-        data["datePublished"] = _schema_time(release.published_at,
-                                             release.has_publication_time)
-    modified = release.last_public_change_at
-    if modified:
-        # Unchanged since a publication known by its day only: that day, no invented time.
-        data["dateModified"] = _schema_time(
-            modified, release.has_publication_time or modified != release.published_at)
-    if release.subtitle:
-        data["alternativeHeadline"] = release.subtitle
-    if release.teaser:
-        data["description"] = release.teaser
-    if release.number_label:
-        data["identifier"] = release.number_label
-    images = [absolute_url(image.image.url) for image in release.images.all()]
-    if images:
-        data["image"] = images
-    topics = [topic.name for topic in release.topics.all()]
-    if topics:
-        data["keywords"] = topics
-    return data
-
-
-def _schema_time(moment, has_time):
-    local = timezone.localtime(moment)
-    return local.isoformat() if has_time else local.date().isoformat()
 
 
 def feed_links(title, name, **kwargs):

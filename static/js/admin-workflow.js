@@ -1,22 +1,21 @@
 "use strict";
-// The workflow's buttons act on what is saved. Once the form holds unsaved changes,
-// ask before a button (a form or link outside the change form) would leave them behind.
+// The workflow's buttons act on what is saved. Once the form holds unsaved changes
+// (form.dataset.unsaved, kept by admin-form.js), ask before a button (a form or link
+// outside the change form) would leave them behind; going on leaves them knowingly,
+// so the browser's own warning before leaving the page does not ask again.
 (function () {
   const form = document.getElementById("release_form");
   const panel = document.querySelector(".workflow[data-unsaved-warning]");
   if (!form || !panel) {
     return;
   }
-  let dirty = false;
-  const mark = () => { dirty = true; };
-  form.addEventListener("input", mark);
-  form.addEventListener("change", mark);
-  form.addEventListener("submit", () => { dirty = false; });
-  if (window.CKEDITOR) {
-    window.CKEDITOR.on("instanceReady", (event) => event.editor.on("change", mark));
-  }
   const keep = (event) => {
-    if (dirty && !window.confirm(panel.dataset.unsavedWarning)) {
+    if (form.dataset.unsaved !== "true") {
+      return;
+    }
+    if (window.confirm(panel.dataset.unsavedWarning)) {
+      delete form.dataset.unsaved;
+    } else {
       event.preventDefault();
     }
   };
