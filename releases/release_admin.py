@@ -393,13 +393,18 @@ class ReleaseAdmin(VersionAdmin):
         if may_edit:
             editing.record_open(release, user)
         lock = editing.lock_of(release)
+        notices = editing.presence_notices(release, user)
+        can_lock = lock is None and may_edit and editing.may_lock(user)
         return {
-            "notices": editing.presence_notices(release, user),
+            # A release nobody edits here (a live one: changes go to its working edition)
+            # gets no empty box.
+            "shown": bool(notices or lock or can_lock or may_edit),
+            "notices": notices,
             "lock": lock,
             "lock_text": lock and editing.lock_label(lock),
             "lock_time": lock and editing.clock(lock.locked_at),
             "is_mine": lock is not None and lock.locked_by_id == user.pk,
-            "can_lock": lock is None and may_edit and editing.may_lock(user),
+            "can_lock": can_lock,
             "can_unlock": lock is not None and editing.may_release(lock, user),
             "lock_url": reverse("admin:releases_release_lock", args=[release.pk]),
             "unlock_url": reverse("admin:releases_release_unlock", args=[release.pk]),

@@ -183,6 +183,8 @@ class TestPresence:
         editor_client.get(change_url(published))
         response = spokesperson_client.get(change_url(published))
         assert "bearbeitet diese Medieninformation" not in text_of(response)
+        # Nothing to lock or to be told about: no empty "Bearbeitung" box either.
+        assert 'id="editing-heading"' not in response.content.decode()
 
 
 class TestLocks:
