@@ -663,6 +663,8 @@ class ReleaseAdmin(VersionAdmin):
             "operation": operation,
             "override_needed": (services.needs_override(release, request.user)
                                 if operation in {"publish", "schedule"} else None),
+            "approves_in_passing": operation in {"publish", "schedule"} and (
+                services.approves_in_passing(release, request.user)),
         }
         if release.is_working_edition and operation in {"publish", "schedule", "discard"}:
             # What the reviewer decides on: the change, and whether it is a correction.

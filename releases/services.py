@@ -113,10 +113,19 @@ def four_eyes_problem(release, user):
     if is_author(release, user):
         return _("You changed this edition. Under the four-eyes principle somebody else "
                  "approves and publishes it.")
+    if approves_in_passing(release, user):
+        return None
     if release.status not in {Status.APPROVED, Status.SCHEDULED} or (
             release.approved_by_id is None):
         return _("This edition has not been approved by a second person.")
     return None
+
+
+def approves_in_passing(release, user):
+    """Whether publishing or scheduling ``release`` by ``user`` approves it at the same
+    time: it is in review and ``user`` may approve it (a second person who reviews)."""
+    return (user is not None and release.status == Status.IN_REVIEW
+            and _refusal("approve", release, user, None) is None)
 
 
 def needs_override(release, user):
@@ -544,13 +553,17 @@ def approve(release, user, *, version=None):
     """In review -> approved, by someone who is not one of the edition's authors."""
     current = _lock(release, version)
     _check("approve", current, user)  # nor by one of the edition's authors
+    _approve(current, user)
+    _copy_state(current, release)
+    return release
+
+
+def _approve(current, user):
     current.status = Status.APPROVED
     current.approved_by = user
     current.approved_at = timezone.now()
     _save(current, user, _("Approved"))
     _log(Action.APPROVE, user, current)
-    _copy_state(current, release)
-    return release
 
 
 @transaction.atomic
@@ -570,6 +583,8 @@ def publish(release, user=None, *, at=None, version=None, override_reason=""):
         return schedule(release, user, at, version=version, override_reason=override_reason)
     current = _lock(release, version)
     _check("publish", current, user, now)
+    if approves_in_passing(current, user):
+        _approve(current, user)
     override = _check_four_eyes(current, user, override_reason)
     if current.is_working_edition:
         live = Release.objects.select_for_update().get(pk=current.edition_of_id)
@@ -621,6 +636,8 @@ def schedule(release, user, at, *, version=None, override_reason=""):
     if at <= now:
         raise WorkflowError(_("The publication time must be in the future."),
                             code="past_time")
+    if approves_in_passing(current, user):
+        _approve(current, user)
     override = _check_four_eyes(current, user, override_reason)
     if override:
         _log(Action.OVERRIDE, user, current, override, mark_edition=False)

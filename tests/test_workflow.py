@@ -168,9 +168,42 @@ class TestPublish:
             spokesperson, release, reason)
         assert actions(release) == [Action.OVERRIDE, Action.PUBLISH]
 
-    def test_release_not_approved_needs_an_override(self, in_review, spokesperson):
-        refused("four_eyes", services.publish, in_review, spokesperson)
-        services.publish(in_review, spokesperson,
+    def test_a_reviewer_publishing_a_release_in_review_approves_it_in_passing(
+            self, in_review, spokesperson):
+        # The second person decides once: approved and published in one step, no override.
+        services.publish(in_review, spokesperson)
+        assert is_public(in_review)
+        stored = fresh(in_review)
+        assert stored.approved_by == spokesperson
+        assert list(AuditEntry.objects.filter(release=in_review, actor=spokesperson)
+                    .order_by("pk").values_list("action", flat=True)) == [
+            Action.APPROVE, Action.PUBLISH]
+
+    def test_a_reviewer_scheduling_a_release_in_review_approves_it_in_passing(
+            self, in_review, spokesperson):
+        at = timezone.now() + datetime.timedelta(days=1)
+        services.schedule(in_review, spokesperson, at)
+        stored = fresh(in_review)
+        assert (stored.status, stored.approved_by) == (Status.SCHEDULED, spokesperson)
+        assert not AuditEntry.objects.filter(action=Action.OVERRIDE).exists()
+
+    def test_the_publish_page_says_it_approves_too_and_asks_no_reason(
+            self, in_review, spokesperson_client):
+        html = spokesperson_client.get(workflow_url(in_review, "publish")).content.decode()
+        assert "Damit geben Sie sie zugleich frei" in html
+        assert 'name="override_reason"' not in html
+        response = spokesperson_client.post(workflow_url(in_review, "publish"),
+                                            {"version": str(fresh(in_review).version)})
+        assert response.status_code == 302
+        assert is_public(in_review)
+
+    def test_release_in_review_published_by_someone_who_may_not_review_needs_an_override(
+            self, in_review):
+        publisher = User.objects.create_user("chefin", is_staff=True)
+        publisher.user_permissions.add(Permission.objects.get(codename="publish_release"))
+        publisher = User.objects.get(pk=publisher.pk)  # permissions read anew
+        refused("four_eyes", services.publish, in_review, publisher)
+        services.publish(in_review, publisher,
                          override_reason="Freigabe telefonisch durch die Staatssekretärin")
         assert is_public(in_review)
         assert AuditEntry.objects.filter(action=Action.OVERRIDE, release=in_review).exists()
