@@ -40,7 +40,15 @@ from reversion.models import Version
 from . import conflicts, desk, editing, presentation, revisions, search, services
 from .forms import ReleaseForm, WorkflowForm
 from .links import preview_path
-from .models import AuditEntry, PreviewLink, Release, ReleaseAttachment, ReleaseImage, ReleasePerson
+from .models import (
+    AuditEntry,
+    Organisation,
+    PreviewLink,
+    Release,
+    ReleaseAttachment,
+    ReleaseImage,
+    ReleasePerson,
+)
 
 # "123/2026": editors and journalists refer to releases by their number.
 NUMBER_SEARCH = re.compile(r"^\s*(\d+)\s*/\s*(\d{4})\s*$")
@@ -359,6 +367,26 @@ class ReleaseAdmin(VersionAdmin):
                     and self.has_change_permission(request, obj)))
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
+
+    def get_changeform_initial_data(self, request):
+        """A new release starts with the organisation and press contacts of the editor's
+        latest release, or, in a newsroom of one organisation, with it and its only
+        press contact; all of it can be changed in the form."""
+        initial = super().get_changeform_initial_data(request)
+        if "organisation" in initial:
+            return initial
+        latest = (Release.objects.filter(authors=request.user, edition_of=None)
+                  .order_by("-created_at", "-pk").first())
+        if latest is not None:
+            return {**initial, "organisation": latest.organisation_id,
+                    "contacts": list(latest.contacts.values_list("pk", flat=True))}
+        organisations = list(Organisation.objects.all()[:2])
+        if len(organisations) == 1:
+            contacts = list(organisations[0].contacts.filter(is_active=True)
+                            .values_list("pk", flat=True)[:2])
+            return {**initial, "organisation": organisations[0].pk,
+                    "contacts": contacts if len(contacts) == 1 else []}
+        return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

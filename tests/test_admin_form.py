@@ -9,7 +9,7 @@ from reversion.models import Version
 
 from releases import revisions, services
 from releases.html import clean_html
-from releases.models import AuditEntry, Release, ReleaseImage, ReleasePerson
+from releases.models import AuditEntry, Contact, Organisation, Release, ReleaseImage, ReleasePerson
 from tests.test_admin import management_form, png_upload, release_data
 from tests.test_workflow import form_data, messages_of
 from tests.workflow_fixtures import change_url, fresh, logged_in, member, workflow_url
@@ -180,6 +180,37 @@ class TestLengthHints:
         assert "Feeds und Linkvorschauen zeigen etwa 300 Zeichen." in content
         assert 'data-counter-text="{count} / {limit} Zeichen"' in content
         assert "js/admin-form" in content
+
+
+class TestStartingValues:
+    """A new release starts with what the editor most likely writes for."""
+
+    def add_form(self, client):
+        return client.get(reverse("admin:releases_release_add")).context["adminform"].form
+
+    def test_in_a_newsroom_of_one_office_its_organisation_and_only_contact(
+            self, editor_client, organisation, contact):
+        form = self.add_form(editor_client)
+        assert form.initial["organisation"] == organisation.pk
+        assert form.initial["contacts"] == [contact.pk]
+
+    def test_otherwise_those_of_the_editors_latest_release(
+            self, editor_client, editor, organisation, contact):
+        other = Organisation.objects.create(name="Sächsische Staatskanzlei", short_name="SK",
+                                            slug="sk")
+        other_contact = Contact.objects.create(name="Ralph Schreiber", organisation=other)
+        latest = Release.objects.create(organisation=other, title="Kabinett", slug="kabinett",
+                                        status=Release.Status.DRAFT)
+        latest.authors.add(editor)
+        latest.contacts.add(other_contact)
+        form = self.add_form(editor_client)
+        assert form.initial["organisation"] == other.pk
+        assert form.initial["contacts"] == [other_contact.pk]
+
+    def test_nothing_is_guessed_among_several_offices(self, spokesperson_client, organisation):
+        Organisation.objects.create(name="Sächsische Staatskanzlei", short_name="SK", slug="sk")
+        form = self.add_form(spokesperson_client)
+        assert "organisation" not in form.initial and "contacts" not in form.initial
 
 
 class TestUseAsTemplate:
