@@ -18,6 +18,7 @@ from releases import editing, services
 from releases.merge import merge
 from releases.models import AuditEntry, EditLock, EditorPresence, Release
 
+from .test_workflow import form_data
 from .workflow_fixtures import change_url, fresh, logged_in, member, workflow_url
 
 pytest_plugins = ["tests.workflow_fixtures"]
@@ -57,22 +58,6 @@ def kept_draft(organisation, erika):
         organisation=organisation, title="Große Resonanz bei simul+Werkstatt in Kattowitz",
         slug="simul-werkstatt", teaser="Zusammenarbeit ausgebaut.",
         body="<p>Die simul+Werkstatt fand am 7. Oktober statt.</p>"), erika)
-
-
-def form_data(release, **fields):
-    """What the change form posts for ``release``, with the version it was loaded at."""
-    data = {
-        "kind": release.kind, "organisation": str(release.organisation_id),
-        "title": release.title, "subtitle": release.subtitle, "slug": release.slug,
-        "teaser": release.teaser, "body": release.body,
-        "embargo_until_0": "", "embargo_until_1": "",
-        "expected_version": str(release.version), "change_note": release.change_note,
-    }
-    for prefix in ("release_people", "images", "attachments"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
-    data.update(fields)
-    return data
 
 
 def messages_of(response):
