@@ -14,6 +14,12 @@ finds "Görlitz" and "Wroclaw" finds "Wrocław" and the other way round. Words
 that contain umlauts are indexed a second time with the umlaut dropped (as
 the stemmer itself would), so "Land" still finds "Länder".
 
+A word or phrase that is one name of a place in the editable list of place
+names (``PlaceName``, seeded with German, Polish and Czech names) also matches
+the place's other names, on both databases: "Kattowitz" finds "Katowice",
+"-Krakau" excludes "Kraków" too (``_with_places``: one lookup per query).
+Related places, such as the twin towns Görlitz and Zgorzelec, are not combined.
+
 Results come in tiers, so that a looser match never outranks a closer one:
 
 2. every term matches a stem (or a phrase) exactly;
@@ -66,12 +72,12 @@ from django.core.paginator import Paginator
 from django.db import connections, router, transaction
 from django.db.models import BooleanField, Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .html import html_to_text
-from .models import Release
+from .models import PlaceGroup, PlaceName, Release
 
 CONFIG = "german_unaccent"
 WORDS_TABLE = "releases_searchword"
@@ -92,6 +98,7 @@ MAX_RESULTS = 1000  # the newest matches beyond this are left out, see above
 
 SNIPPET_WORDS = 30
 SNIPPET_SOURCE_CHARS = 20_000
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", "–", "—", '"', "“", "”", "»", "«", ")")
 
 # ---------------------------------------------------------------------------
 # Normalisation, shared by documents and queries.
@@ -178,9 +185,14 @@ _CHUNK = re.compile(r'(?P<negated>-)?(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))'
 
 @dataclass(frozen=True)
 class Term:
-    """A word, or a phrase of several words (quoted, or joined like "Sachsen-Anhalt")."""
+    """A word, or a phrase of several words (quoted, or joined like "Sachsen-Anhalt").
+
+    ``places``: the other names of the place the term names, each a tuple of words,
+    matched as alternatives of the term (see ``_with_places``).
+    """
 
     words: tuple
+    places: tuple = ()
 
 
 @dataclass
@@ -191,13 +203,15 @@ class Query:
     clauses: list = field(default_factory=list)
     exclusions: list = field(default_factory=list)
     _lookups: dict = field(default_factory=dict, repr=False)
+    _places: dict = field(default_factory=dict, repr=False)
 
     def __bool__(self):
         return bool(self.clauses)
 
     @property
     def words(self):
-        return [word for clause in self.clauses for term in clause for word in term.words]
+        return [word for clause in self.clauses for term in clause
+                for words in (term.words, *term.places) for word in words]
 
 
 def parse(query):
@@ -233,6 +247,87 @@ def parse(query):
 
 
 # ---------------------------------------------------------------------------
+# Place names in several languages (releases.models.PlaceName): "Kattowitz" also
+# finds "Katowice", and the other way round.
+
+MAX_PLACE_WORDS = 4  # "Ústí nad Labem" typed without quotes is still one place
+
+
+def place_key(name):
+    """How a place name is looked up: its words folded, "Ústí nad Labem" -> "usti nad labem"."""
+    return " ".join(_fold_word(word) for word in _WORD.findall(_clean(name)))
+
+
+def _place_keys(words):
+    """The keys a query's words may name a place by: "Goerlitz" as "gorlitz" too."""
+    return {" ".join(fold(word) for word in words),
+            " ".join(_DIGRAPHS.sub(lambda m: m.group()[0], normalise(word)) for word in words)}
+
+
+def _place_names(keys, db):
+    """{key: the names (tuples of words) of the places ``keys`` name}, in one query.
+
+    Only names of the same place count: related places (twin towns) are not searched.
+    """
+    if not keys:
+        return {}
+    groups = PlaceName.objects.filter(key__in=keys).values("group")
+    rows = (PlaceName.objects.using(db)
+            .filter(group__in=groups, group__kind=PlaceGroup.Kind.EQUIVALENT)
+            .order_by("pk").values_list("group", "key", "name"))
+    by_group, groups_of = {}, {}
+    for group, key, name in rows:
+        by_group.setdefault(group, {})[tuple(_WORD.findall(name))] = None
+        groups_of.setdefault(key, []).append(group)
+    return {key: [words for group in groups_of[key] for words in by_group[group]]
+            for key in keys & groups_of.keys()}
+
+
+def _with_places(query, db):
+    """``query`` with each place name matching its other names too, as alternatives.
+
+    The words of a phrase, or unquoted consecutive words that together are a known
+    name ("Jelenia Góra"), become one term. An excluded place excludes its other
+    names. Looked up once per parsed query and database (``_place_names``).
+    """
+    if db in query._places:
+        return query._places[db]
+    single = [clause[0].words[0] if len(clause) == 1 and len(clause[0].words) == 1 else None
+              for clause in query.clauses]
+    runs = {(start, size): tuple(single[start:start + size])
+            for size in range(2, MAX_PLACE_WORDS + 1) for start in range(len(single) - size + 1)
+            if None not in single[start:start + size]}
+    terms = [term for clause in query.clauses for term in clause] + query.exclusions
+    candidates = [term.words for term in terms] + list(runs.values())
+    found = _place_names(set().union(*map(_place_keys, candidates)) if candidates else set(), db)
+
+    def places(words):
+        # All other spellings: SQLite's substring matching cannot add a missing accent.
+        typed = tuple(word.lower() for word in words)
+        return tuple(name for name in dict.fromkeys(
+            name for key in _place_keys(words) & found.keys() for name in found[key])
+            if tuple(word.lower() for word in name) != typed)
+
+    def with_places(term):
+        return Term(term.words, names) if (names := places(term.words)) else term
+
+    clauses, start = [], 0
+    while start < len(query.clauses):
+        size = next((size for size in range(MAX_PLACE_WORDS, 1, -1)
+                     if places(runs.get((start, size), ()))), 1)
+        if size > 1:
+            clauses.append([Term(runs[start, size], places(runs[start, size]))])
+        else:
+            clauses.append([with_places(term) for term in query.clauses[start]])
+        start += size
+    expanded = Query(text=query.text, clauses=clauses,
+                     exclusions=[with_places(term) for term in query.exclusions],
+                     _lookups=query._lookups, _places=query._places)
+    query._places[db] = expanded
+    return expanded
+
+
+# ---------------------------------------------------------------------------
 # The public interface.
 
 
@@ -252,6 +347,7 @@ def search(query, releases=None, order="relevance"):
     releases = Release.objects.public() if releases is None else releases
     if not query:
         return releases.none()
+    query = _with_places(query, releases.db)
     if connections[releases.db].vendor != "postgresql":
         results, found = _newest(releases, _sqlite_condition(query))
     else:
@@ -285,6 +381,7 @@ def editorial_matches(query, releases):
     query = parse(query)
     if not query:
         return releases.none()
+    query = _with_places(query, releases.db)
     if connections[releases.db].vendor != "postgresql":
         return releases.filter(_sqlite_condition(query))
     expanded = _tsqueries(query, releases.db, look_up=False)["expanded"]
@@ -404,6 +501,7 @@ def add_snippets(releases, query):
         return releases
     texts = {release.pk: _snippet_source(release) for release in releases}
     db = router.db_for_read(Release)
+    query = _with_places(query, db) if query else query
     if query and connections[db].vendor == "postgresql":
         source = Case(*[When(pk=pk, then=Value(escape(text))) for pk, text in texts.items()],
                       output_field=TextField())
@@ -458,9 +556,10 @@ def _raw(text, config=CONFIG):
 
 
 def _exact_term(term):
-    if len(term.words) == 1:
-        return _raw(_any(_variants(term.words[0])))
-    return _raw(" <-> ".join(f"({_any(_variants(word))})" for word in term.words))
+    """The term's word or phrase, or any other name of the place it names."""
+    phrases = [" <-> ".join(f"({_any(_variants(word))})" for word in words)
+               for words in (term.words, *term.places)]
+    return _raw(" | ".join(f"({phrase})" for phrase in phrases))
 
 
 def _exact(query):
@@ -682,9 +781,16 @@ def _on_release_deleted(sender, instance, **kwargs):
         count_public_words([instance.pk], -1)
 
 
+def _on_place_name_saving(sender, instance, **kwargs):
+    instance.key = place_key(instance.name)
+
+
 def connect_signals():
-    """Keep the vector current on every save of a release (models do not call search)."""
+    """Keep the vector current on every save of a release, and a place name's
+    lookup key on every save of the name (models do not call search)."""
     post_save.connect(_on_release_saved, sender=Release, dispatch_uid="releases.search.save")
+    pre_save.connect(_on_place_name_saving, sender=PlaceName,
+                     dispatch_uid="releases.search.place_name")
     pre_delete.connect(_on_release_deleted, sender=Release,
                        dispatch_uid="releases.search.delete")
 
@@ -705,8 +811,9 @@ def _spellings(text):
 
 
 def _sqlite_term(term):
-    # A phrase as typed, or hyphenated as in "Sachsen-Anhalt".
-    texts = {" ".join(term.words), "-".join(term.words)}
+    # A phrase as typed, or hyphenated as in "Sachsen-Anhalt"; any name of a place.
+    texts = {text for words in (term.words, *term.places)
+             for text in (" ".join(words), "-".join(words))}
     return reduce(operator.or_, (Q(**{f"{name}__icontains": spelling})
                                  for text in sorted(texts) for spelling in _spellings(text)
                                  for name in _SQLITE_FIELDS))
@@ -722,8 +829,12 @@ def _sqlite_condition(query):
 
 
 def _snippet_source(release):
-    parts = [release.subtitle, release.teaser, _plain(release.body)]
-    return "\n".join(part for part in parts if part)[:SNIPPET_SOURCE_CHARS]
+    parts = [part.strip() for part in (release.subtitle, release.teaser, _plain(release.body))
+             if part and part.strip()]
+    # A line break reads as a space in a snippet: a subtitle without a full stop would
+    # run on into the text as if one sentence.
+    ended = [part if part.endswith(_SENTENCE_ENDS) else f"{part} –" for part in parts[:-1]]
+    return "\n".join(ended + parts[-1:])[:SNIPPET_SOURCE_CHARS]
 
 
 def _python_snippet(text, query):

@@ -4,12 +4,13 @@ from .editing import EditLock, EditorPresence
 from .events import Counterpart, Delegation, DelegationMember, DelegationStop, Event, ProgrammeItem
 from .organisations import Contact, Organisation, Topic
 from .people import Appointment, Person
+from .places import PlaceGroup, PlaceName
 from .releases import Release, ReleaseAttachment, ReleaseImage, ReleasePerson
 from .workflow import AuditEntry, Correction, PreviewLink
 
 __all__ = [
     "Appointment", "AuditEntry", "Contact", "Correction", "Counterpart", "Delegation",
     "DelegationMember", "DelegationStop", "EditLock", "EditorPresence", "Event", "Organisation",
-    "Person", "PreviewLink", "ProgrammeItem", "Release", "ReleaseAttachment", "ReleaseImage",
-    "ReleasePerson", "Topic",
+    "Person", "PlaceGroup", "PlaceName", "PreviewLink", "ProgrammeItem", "Release",
+    "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "Topic",
 ]
