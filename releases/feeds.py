@@ -1,6 +1,8 @@
 """RSS 2.0 and Atom feeds of public releases: all, and per topic, person, organisation, kind.
 
-Each scope is one RSS class; its Atom twin is made by atom(). Items come
+Each scope is one RSS class; its Atom twin is made by atom() (the search page's
+filtered list has its own in releases/views/search.py, scoped by the query
+string through request_scope()). Items come
 from Release.objects.public() only.
 
 ReleaseItems is the one definition of a feed and its items, used by every
@@ -222,6 +224,11 @@ class ReleaseFeed(ReleaseItems, Feed):
         """The lookup that limits Release.objects.public() to this feed, from the URL."""
         return {}
 
+    @classmethod
+    def request_scope(cls, request, kwargs):
+        """The scope of the feed ``request`` asks for (a feed may read its query string)."""
+        return cls.scope(**kwargs)
+
     def get_object(self, request, **kwargs):
         return None
 
@@ -355,7 +362,7 @@ def feed_state(request, feed_class, kwargs):
     """
     key = "_feed_state"
     if not hasattr(request, key):
-        scope = feed_class.scope(**kwargs)
+        scope = feed_class.request_scope(request, kwargs)
         latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
             "-published_at").values("published_at")[:1]
         # Only a withdrawal of something the feed showed is news to it.

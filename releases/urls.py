@@ -7,7 +7,7 @@ from . import feeds
 from .caching import cache_public
 from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
 from .views import api, archive, calendars, contacts, events, pages, preview
-from .views.search import SearchView
+from .views.search import FILTERS, SearchAtomFeed, SearchFeed, SearchView
 
 app_name = "releases"
 
@@ -43,6 +43,8 @@ urlpatterns = [
     path("personen/<slug:slug>/", pages.PersonDetailView.as_view(), name="person-detail"),
     *feed_paths("personen/<slug:slug>/", feeds.PersonFeed, feeds.PersonAtomFeed, "person-feed"),
     path("suche/", SearchView.as_view(), name="search"),
+    # The releases the search page's filters select (query parameters), without a query.
+    *feed_paths("suche/", SearchFeed, SearchAtomFeed, "search-feed"),
     path("archiv/", archive.ArchiveView.as_view(), name="archive"),
     re_path(r"^archiv/(?P<year>[12][0-9]{3})/$", archive.ArchiveYearView.as_view(),
             name="archive-year"),
@@ -81,6 +83,7 @@ QUERY_PARAMETERS = {
     "organisation-detail": PAGED, "person-detail": PAGED, "archive-month": PAGED,
     "event-list": PAGED, "event-past": PAGED, "delegation-list": PAGED,
     "api-release-list": {"page", "page_size", "topic", "organisation", "kind", "since"},
+    "search-feed": set(FILTERS), "search-feed-atom": set(FILTERS),
 }
 for pattern in urlpatterns:
     if pattern.name not in UNCACHED:

@@ -1,13 +1,22 @@
 """The search page: a query, filters and paginated results with marked snippets."""
 
 import datetime
+import re
 
 from django import forms
+from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils import timezone
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from ..feeds import ReleaseFeed, atom
+from ..links import absolute_url
 from ..models import Organisation, Release, Topic
 from ..search import (
     MAX_QUERY_CHARS,
@@ -19,6 +28,9 @@ from ..search import (
 )
 
 PAGE_SIZE = 20
+FILTERS = ("from_date", "to_date", "topic", "organisation", "kind")
+# A query that is only a release number, as printed on it: "12/2026", "12 / 2026".
+RELEASE_NUMBER = re.compile(r"(\d{1,9})\s*/\s*(\d{4})")
 # Dates far outside these cannot be converted between time zones.
 DATE_VALIDATORS = [MinValueValidator(datetime.date(1900, 1, 1)),
                    MaxValueValidator(datetime.date(2999, 12, 31))]
@@ -64,45 +76,152 @@ class SearchForm(forms.Form):
             self.add_error("to_date", _("The end date is before the start date."))
         return cleaned_data
 
+    @property
+    def filters(self):
+        """The valid filters given, by name: what narrows the list."""
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in FILTERS if data.get(name)}
+
+    def filter_lookups(self):
+        """The lookups on Release.objects.public() that the valid filters ask for."""
+        filters, lookups = self.filters, {}
+        if "from_date" in filters:
+            lookups["published_at__gte"] = start_of(filters["from_date"])
+        if "to_date" in filters:
+            lookups["published_at__lt"] = start_of(
+                filters["to_date"] + datetime.timedelta(days=1))
+        if "topic" in filters:
+            lookups["topics"] = filters["topic"]
+        if "organisation" in filters:
+            lookups["organisation"] = filters["organisation"]
+        if "kind" in filters:
+            lookups["kind"] = filters["kind"]
+        return lookups
+
+    def filter_query_string(self):
+        """The valid filters as a query string, in the form's order."""
+        values = {"topic": lambda topic: topic.slug,
+                  "organisation": lambda organisation: organisation.slug,
+                  "from_date": datetime.date.isoformat, "to_date": datetime.date.isoformat}
+        return urlencode({name: values.get(name, str)(value)
+                          for name, value in self.filters.items()})
+
+    def describe_filters(self):
+        """The valid filters in words (plain text), e.g. for a feed's title."""
+        filters = self.filters
+        parts = [str(filters[name]) for name in ("topic", "organisation") if name in filters]
+        if "kind" in filters:
+            parts.append(str(Release.Kind(filters["kind"]).label))
+        if "from_date" in filters:
+            parts.append(_now("from %(date)s") % {
+                "date": formats.date_format(filters["from_date"], "SHORT_DATE_FORMAT")})
+        if "to_date" in filters:
+            parts.append(_now("until %(date)s") % {
+                "date": formats.date_format(filters["to_date"], "SHORT_DATE_FORMAT")})
+        return ", ".join(parts)
+
 
 def start_of(date):
     """The first moment of ``date`` in the site's time zone."""
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
 
 
+def numbered_release(form):
+    """The one public release whose number the query is (within the filters), or None."""
+    match = RELEASE_NUMBER.fullmatch(form.cleaned_data.get("q") or "")
+    if not match:
+        return None
+    found = list(Release.objects.public().filter(
+        **form.filter_lookups(), number=int(match[1]), number_year=int(match[2]))[:2])
+    # The same number in two offices: the search lists both.
+    return found[0] if len(found) == 1 else None
+
+
+def filtered_feed_links(form):
+    """The RSS and Atom feed of the filtered list, for <link rel="alternate"> and links."""
+    query_string = form.filter_query_string()
+    return {
+        "title": _now("Press releases: %(subject)s") % {"subject": form.describe_filters()},
+        "rss": f"{reverse('releases:search-feed')}?{query_string}",
+        "atom": f"{reverse('releases:search-feed-atom')}?{query_string}",
+    }
+
+
 class SearchView(TemplateView):
+    """Results of a query; without one, the public releases the filters select, newest
+    first; a query that is a release's number opens that release."""
+
     template_name = "releases/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET)
+        self.form.is_valid()  # errors are shown; the values that are valid still apply
+        release = numbered_release(self.form)
+        if release is not None:
+            return redirect(release)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = SearchForm(self.request.GET)
-        form.is_valid()  # errors are shown; the values that are valid still apply
+        form = self.form
         data = form.cleaned_data
         query = parse(data.get("q", ""))
-        context.update(form=form, query=query, searched=bool(query))
-        if not query:
+        browsing = not query and bool(form.filters)
+        context.update(form=form, query=query, searched=bool(query), browsing=browsing,
+                       filter_text=form.describe_filters())
+        releases = Release.objects.public().filter(**form.filter_lookups())
+        if query:
+            results = search(query, releases.select_related("organisation").prefetch_related(
+                "topics"), order=data.get("sort") or "relevance")
+            page = ResultPaginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
+            context.update(suggestion=did_you_mean(query, releases))
+        elif browsing:
+            page = Paginator(releases.for_listing(), PAGE_SIZE).get_page(
+                self.request.GET.get("page"))
+            context.update(feed=filtered_feed_links(form))
+        else:
             return context
-        releases = self.apply_filters(Release.objects.public(), data)
-        results = search(query, releases.select_related("organisation").prefetch_related(
-            "topics"), order=data.get("sort") or "relevance")
-        page = ResultPaginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(page_obj=page, paginator=page.paginator,
                        page_range=page.paginator.get_elided_page_range(page.number),
-                       results=add_snippets(page.object_list, query),
-                       suggestion=did_you_mean(query, releases))
+                       results=add_snippets(page.object_list, query))
         return context
 
+
+class SearchFeed(ReleaseFeed):
+    """The public releases the search page's filters select, newest first.
+
+    Its filters are query parameters; one that is not valid (an unknown topic, a
+    date that is none) is a bad request rather than silently a wider feed.
+    """
+
+    url_name = "search-feed"
+
     @staticmethod
-    def apply_filters(releases, data):
-        if data.get("from_date"):
-            releases = releases.filter(published_at__gte=start_of(data["from_date"]))
-        if data.get("to_date"):
-            releases = releases.filter(
-                published_at__lt=start_of(data["to_date"] + datetime.timedelta(days=1)))
-        if data.get("topic"):
-            releases = releases.filter(topics=data["topic"])
-        if data.get("organisation"):
-            releases = releases.filter(organisation=data["organisation"])
-        if data.get("kind"):
-            releases = releases.filter(kind=data["kind"])
-        return releases
+    def request_scope(request, kwargs):
+        return SearchFeed.valid_form(request).filter_lookups()
+
+    @staticmethod
+    def valid_form(request):
+        form = SearchForm({name: value for name, value in request.GET.items()
+                           if name in FILTERS})
+        if not form.is_valid():
+            raise BadRequest("invalid filter")
+        return form
+
+    def get_object(self, request, **kwargs):
+        return self.valid_form(request)
+
+    def releases(self, obj):
+        return Release.objects.public().filter(**obj.filter_lookups())
+
+    def subject(self, obj):
+        return obj.describe_filters() or None
+
+    def link(self, obj):
+        return absolute_url(f"{reverse('releases:search')}?{obj.filter_query_string()}")
+
+    def feed_url(self, obj):
+        return f"{super().feed_url(obj)}?{obj.filter_query_string()}"
+
+
+SearchAtomFeed = atom(SearchFeed)
