@@ -99,7 +99,23 @@ class PersonAdmin(admin.ModelAdmin):
         return person.full_name
 
 
-class EventReleaseInline(admin.TabularInline):
+class ListOnlyInline(admin.TabularInline):
+    """Rows shown on another object's page as a list: nothing is added, changed or
+    deleted through it (each row has its own place to be edited)."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventReleaseInline(ListOnlyInline):
     """The releases linked to an appointment, as a list only.
 
     A link is part of the release: it is set in the release's form, where it is a
@@ -110,7 +126,6 @@ class EventReleaseInline(admin.TabularInline):
     template = "admin/edit_inline/read_only_list.html"
     hint = _("Press releases are linked to this appointment in the press release itself "
              "(field “appointments”).")
-    extra = 0
     fields = readonly_fields = ["linked_release", "release_status"]
     verbose_name = _("linked press release")
     verbose_name_plural = _("linked press releases")
@@ -128,15 +143,6 @@ class EventReleaseInline(admin.TabularInline):
     @admin.display(description=_("status"))
     def release_status(self, link):
         return link.release.get_status_display()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AnnouncementAdminMixin:
@@ -253,14 +259,13 @@ class DelegationMemberInline(OrderedInline, nested_admin.NestedTabularInline):
     fields = ["name", "role", "order"]
 
 
-class DelegationEventInline(admin.TabularInline):
+class DelegationEventInline(ListOnlyInline):
     """The trip's appointments, as a list with links: an appointment has its own page."""
 
     model = Event
     fk_name = "delegation"
     template = "admin/edit_inline/trip_events.html"
     hint = _("An appointment belongs to this trip when its field “delegation trip” names it.")
-    extra = 0
     fields = readonly_fields = ["appointment", "starts_at", "city", "status"]
     verbose_name = _("appointment of the trip")
     verbose_name_plural = _("appointments of the trip")
@@ -269,15 +274,6 @@ class DelegationEventInline(admin.TabularInline):
     def appointment(self, event):
         url = reverse("admin:releases_event_change", args=[event.pk])
         return format_html('<a href="{}">{}</a>', url, event.title)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delegation)
