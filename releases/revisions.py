@@ -44,7 +44,7 @@ def register():
             reversion.register(model)
     if not reversion.is_registered(Release):
         # The search vector is derived from the rest and rebuilt on every save.
-        reversion.register(Release, follow=FOLLOW, exclude=["search_vector"])
+        reversion.register(Release, follow=FOLLOW, exclude=["search_vector", "heading_vector"])
 
 
 register()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from releases import search as search_module
+from releases.search import text as search_module
 from releases.models import PlaceGroup, PlaceName, Release
 from releases.search import add_snippets, editorial_matches, parse, search
 from tests.workflow_fixtures import logged_in

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from releases import search as search_module
+from releases.search import postgresql as search_module
 from releases.models import Organisation, Release, Topic
 from releases.search import (
     add_snippets,
@@ -71,6 +71,15 @@ def make_release(make_release):
         return release
 
     return make
+
+
+def limit_results(monkeypatch, limit):
+    """Search shows at most ``limit`` results."""
+    import releases.search
+    from releases.search import sqlite, text
+
+    for module in (releases.search, search_module, sqlite, text):
+        monkeypatch.setattr(module, "MAX_RESULTS", limit)
 
 
 @pytest.fixture
@@ -208,7 +217,7 @@ class TestRecall:
         assert titles(search('"simul Werkstatt"')) == []
 
     def test_rebuild_command_restores_a_lost_index(self, kattowitz):
-        Release.objects.update(search_vector=None)
+        Release.objects.update(search_vector=None, heading_vector=None)
         assert titles(search("Schlesien")) == []
         call_command("rebuild_search_index", verbosity=0)
         assert titles(search("Schlesien")) == [kattowitz.title]
@@ -243,17 +252,17 @@ class TestRanking:
                            published_at=days_ago(1))
         assert titles(search("Oppeln", order="date")) == [new.title, old.title]
 
-    def test_beyond_the_limit_only_the_newest_matches_are_ranked(self, make_release, days_ago,
-                                                                 monkeypatch):
-        monkeypatch.setattr(search_module, "MAX_RESULTS", 2)
-        make_release(title="Oppeln", subtitle="Oppeln", published_at=days_ago(30))
+    def test_beyond_the_limit_a_heading_match_of_any_age_is_ranked_first(
+            self, make_release, days_ago, monkeypatch):
+        limit_results(monkeypatch, 2)
+        old = make_release(title="Oppeln", subtitle="Oppeln", published_at=days_ago(300))
         newer = [make_release(title=f"Bericht {n}", body="<p>Aus Oppeln.</p>",
                               published_at=days_ago(n)) for n in (1, 2, 3)]
         newer[1].title = "Besuch in Oppeln"
         newer[1].save()
-        # The three newest are ranked (the limit and one more, which tells that there are
-        # more); the best match, a month old, is left out.
-        assert titles(search("Oppeln")) == [newer[1].title, newer[0].title, newer[2].title]
+        # Of the releases that only mention it, the newest fill the list.
+        assert titles(search("Oppeln")) == [old.title, newer[1].title]
+        assert search("Oppeln").found == 3
 
 
 @pytest.mark.postgres
@@ -465,7 +474,7 @@ class TestSearchView:
 
     def test_more_matches_than_the_limit_show_the_newest_and_say_more(self, client, many,
                                                                        monkeypatch):
-        monkeypatch.setattr(search_module, "MAX_RESULTS", 25)
+        limit_results(monkeypatch, 25)
         releases = many(30)
         response = client.get(self.url, {"q": "Oppeln", "sort": "date"})
         paginator = response.context["paginator"]
@@ -476,7 +485,7 @@ class TestSearchView:
             release.pk for release in releases[20:25]]
 
     def test_up_to_the_limit_the_count_is_exact(self, client, many, monkeypatch):
-        monkeypatch.setattr(search_module, "MAX_RESULTS", 25)
+        limit_results(monkeypatch, 25)
         many(25)
         paginator = client.get(self.url, {"q": "Oppeln"}).context["paginator"]
         assert not paginator.has_more and paginator.count == 25
@@ -519,11 +528,11 @@ class TestSearchView:
             release.topics.add(topic)
         params = {"q": "Oppeln Bericht", "topic": topic.slug}
         client.get(self.url, params)  # fills per-process caches
-        # form choices (2) and the topic, the place names, the count, the page, its topics;
-        # on PostgreSQL also the word lookup, the snippets and the planner's estimate of
-        # the matches, then the matches from the search index (with BEGIN, SET LOCAL and
-        # COMMIT).
-        expected = 14 if connection.vendor == "postgresql" else 7
+        # form choices (2) and the topic, the place names, the ranked ids, the page, its
+        # topics; on PostgreSQL also the word lookup, the snippets, the matching headings,
+        # the planner's estimate of the matches in the texts, then those matches from the
+        # search index (with BEGIN, SET LOCAL and COMMIT) and their ranks.
+        expected = 16 if connection.vendor == "postgresql" else 7
         with django_assert_num_queries(expected):
             response = client.get(self.url, params)
         assert len(response.context["results"]) == min(size, 20)

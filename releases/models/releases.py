@@ -150,9 +150,11 @@ class Release(models.Model):
     is_removed_for_legal_reasons = models.BooleanField(
         _("removed for legal reasons"), default=False, editable=False,
         help_text=_("The page then answers 410 Gone and shows nothing of the content."))
-    # Kept current by releases.search.update_search_vector (PostgreSQL only; its GIN
-    # index is created in the migration, as SQLite cannot have one).
+    # Kept current by releases.search (PostgreSQL only; their GIN indexes are created
+    # in the migrations, as SQLite cannot have them): the whole document, and the
+    # heading alone (title, subtitle, the names the release carries).
     search_vector = SearchVectorField(null=True, editable=False)
+    heading_vector = SearchVectorField(null=True, editable=False)
     # Editions (see releases/services.py): a release that has been published or
     # scheduled keeps that content, its live edition, while a change to it is written
     # and reviewed in a working edition: a second row pointing here, which replaces

@@ -86,7 +86,7 @@ class ReleaseDetailView(DetailView):
             JSONPrefetch("events", Event.objects.order_by("starts_at")),
             # The page shows title, address and date: their text stays in the database.
             JSONPrefetch("related", public_releases().select_related("organisation").defer(
-                "body", "search_vector").order_by("-published_at", "-pk")),
+                "body", "search_vector", "heading_vector").order_by("-published_at", "-pk")),
         )
 
     def get(self, request, *args, **kwargs):

@@ -1,0 +1,358 @@
+"""PostgreSQL: ranking by relevance over the whole archive, with two stored vectors.
+
+Each release has a ``search_vector`` over its whole document (title A, subtitle,
+names and teaser B, text C) and a small ``heading_vector`` over its heading only
+(title A; subtitle and the names it carries B), both built with the
+``german_unaccent`` configuration (unaccent, then the German Snowball stemmer)
+from text normalised as queries are (see text.py), each with a GIN index.
+
+A search ranks in tiers, so that neither a looser match nor a mere mention
+outranks a closer one: exact stems or phrases, then beginnings of words,
+compounds and plurals ("expanded"), then typo corrections ("fuzzy"); within each,
+a release whose heading matches before one that matches in its text only; then
+ts_rank, then the newer release. Every release whose heading matches is a
+candidate, however old (the heading index is small, and ranking it cheap). A
+word that many texts mention only in passing fills the rest of the list with
+the newest of those mentions (``_newest_postgresql``): ranking every mention of
+a word found in half the archive would cost each search a pass over it.
+"""
+
+import json
+import operator
+from functools import reduce
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections, transaction
+from django.db.models import BooleanField, Case, F, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+
+from ..models import Release
+from .text import (
+    _WORD,
+    FUZZY_SIMILARITY,
+    MAX_COMPOUNDS,
+    MAX_RESULTS,
+    MIN_COMPOUND_CHARS,
+    MIN_FUZZY_CHARS,
+    MIN_PREFIX_CHARS,
+    PLURAL_ENDINGS,
+    SNIPPET_WORDS,
+    _document,
+    _variants,
+    normalise,
+    substring_condition,
+)
+
+CONFIG = "german_unaccent"
+WORDS_TABLE = "releases_searchword"
+
+
+# ---------------------------------------------------------------------------
+# The interface every backend has (see __init__.py).
+
+
+def ranked(query, releases, order):
+    """(ids best first, at most MAX_RESULTS + 1; how many of them)."""
+    tiers = _tsqueries(query, releases.db)
+    if order == "date":
+        ids = _newest_postgresql(releases, Q(search_vector=tiers["fuzzy"]))
+        return ids, len(ids)
+    positive = tiers["positive"]
+    in_heading = releases.filter(heading_vector=positive["fuzzy"])
+    if tiers["exclusions"] is not None:
+        in_heading = in_heading.filter(search_vector=tiers["exclusions"])
+    heading = _scored(in_heading, "heading_vector", positive, heading=True)
+    mentions = _newest_postgresql(
+        releases, Q(search_vector=tiers["fuzzy"]) & ~Q(heading_vector=positive["fuzzy"]))
+    body = _scored(releases.filter(_pk_in(mentions, releases.db)), "search_vector", positive,
+                   heading=False)
+    best = sorted(heading + body, reverse=True)[:MAX_RESULTS + 1]
+    return [row[-1] for row in best], len(best)
+
+
+def _scored(releases, vector, tiers, *, heading):
+    """The best MAX_RESULTS + 1 of ``releases`` as sortable rows, pk last:
+    (tier, heading or not, rank on ``vector``, date, pk)."""
+    quality = Case(When(**{vector: tiers["exact"]}, then=Value(2)),
+                   When(**{vector: tiers["expanded"]}, then=Value(1)),
+                   default=Value(0))
+    rank = SearchRank(F(vector), tiers["fuzzy"])
+    rows = (releases.annotate(quality=quality, rank=rank)
+            .order_by("-quality", "-rank", "-published_at", "-pk")
+            .values_list("quality", "rank", "published_at", "pk")[:MAX_RESULTS + 1])
+    return [(quality, heading, rank, published_at, pk)
+            for quality, rank, published_at, pk in rows]
+
+
+def editorial(query, releases):
+    # A working edition has no vector (see index.py): its fields are matched as substrings.
+    expanded = _tsqueries(query, releases.db, look_up=False)["expanded"]
+    return releases.filter(Q(search_vector=expanded)
+                           | Q(edition_of__isnull=False) & substring_condition(query))
+
+
+def has_exact_match(query, releases):
+    return releases.filter(search_vector=_exact(query)).exists()
+
+
+def snippets(texts, query, db):
+    """{pk: escaped text with <mark>}: ts_headline over the escaped texts."""
+    if not query:
+        return {pk: escape(text[:500]) for pk, text in texts.items()}
+    source = Case(*[When(pk=pk, then=Value(escape(text))) for pk, text in texts.items()],
+                  output_field=TextField())
+    headline = SearchHeadline(
+        source, _tsqueries(query, db)["fuzzy"], config=CONFIG,
+        start_sel="<mark>", stop_sel="</mark>", max_words=SNIPPET_WORDS,
+        min_words=SNIPPET_WORDS // 2, max_fragments=2, fragment_delimiter=" … ")
+    return dict(Release.objects.using(db).filter(pk__in=texts)
+                .annotate(snippet=headline).values_list("pk", "snippet"))
+
+
+def lookup(query, db):
+    return _lookup(query, db)
+
+
+def index(release_ids, db):
+    """Rebuild both vectors of these releases."""
+    from .index import indexed, search_document
+
+    releases = list(indexed(release_ids, db))
+    for release in releases:
+        document = search_document(release)
+        title, _, rest = document["heading"].partition("\n")
+        release.heading_vector = _vector(title, "A") + _vector(rest, "B")
+        release.search_vector = (release.heading_vector + _vector(document["teaser"], "B")
+                                 + _vector(document["text"], "C"))
+    Release.objects.using(db).bulk_update(releases, ["search_vector", "heading_vector"],
+                                          batch_size=100)
+
+
+def _vector(text, weight):
+    return SearchVector(Value(_document(text)), config=CONFIG, weight=weight)
+
+
+def unindex(release_ids, db):
+    """Nothing to do: the vectors go with the row."""
+
+
+def count_words(counts, sign, db):
+    """Add ``counts`` ({word: [display, releases]}) to the list of words, or take them off."""
+    words = sorted(counts)  # one order for every writer: no deadlocks between them
+    with connections[db].cursor() as cursor:
+        if sign > 0:
+            cursor.execute(
+                f"INSERT INTO {WORDS_TABLE} (word, display, release_count) "
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) "
+                "ON CONFLICT (word) DO UPDATE "
+                f"SET release_count = {WORDS_TABLE}.release_count + excluded.release_count",
+                [words, [counts[word][0] for word in words],
+                 [counts[word][1] for word in words]])
+        else:
+            cursor.execute(
+                f"UPDATE {WORDS_TABLE} w SET release_count = w.release_count - c.n "
+                "FROM unnest(%s::text[], %s::int[]) AS c(word, n) WHERE w.word = c.word",
+                [words, [counts[word][1] for word in words]])
+            cursor.execute(f"DELETE FROM {WORDS_TABLE} WHERE word = ANY(%s) "
+                           "AND release_count <= 0", [words])
+
+
+def clear(db):
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"TRUNCATE {WORDS_TABLE}")
+
+
+# ---------------------------------------------------------------------------
+# The newest matches of a condition, by whichever index finds them faster.
+
+def _newest(releases, condition):
+    """The ids of ``releases`` matching ``condition``, newest first: at most MAX_RESULTS + 1."""
+    return list(releases.filter(condition).order_by("-published_at", "-pk")
+                .values_list("pk", flat=True)[:MAX_RESULTS + 1])
+
+
+def _pk_in(ids, db):
+    """pk__in=ids as one array parameter, not thousands of placeholders."""
+    table = connections[db].ops.quote_name(Release._meta.db_table)
+    return Q(RawSQL(f"{table}.{connections[db].ops.quote_name('id')} = ANY(%s)", (list(ids),),
+                    output_field=BooleanField()))
+
+
+# The search index costs a search something for each match; the date index, for each
+# row it passes until it has MAX_RESULTS + 1 matches, about WALK_COST times as much (it
+# unpacks the row's vector). See _common_matches.
+WALK_COST = 5
+_table_rows = {}  # database alias -> the planner's count of releases, read once per process
+
+
+def _newest_postgresql(releases, condition):
+    """_newest, with the plan chosen by how common the words are.
+
+    The newest matches of a common word come fastest from the date index, each row
+    checked against the query on the way; a rarer word would have that walk check
+    (and unpack the stored vector of) tens of thousands of rows, where the search
+    index names its few matches at once. The planner weighs those costs poorly, so
+    its estimate of the matches decides here: a rare word's matches are fetched from
+    the search index alone, and then only they are checked for visibility and
+    sorted by date.
+    """
+    matches = Release.objects.using(releases.db).filter(condition).order_by().values("pk")
+    common = _common_matches(releases.db)
+    if _estimated_rows(matches) <= common:
+        at_most = int(2 * common)
+        with transaction.atomic(using=releases.db):
+            # For some thousands of matches the planner would rather read the whole
+            # table, unpacking every vector, than visit the matches the index names.
+            with connections[releases.db].cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            ids = list(matches.values_list("pk", flat=True)[:at_most + 1])
+        if len(ids) <= at_most:  # else the estimate was far off
+            return _newest(releases, _pk_in(ids, releases.db))
+    return _newest(releases, condition)
+
+
+def _common_matches(db):
+    """How many matches make a word common: from there on the date index is faster.
+
+    Of N releases a word in m: the date index passes about N * (MAX_RESULTS + 1) / m
+    rows at WALK_COST each, the search index visits m; even at m² = WALK_COST *
+    (MAX_RESULTS + 1) * N. For 100,000 releases that is some 22,000 matches.
+    """
+    if db not in _table_rows:
+        with connections[db].cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                           [Release._meta.db_table])
+            _table_rows[db] = cursor.fetchone()[0]
+    rows = _table_rows[db] if _table_rows[db] > 0 else 100_000  # -1: never analysed
+    return (WALK_COST * (MAX_RESULTS + 1) * rows) ** 0.5
+
+
+def _estimated_rows(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: tsqueries. Words reach to_tsquery only as quoted lexemes made of
+# letters and digits, as a parameter.
+
+
+def _quote(lexeme, prefix=False):
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def _any(words, prefix=False):
+    return " | ".join(_quote(word, prefix) for word in dict.fromkeys(words))
+
+
+def _raw(text, config=CONFIG):
+    return SearchQuery(text, config=config, search_type="raw")
+
+
+def _exact_term(term):
+    """The term's word or phrase, or any other name of the place it names."""
+    phrases = [" <-> ".join(f"({_any(_variants(word))})" for word in words)
+               for words in (term.words, *term.places)]
+    return _raw(" | ".join(f"({phrase})" for phrase in phrases))
+
+
+def _exact(query):
+    """Each clause matched by a stem or phrase, no exclusion matched: tier 2 (None if empty)."""
+    if not query:
+        return None
+    clauses = [reduce(operator.or_, map(_exact_term, clause)) for clause in query.clauses]
+    exclusions = [~_exact_term(term) for term in query.exclusions]
+    return reduce(operator.and_, clauses + exclusions)
+
+
+def _loose_term(term, lookups):
+    """A term also as a word's beginning, without a plural ending, or inside compounds."""
+    exact = _exact_term(term)
+    if len(term.words) > 1:
+        return exact, exact
+    word = normalise(term.words[0])
+    prefixes = [word] if len(word) >= MIN_PREFIX_CHARS else []
+    prefixes += [word[:-len(ending)] for ending in PLURAL_ENDINGS
+                 if word.endswith(ending) and len(word) - len(ending) >= MIN_PREFIX_CHARS + 1]
+    found = lookups.get(word, {})
+    expanded = exact
+    if prefixes:
+        expanded |= _raw(_any(prefixes, prefix=True), config="simple")
+    if found.get("compounds"):
+        expanded |= _raw(_any(v for compound in found["compounds"]
+                              for v in _variants(compound)))
+    fuzzy = expanded
+    if found.get("correction"):
+        fuzzy |= _raw(_any(_variants(found["correction"])))
+    return expanded, fuzzy
+
+
+def _tsqueries(query, db, *, look_up=True):
+    """The exact (tier 2), expanded (tier 1) and fuzzy (tier 0) tsqueries of ``query``.
+
+    ``look_up=False``: without compounds and corrections from the public words (no query).
+    """
+    lookups = _lookup(query, db) if look_up else {}
+    expanded, fuzzy = [], []
+    for clause in query.clauses:
+        loose = [_loose_term(term, lookups) for term in clause]
+        expanded.append(reduce(operator.or_, (pair[0] for pair in loose)))
+        fuzzy.append(reduce(operator.or_, (pair[1] for pair in loose)))
+    exclusions = [~_exact_term(term) for term in query.exclusions]
+    positive = {"exact": reduce(operator.and_, [reduce(operator.or_, map(_exact_term, clause))
+                                                for clause in query.clauses]),
+                "expanded": reduce(operator.and_, expanded),
+                "fuzzy": reduce(operator.and_, fuzzy)}
+    return {"exact": _exact(query),
+            "expanded": reduce(operator.and_, expanded + exclusions),
+            "fuzzy": reduce(operator.and_, fuzzy + exclusions),
+            # Without the exclusions, which a heading alone cannot rule out.
+            "positive": positive,
+            "exclusions": reduce(operator.and_, exclusions) if exclusions else None}
+
+
+_LOOKUP_SQL = f"""
+WITH q AS (
+    SELECT word, EXISTS (SELECT 1 FROM {WORDS_TABLE} w
+                         WHERE w.word >= q.word AND w.word < q.word || chr(1114111)) AS known
+    FROM unnest(%s::text[]) AS q(word)
+)
+SELECT q.word,
+    ARRAY(SELECT w.word FROM {WORDS_TABLE} w
+          WHERE length(q.word) >= %s AND w.word LIKE '_%%' || q.word || '%%'
+          ORDER BY length(w.word), w.word LIMIT %s),
+    (SELECT ARRAY[w.word, w.display] FROM {WORDS_TABLE} w
+     WHERE NOT q.known AND length(q.word) >= %s
+       AND w.word %% q.word AND similarity(w.word, q.word) >= %s
+     ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT 1)
+FROM q
+"""
+
+
+def _lookup(query, db):
+    """Compounds containing each single-word term, and a correction if it is unknown.
+
+    One query per parsed query and database, remembered on the parsed query.
+    The LIKE patterns are safe: words hold letters and digits only.
+    """
+    if db not in query._lookups:
+        words = sorted({normalise(term.words[0]) for clause in query.clauses for term in clause
+                        if len(term.words) == 1 and len(term.words[0]) >= MIN_FUZZY_CHARS})
+        words = [word for word in words if _WORD.fullmatch(word)]
+        found = {}
+        if words:
+            with connections[db].cursor() as cursor:
+                cursor.execute(_LOOKUP_SQL, [words, MIN_COMPOUND_CHARS, MAX_COMPOUNDS,
+                                             MIN_FUZZY_CHARS, FUZZY_SIMILARITY])
+                for word, compounds, correction in cursor.fetchall():
+                    found[word] = {"compounds": compounds,
+                                   "correction": correction[0] if correction else None,
+                                   "display": correction[1] if correction else None}
+        query._lookups[db] = found
+    return query._lookups[db]

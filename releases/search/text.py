@@ -1,0 +1,327 @@
+"""Text handling shared by both databases: normalisation, parsing, place names, snippets."""
+
+import html
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+
+from django.db.models import Q
+from django.utils.html import escape
+
+from ..html import html_to_text
+from ..models import PlaceGroup, PlaceName
+
+MAX_QUERY_CHARS = 500  # the rest of a longer query is ignored
+MAX_TERMS = 10
+MAX_PHRASE_WORDS = 8
+MAX_WORD_CHARS = 40  # longer "words" are noise, and costly for trigrams
+MIN_PREFIX_CHARS = 4  # "Digi" finds "Digitalisierung"; shorter prefixes match everything
+MIN_COMPOUND_CHARS = 5  # "Kriminalität" finds "Eigentumskriminalität", "Amt" not "Landratsamt"
+MAX_COMPOUNDS = 30
+MIN_FUZZY_CHARS = 4
+FUZZY_SIMILARITY = 0.5
+PLURAL_ENDINGS = ("es", "en", "er", "s", "n", "e")
+
+MAX_RESULTS = 1000  # a search shows at most this many, the best
+
+SNIPPET_WORDS = 30
+SNIPPET_SOURCE_CHARS = 20_000
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", "–", "—", '"', "“", "”", "»", "«", ")")
+
+# ---------------------------------------------------------------------------
+# Normalisation, shared by documents and queries.
+
+# Letters that lose no mark when decomposed (as str.replace pairs: faster than translate).
+_FOLD = {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+         "þ": "th", "ı": "i"}
+_TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
+_UMLAUTS = set("äöüÄÖÜ")
+_NO_ANGLES = {"<": " ", ">": " "}
+_DIGRAPHS = re.compile(r"ae|oe|ue")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: nothing a query syntax could mistake
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_FORMAT = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufff9-\uffff]")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _clean(text):
+    """Text without control characters; format characters (a soft hyphen) join."""
+    return _CONTROL.sub(" ", _FORMAT.sub("", unicodedata.normalize("NFKC", str(text))))
+
+
+def _replace(text, replacements):
+    for old, new in replacements.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _strip_accents(text):
+    decomposed = unicodedata.normalize("NFKD", _replace(text, _FOLD))
+    return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
+
+
+def normalise(text):
+    """Lower case, umlauts as ae/oe/ue, ß as ss, no accents: "Görlitz" -> "goerlitz"."""
+    return _strip_accents(_replace(_clean(text).lower(), _TRANSLITERATE))
+
+
+def fold(text):
+    """Lower case without any accents, umlauts dropped: "Länder" -> "lander"."""
+    return _strip_accents(_clean(text).lower())
+
+
+# Single words recur across releases: remembered, they cost once per rebuild.
+_normalise_word = lru_cache(maxsize=100_000)(normalise)
+_fold_word = lru_cache(maxsize=100_000)(fold)
+
+
+def _variants(word):
+    """The normalised spellings under which a query word is looked for.
+
+    The document side holds the normalised words and the folded umlaut words.
+    "goerlitz" also as "gorlitz": so it finds a folded "Görlitz", and
+    ts_headline, which reads the original text, marks it.
+    """
+    normalised = normalise(word)
+    return list(dict.fromkeys([normalised, fold(word), _DIGRAPHS.sub(
+        lambda m: m.group()[0], normalised)]))
+
+
+def _document(text):
+    """What to_tsvector reads for ``text``: the normalised text, then its umlaut words folded.
+
+    Angle brackets go: the parser would take "<script>" in plain text for a tag and skip it.
+    """
+    folded = " ".join(_fold_word(word) for word in _WORD.findall(text)
+                      if not word.isascii() and _UMLAUTS & set(word))
+    return _replace(f"{normalise(text)}\n{folded}", _NO_ANGLES)
+
+
+def _plain(value):
+    """Plain text (no tags, no entities) of stored rich text."""
+    return html.unescape(html_to_text(value))
+
+
+# ---------------------------------------------------------------------------
+# Parsing a query string.
+
+_QUOTES = str.maketrans({c: '"' for c in "„“”«»‟″"})
+_CHUNK = re.compile(r'(?P<negated>-)?(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))')
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word, or a phrase of several words (quoted, or joined like "Sachsen-Anhalt").
+
+    ``places``: the other names of the place the term names, each a tuple of words,
+    matched as alternatives of the term (see ``_with_places``).
+    """
+
+    words: tuple
+    places: tuple = ()
+
+
+@dataclass
+class Query:
+    """A parsed query: all clauses must match, a clause by any of its terms; no exclusion may."""
+
+    text: str
+    clauses: list = field(default_factory=list)
+    exclusions: list = field(default_factory=list)
+    _lookups: dict = field(default_factory=dict, repr=False)
+    _places: dict = field(default_factory=dict, repr=False)
+
+    def __bool__(self):
+        return bool(self.clauses)
+
+    @property
+    def words(self):
+        return [word for clause in self.clauses for term in clause
+                for words in (term.words, *term.places) for word in words]
+
+
+def parse(query):
+    """Parse a visitor's query; anything odd is dropped, nothing raises."""
+    if isinstance(query, Query):
+        return query
+    text = _clean(query or "")[:MAX_QUERY_CHARS].translate(_QUOTES)
+    parsed = Query(text=text)
+    seen = set()
+    join_next = False
+    for match in _CHUNK.finditer(text):
+        bare = match["bare"]
+        # Lower-case only: "Oder" is also a river.
+        if not match["negated"] and bare in {"oder", "OR"}:
+            join_next = bool(parsed.clauses)
+            continue
+        words = tuple(word for word in _WORD.findall(match["phrase"] or bare or "")
+                      if len(word) <= MAX_WORD_CHARS)[:MAX_PHRASE_WORDS]
+        if not words:
+            continue
+        term = Term(words)
+        if term in seen or len(seen) >= MAX_TERMS:
+            continue
+        seen.add(term)
+        if match["negated"]:
+            parsed.exclusions.append(term)
+        elif join_next:
+            parsed.clauses[-1].append(term)
+        else:
+            parsed.clauses.append([term])
+        join_next = False
+    return parsed
+
+
+# ---------------------------------------------------------------------------
+# Place names in several languages (releases.models.PlaceName): "Kattowitz" also
+# finds "Katowice", and the other way round.
+
+MAX_PLACE_WORDS = 4  # "Ústí nad Labem" typed without quotes is still one place
+
+
+def place_key(name):
+    """How a place name is looked up: its words folded, "Ústí nad Labem" -> "usti nad labem"."""
+    return " ".join(_fold_word(word) for word in _WORD.findall(_clean(name)))
+
+
+def _place_keys(words):
+    """The keys a query's words may name a place by: "Goerlitz" as "gorlitz" too."""
+    return {" ".join(fold(word) for word in words),
+            " ".join(_DIGRAPHS.sub(lambda m: m.group()[0], normalise(word)) for word in words)}
+
+
+def _place_names(keys, db):
+    """{key: the names (tuples of words) of the places ``keys`` name}, in one query.
+
+    Only names of the same place count: related places (twin towns) are not searched.
+    """
+    if not keys:
+        return {}
+    groups = PlaceName.objects.filter(key__in=keys).values("group")
+    rows = (PlaceName.objects.using(db)
+            .filter(group__in=groups, group__kind=PlaceGroup.Kind.EQUIVALENT)
+            .order_by("pk").values_list("group", "key", "name"))
+    by_group, groups_of = {}, {}
+    for group, key, name in rows:
+        by_group.setdefault(group, {})[tuple(_WORD.findall(name))] = None
+        groups_of.setdefault(key, []).append(group)
+    return {key: [words for group in groups_of[key] for words in by_group[group]]
+            for key in keys & groups_of.keys()}
+
+
+def _with_places(query, db):
+    """``query`` with each place name matching its other names too, as alternatives.
+
+    The words of a phrase, or unquoted consecutive words that together are a known
+    name ("Jelenia Góra"), become one term. An excluded place excludes its other
+    names. Looked up once per parsed query and database (``_place_names``).
+    """
+    if db in query._places:
+        return query._places[db]
+    single = [clause[0].words[0] if len(clause) == 1 and len(clause[0].words) == 1 else None
+              for clause in query.clauses]
+    runs = {(start, size): tuple(single[start:start + size])
+            for size in range(2, MAX_PLACE_WORDS + 1) for start in range(len(single) - size + 1)
+            if None not in single[start:start + size]}
+    terms = [term for clause in query.clauses for term in clause] + query.exclusions
+    candidates = [term.words for term in terms] + list(runs.values())
+    found = _place_names(set().union(*map(_place_keys, candidates)) if candidates else set(), db)
+
+    def places(words):
+        # All other spellings: SQLite's substring matching cannot add a missing accent.
+        typed = tuple(word.lower() for word in words)
+        return tuple(name for name in dict.fromkeys(
+            name for key in _place_keys(words) & found.keys() for name in found[key])
+            if tuple(word.lower() for word in name) != typed)
+
+    def with_places(term):
+        return Term(term.words, names) if (names := places(term.words)) else term
+
+    clauses, start = [], 0
+    while start < len(query.clauses):
+        size = next((size for size in range(MAX_PLACE_WORDS, 1, -1)
+                     if places(runs.get((start, size), ()))), 1)
+        if size > 1:
+            clauses.append([Term(runs[start, size], places(runs[start, size]))])
+        else:
+            clauses.append([with_places(term) for term in query.clauses[start]])
+        start += size
+    expanded = Query(text=query.text, clauses=clauses,
+                     exclusions=[with_places(term) for term in query.exclusions],
+                     _lookups=query._lookups, _places=query._places)
+    query._places[db] = expanded
+    return expanded
+
+
+# ---------------------------------------------------------------------------
+# Substring matching: for what is not indexed (working editions).
+_SUBSTRING_FIELDS = ("title", "subtitle", "teaser", "body")
+_UMLAUT_DIGRAPHS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+def _spellings(text):
+    """``text`` as it may be written: cases SQLite cannot fold, umlauts either way."""
+    base = _clean(text).lower()
+    forms = {base, _replace(base, _TRANSLITERATE).replace("ß", "ss"), _strip_accents(base),
+             _DIGRAPHS.sub(lambda m: _UMLAUT_DIGRAPHS[m.group()], base)}
+    return sorted({variant for form in forms for variant in (form, form.upper(), form.title())})
+
+
+def _substring_term(term):
+    # A phrase as typed, or hyphenated as in "Sachsen-Anhalt"; any name of a place.
+    texts = {text for words in (term.words, *term.places)
+             for text in (" ".join(words), "-".join(words))}
+    return reduce(operator.or_, (Q(**{f"{name}__icontains": spelling})
+                                 for text in sorted(texts) for spelling in _spellings(text)
+                                 for name in _SUBSTRING_FIELDS))
+
+
+def substring_condition(query):
+    """A Q matching ``query`` as substrings of title, subtitle, teaser and text (working
+    editions, which are not indexed)."""
+    condition = Q()
+    for clause in query.clauses:
+        condition &= reduce(operator.or_, map(_substring_term, clause))
+    for term in query.exclusions:
+        condition &= ~_substring_term(term)
+    return condition
+
+
+# ---------------------------------------------------------------------------
+# Snippets computed in Python.
+
+def _snippet_source(release):
+    parts = [part.strip() for part in (release.subtitle, release.teaser, _plain(release.body))
+             if part and part.strip()]
+    # A line break reads as a space in a snippet: a subtitle without a full stop would
+    # run on into the text as if one sentence.
+    ended = [part if part.endswith(_SENTENCE_ENDS) else f"{part} –" for part in parts[:-1]]
+    return "\n".join(ended + parts[-1:])[:SNIPPET_SOURCE_CHARS]
+
+
+def _python_snippet(text, query):
+    """Escaped text around the first match, each word that contains a query word marked."""
+    needles = {normalise(word) for word in query.words}
+    tokens = list(_WORD.finditer(text))
+    marked = {i for i, token in enumerate(tokens)
+              if any(needle in normalise(token.group()) for needle in needles)}
+    first = max(0, min(marked) - 5) if marked else 0
+    window = tokens[first:first + SNIPPET_WORDS]
+    if not window:
+        return escape(text)
+    start, end = window[0].start(), window[-1].end()
+    pieces = ["… " if start > 0 else ""]
+    position = start
+    for index, token in enumerate(window, start=first):
+        if index in marked:
+            pieces += [escape(text[position:token.start()]), "<mark>",
+                       escape(token.group()), "</mark>"]
+            position = token.end()
+    if not _WORD.search(text, end):  # only punctuation left: show it, no ellipsis
+        end = len(text.rstrip())
+    pieces += [escape(text[position:end]), " …" if end < len(text.rstrip()) else ""]
+    return "".join(pieces)
