@@ -1,41 +1,467 @@
-"""SQLite: substring matching, newest first, and snippets computed in Python."""
+"""SQLite: ranking by relevance over the whole archive with FTS5.
 
-from .text import MAX_RESULTS, _python_snippet, substring_condition
+Each release that is not a working edition has a row in the FTS5 table
+``releases_release_fts`` (rowid = release id; see migration 0013) with four
+columns: its title, the rest of its heading (subtitle and the names it carries),
+its teaser and its text, each normalised as queries are (``text._document``) and
+split into words by the ``unicode61`` tokenizer. Whether a release may be shown is
+decided by the QuerySet of the caller, never by the index. A query reaches FTS5
+only as quoted strings of letters and digits (``_quote``) joined by operators
+built here: nothing a visitor types is read as FTS5 syntax.
+
+A search ranks in tiers, as on PostgreSQL: exact words or phrases, then
+beginnings of words, words without a plural ending and compounds ("expanded"),
+then typo corrections ("fuzzy"); within each, a release whose heading (title or
+heading column) matches before one that matches in its teaser or text only; then
+bm25 with the title weighing most, then the newer release. Every release whose
+heading matches is a candidate, however old (``_headings``: tier by tier, read
+best first, until enough are found); of the releases that match in their text
+only, the newest MAX_RESULTS + 1 are ranked (none if the headings of a closer tier
+fill the list), so that a word found in half the archive is not scored in all
+its mentions.
+
+SQLite has no German stemmer: a word finds its inflections as the beginning of
+words (tier "expanded"), "Ländern" also by its folded spelling "landern".
+
+The words of public releases are counted in ``releases_searchword`` as on
+PostgreSQL; an FTS5 ``trigram`` table over them, kept in step by triggers, finds
+the compounds that contain a word and the candidates for correcting a typo, of
+which the one most similar by pg_trgm's measure (``similarity``) is taken.
+Snippets are cut in Python (``text._python_snippet``), a corrected word marked too.
+"""
+
+import itertools
+import json
+
+from django.db import connections
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from .text import (
+    _WORD,
+    FUZZY_SIMILARITY,
+    MAX_COMPOUNDS,
+    MAX_RESULTS,
+    MIN_COMPOUND_CHARS,
+    MIN_FUZZY_CHARS,
+    MIN_PREFIX_CHARS,
+    PLURAL_ENDINGS,
+    Query,
+    Term,
+    _document,
+    _python_snippet,
+    _snippet_source,
+    _variants,
+    normalise,
+    substring_condition,
+)
+
+FTS_TABLE = "releases_release_fts"
+WORDS_TABLE = "releases_searchword"
+TRIGRAM_TABLE = "releases_searchword_trigram"
+HEADING = "{title heading}"
+# bm25 weights of title, heading, teaser and text.
+WEIGHTS = (10.0, 5.0, 2.0, 1.0)
+MAX_PHRASES = 16  # spellings of one phrase (each word has up to three)
+MAX_CANDIDATES = 200  # words sharing trigrams with a typo, by bm25, to compare
+BATCH_SIZE = 500
+
+
+def _max_results():
+    """MAX_RESULTS as it is now (tests lower it)."""
+    return MAX_RESULTS
+
+
+# ---------------------------------------------------------------------------
+# The interface every backend has (see __init__.py).
 
 
 def ranked(query, releases, order):
-    ids = list(releases.filter(substring_condition(query)).order_by("-published_at", "-pk")
-               .values_list("pk", flat=True)[:MAX_RESULTS + 1])
-    return ids, len(ids)
+    """(ids best first, at most MAX_RESULTS + 1; how many of them)."""
+    tiers = _fts_queries(query, releases.db)
+    if order == "date":
+        ids = [pk for pk, _ in _newest(releases, tiers["fuzzy"])]
+        return ids, len(ids)
+    dated, scores, enough_at = _headings(releases, tiers)
+    # Mentions of a tier no closer than the one that filled the list with headings
+    # would all rank below them.
+    mentions = []
+    if enough_at != 2:
+        tier = "exact" if enough_at == 1 else "fuzzy"
+        mentions = _newest(releases, f"({tiers[tier]}) NOT "
+                                     f"({HEADING} : ({tiers['positive']['fuzzy']}))")
+    body = _scores(releases.db, tiers["fuzzy"], tiers["positive"], [pk for pk, _ in mentions])
+    # (tier, heading or not, -bm25, date, pk): the tier first, then the heading.
+    rows = [(scores[pk][0], True, scores[pk][1], published_at, pk) for pk, published_at in dated]
+    rows += [(body[pk][0], False, body[pk][1], published_at, pk)
+             for pk, published_at in mentions if pk in body]
+    best = sorted(rows, reverse=True)[:_max_results() + 1]
+    return [row[-1] for row in best], len(best)
 
 
 def editorial(query, releases):
-    return releases.filter(substring_condition(query))
+    # A working edition has no row (see index.py): its fields are matched as substrings.
+    expanded = _fts_queries(query, releases.db, look_up=False)["expanded"]
+    return releases.filter(Q(pk__in=_matching(expanded))
+                           | Q(edition_of__isnull=False) & substring_condition(query))
 
 
 def has_exact_match(query, releases):
-    return releases.filter(substring_condition(query)).exists()
+    return releases.filter(pk__in=_matching(_fts_queries(query, releases.db)["exact"])).exists()
 
 
 def lookup(query, db):
-    return {}
+    return _lookup(query, db)
 
 
-def snippets(texts, query, db):
-    return {pk: _python_snippet(text, query) for pk, text in texts.items()}
+def shown(releases):
+    """``releases`` as a page of results loads them: with their texts, for the snippets."""
+    return releases
+
+
+def snippets(releases, query, db):
+    """{pk: escaped text with <mark>}: computed in Python; corrected typos marked too."""
+    if query:
+        corrections = [(found["correction"],) for found in _lookup(query, db).values()
+                       if found["correction"]]
+        if corrections:
+            query = Query(text=query.text, clauses=[
+                *query.clauses, [Term(words) for words in corrections]])
+    return {release.pk: _python_snippet(_snippet_source(release), query)
+            for release in releases}
 
 
 def index(release_ids, db):
-    pass
+    """Rewrite the rows of these releases: one for each that is not a working edition."""
+    from .index import indexed, search_document
+
+    release_ids = list(release_ids)
+    with connections[db].cursor() as cursor:
+        for start in range(0, len(release_ids), BATCH_SIZE):
+            batch = release_ids[start:start + BATCH_SIZE]
+            _delete_rows(cursor, batch)
+            rows = []
+            for release in indexed(batch, db).filter(edition_of__isnull=True):
+                document = search_document(release)
+                title, _, heading = document["heading"].partition("\n")
+                rows.append((release.pk, _document(title), _document(heading),
+                             _document(document["teaser"]), _document(document["text"])))
+            cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, title, heading, teaser, text) "
+                               "VALUES (%s, %s, %s, %s, %s)", rows)
 
 
 def unindex(release_ids, db):
-    pass
+    """Delete the rows of these releases."""
+    release_ids = list(release_ids)
+    with connections[db].cursor() as cursor:
+        for start in range(0, len(release_ids), BATCH_SIZE):
+            _delete_rows(cursor, release_ids[start:start + BATCH_SIZE])
+
+
+def _delete_rows(cursor, ids):
+    if ids:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
+                       ids)
 
 
 def count_words(counts, sign, db):
-    pass
+    """Add ``counts`` ({word: [display, releases]}) to the list of words, or take them off.
+
+    The trigram table follows by the triggers of migration 0013.
+    """
+    words = sorted(counts)
+    with connections[db].cursor() as cursor:
+        if sign > 0:
+            cursor.executemany(
+                f"INSERT INTO {WORDS_TABLE} (word, display, release_count) VALUES (%s, %s, %s) "
+                "ON CONFLICT (word) DO UPDATE "
+                f"SET release_count = {WORDS_TABLE}.release_count + excluded.release_count",
+                [(word, *counts[word]) for word in words])
+        else:
+            cursor.executemany(
+                f"UPDATE {WORDS_TABLE} SET release_count = release_count - %s WHERE word = %s",
+                [(counts[word][1], word) for word in words])
+            cursor.executemany(
+                f"DELETE FROM {WORDS_TABLE} WHERE word = %s AND release_count <= 0",
+                [(word,) for word in words])
 
 
 def clear(db):
-    pass
+    with connections[db].cursor() as cursor:
+        # The trigram table first: the delete trigger then finds nothing to delete.
+        cursor.execute(f"DELETE FROM {TRIGRAM_TABLE}")
+        cursor.execute(f"DELETE FROM {WORDS_TABLE}")
+
+
+# ---------------------------------------------------------------------------
+# Matching and ranking.
+
+
+def _matching(match):
+    """The ids of the rows matching the FTS5 query ``match``, as a subquery."""
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
+
+
+def _listed(ids):
+    """``ids`` as a subquery: one parameter, however many."""
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+
+
+def _newest(releases, match):
+    """(id, date) of ``releases`` matching ``match``, newest first: at most MAX_RESULTS + 1."""
+    return list(releases.filter(pk__in=_matching(match)).order_by("-published_at", "-pk")
+                .values_list("pk", "published_at")[:_max_results() + 1])
+
+
+def _headings(releases, tiers):
+    """The releases whose heading matches: [(id, date)] of the best, {id: (tier, -bm25)},
+    and the tier that brought the MAX_RESULTS + 1st (None if they are fewer).
+
+    Tier by tier, the closest first: once MAX_RESULTS + 1 are found, a looser tier
+    cannot come before them, and is neither scored nor read.
+    """
+    positive, seen = tiers["positive"], []
+    dated, scores = [], {}
+    for tier, name in ((2, "exact"), (1, "expanded"), (0, "fuzzy")):
+        if seen and positive[name] == seen[-1]:
+            continue
+        match = f"{HEADING} : ({positive[name]})"
+        for closer in seen:
+            match = f"({match}) NOT ({HEADING} : ({closer}))"
+        if tiers["exclusions"]:
+            match = f"({match}) NOT ({tiers['exclusions']})"
+        seen.append(positive[name])
+        wanted = _max_results() + 1 - len(dated)
+        # The best twice as many as wanted: some may not be shown (filters, drafts).
+        ranks = _ranks(releases.db, match, best=2 * wanted)
+        visible = _best_visible(releases, ranks, wanted)
+        if len(visible) < wanted and len(ranks) >= 2 * wanted:
+            ranks = _ranks(releases.db, match)
+            visible = _best_visible(releases, ranks, wanted)
+        dated += visible
+        scores.update((pk, (tier, rank)) for pk, rank in ranks.items())
+        if len(dated) > _max_results():
+            return dated, scores, tier
+    return dated, scores, None
+
+
+def _ranks(db, match, best=None):
+    """{id: -bm25} of the rows matching ``match``: all, or the ``best`` and those scored
+    alike with the last of them (bm25 is computed once for each row either way)."""
+    sql = (f"WITH r AS MATERIALIZED (SELECT rowid AS id, "
+           f"-bm25({FTS_TABLE}, {', '.join(map(str, WEIGHTS))}) AS score "
+           f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) SELECT id, score FROM r")
+    params = [match]
+    if best is not None:
+        sql += (" WHERE score >= IFNULL((SELECT score FROM r ORDER BY score DESC "
+                "LIMIT 1 OFFSET %s), score)")
+        params.append(best - 1)
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _best_visible(releases, scores, wanted):
+    """(id, date) of the best of ``scores`` ({id: -bm25}) that are in ``releases``.
+
+    Looked at best first, until ``wanted`` are found: reading a release costs more than
+    scoring it, and a word in every heading needs no look at most of them. Of a large
+    group scored alike (which the date orders) only the newest needed are read.
+    """
+    found, batch = [], []
+
+    def read(ids, newest=None):
+        visible = releases.filter(pk__in=_listed(ids))
+        if newest is None:
+            return list(visible.order_by().values_list("pk", "published_at"))
+        return list(visible.order_by("-published_at", "-pk")
+                    .values_list("pk", "published_at")[:newest])
+
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    for _, group in itertools.groupby(ranked, key=scores.__getitem__):
+        group = list(group)
+        if len(batch) + len(group) <= wanted:
+            batch += group
+            continue
+        if batch:
+            found += read(batch)
+            batch = []
+            if len(found) >= wanted:
+                break
+        if len(group) <= wanted:
+            batch = group
+        else:
+            found += read(group, newest=wanted - len(found))
+            if len(found) >= wanted:
+                break
+    if batch and len(found) < wanted:
+        found += read(batch)
+    return found
+
+
+def _scores(db, match, tiers, ids):
+    """{id: (tier, -bm25)} of those of ``ids`` that match ``match``.
+
+    Only the index is read, each MATCH once: the unary plus keeps SQLite from handing
+    FTS5 the ids one by one, which would evaluate the MATCH again for each.
+    """
+    if not ids:
+        return {}
+
+    def member(tier):
+        return (f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                [tiers[tier]])
+
+    # A tier that cannot differ from the next looser one needs no look.
+    expanded = member("expanded") if tiers["expanded"] != tiers["fuzzy"] else ("1", [])
+    exact = member("exact") if tiers["exact"] != tiers["expanded"] else expanded
+    tier_sql = f"CASE WHEN {exact[0]} THEN 2 WHEN {expanded[0]} THEN 1 ELSE 0 END"
+    params = exact[1] + expanded[1]
+    sql = (f"SELECT rowid, {tier_sql}, -bm25({FTS_TABLE}, {', '.join(map(str, WEIGHTS))}) "
+           f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+           "AND +rowid IN (SELECT value FROM json_each(%s))")
+    params += [match, json.dumps(ids)]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk: (tier, rank) for pk, tier, rank in cursor.fetchall()}
+
+
+# ---------------------------------------------------------------------------
+# FTS5 queries. Every word reaches MATCH as a quoted string of letters and digits.
+
+
+def _quote(word, prefix=False):
+    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _any(parts):
+    parts = list(dict.fromkeys(parts))
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def _phrases(words):
+    """A phrase of words in each of their spellings (the normalised one first)."""
+    spellings = itertools.islice(itertools.product(*map(_variants, words)), MAX_PHRASES)
+    return [_quote(" ".join(spelling)) for spelling in spellings]
+
+
+def _exact_term(term):
+    """The term's word or phrase, or any other name of the place it names."""
+    return _any(phrase for words in (term.words, *term.places) for phrase in _phrases(words))
+
+
+def _loose_term(term, lookups):
+    """A term also as a word's beginning, without a plural ending, or inside compounds."""
+    exact = _exact_term(term)
+    if len(term.words) > 1:
+        return exact, exact
+    word = normalise(term.words[0])
+    prefixes = [word] if len(word) >= MIN_PREFIX_CHARS else []
+    prefixes += [word[:-len(ending)] for ending in PLURAL_ENDINGS
+                 if word.endswith(ending) and len(word) - len(ending) >= MIN_PREFIX_CHARS + 1]
+    found = lookups.get(word, {})
+    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in prefixes)]
+    expanded += [_quote(spelling) for compound in found.get("compounds", ())
+                 for spelling in _variants(compound)]
+    fuzzy = list(expanded)
+    if found.get("correction"):
+        fuzzy += [_quote(spelling) for spelling in _variants(found["correction"])]
+    return _any(expanded), _any(fuzzy)
+
+
+def _all(parts):
+    return " AND ".join(f"({part})" for part in parts)
+
+
+def _fts_queries(query, db, *, look_up=True):
+    """The exact, expanded and fuzzy FTS5 queries of ``query``, with and without exclusions.
+
+    ``look_up=False``: without compounds and corrections from the public words (no query).
+    """
+    lookups = _lookup(query, db) if look_up else {}
+    exact = [_any(map(_exact_term, clause)) for clause in query.clauses]
+    loose = [[_loose_term(term, lookups) for term in clause] for clause in query.clauses]
+    expanded = [_any(pair[0] for pair in clause) for clause in loose]
+    fuzzy = [_any(pair[1] for pair in clause) for clause in loose]
+    exclusions = _any(map(_exact_term, query.exclusions)) if query.exclusions else ""
+
+    def without_exclusions(parts):
+        return f"({_all(parts)}) NOT ({exclusions})" if exclusions else _all(parts)
+
+    positive = {"exact": _all(exact), "expanded": _all(expanded), "fuzzy": _all(fuzzy)}
+    return {"exact": without_exclusions(exact), "expanded": without_exclusions(expanded),
+            "fuzzy": without_exclusions(fuzzy),
+            # Without the exclusions, which a heading alone cannot rule out.
+            "positive": positive, "exclusions": exclusions}
+
+
+# ---------------------------------------------------------------------------
+# Compounds and corrections from the words of public releases.
+
+
+def _trigrams(word):
+    """pg_trgm's trigrams of a word: padded with two blanks before and one after."""
+    padded = f"  {word} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a, b):
+    """pg_trgm's similarity: shared trigrams over all trigrams of both words."""
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) / len(ta | tb)
+
+
+_LOOKUP_SQL = f"""
+SELECT q.value,
+    (SELECT json_group_array(word) FROM (
+        SELECT t.word FROM {TRIGRAM_TABLE} t
+        WHERE length(q.value) >= %s AND t.{TRIGRAM_TABLE} MATCH '"' || q.value || '"'
+          AND t.word LIKE '_%%' || q.value || '%%'
+        ORDER BY length(t.word), t.word LIMIT %s)),
+    EXISTS (SELECT 1 FROM {WORDS_TABLE} w
+            WHERE w.word >= q.value AND w.word < q.value || char(1114111))
+FROM json_each(%s) q
+"""
+
+
+def _lookup(query, db):
+    """Compounds containing each single-word term, and a correction if it is unknown.
+
+    One query per parsed query and database (and one per unknown word), remembered on
+    the parsed query. The MATCH strings and LIKE patterns are safe: words hold letters
+    and digits only.
+    """
+    if db not in query._lookups:
+        words = sorted({normalise(term.words[0]) for clause in query.clauses for term in clause
+                        if len(term.words) == 1 and len(term.words[0]) >= MIN_FUZZY_CHARS})
+        words = [word for word in words if _WORD.fullmatch(word)]
+        found = {}
+        if words:
+            with connections[db].cursor() as cursor:
+                cursor.execute(_LOOKUP_SQL, [MIN_COMPOUND_CHARS, MAX_COMPOUNDS,
+                                             json.dumps(words)])
+                for word, compounds, known in cursor.fetchall():
+                    found[word] = {"compounds": json.loads(compounds), "correction": None,
+                                   "display": None}
+                    if not known:
+                        found[word].update(_correction(cursor, word))
+        query._lookups[db] = found
+    return query._lookups[db]
+
+
+def _correction(cursor, word):
+    """The known word most like ``word``, if it is like enough: {correction, display}."""
+    trigrams = {word[i:i + 3] for i in range(len(word) - 2)}
+    if not trigrams:
+        return {}
+    cursor.execute(
+        f"SELECT t.word, w.display FROM {TRIGRAM_TABLE} t JOIN {WORDS_TABLE} w ON w.word = t.word "
+        f"WHERE {TRIGRAM_TABLE} MATCH %s ORDER BY rank LIMIT %s",
+        [" OR ".join(map(_quote, sorted(trigrams))), MAX_CANDIDATES])
+    scored = [(similarity(candidate, word), candidate, display)
+              for candidate, display in cursor.fetchall()]
+    scored = [row for row in scored if row[0] >= FUZZY_SIMILARITY]
+    if not scored:
+        return {}
+    _, candidate, display = min(scored, key=lambda row: (-row[0], row[1]))
+    return {"correction": candidate, "display": display}

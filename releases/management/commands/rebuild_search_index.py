@@ -1,28 +1,22 @@
 """Rebuild the full-text search index: after migrating, restoring or renaming topics."""
 
 from django.core.management.base import BaseCommand
-from django.db import connections, router
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from releases.models import Release
 from releases.search import rebuild_search_index
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Rebuild the search vectors of all releases and the list of indexed words "
-        "(PostgreSQL; SQLite searches without an index). Running it again changes nothing.")
+        "Rebuild the search index of all releases and the list of indexed words. "
+        "Running it again changes nothing.")
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500, metavar="N",
                             help=gettext_lazy("Releases per database round trip."))
 
     def handle(self, *args, batch_size, **options):
-        if connections[router.db_for_write(Release)].vendor != "postgresql":
-            self.stdout.write(_("Nothing to do: SQLite searches without an index."))
-            return
-
         def progress(done, total):
             if options["verbosity"] > 1:
                 self.stdout.write(_("%(done)d of %(total)d releases") % {
