@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from releases.search import text as search_module
 from releases.models import PlaceGroup, PlaceName, Release
 from releases.search import add_snippets, editorial_matches, parse, search
+from releases.search import text as search_module
 from tests.workflow_fixtures import logged_in
 
 pytestmark = pytest.mark.django_db

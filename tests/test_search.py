@@ -1,7 +1,7 @@
 """Full-text search: recall, ranking, precision, query syntax, visibility, snippets, the page.
 
-Tests marked ``postgres`` need PostgreSQL's index; the rest run on whichever
-database is configured (SQLite searches by substring, newest first).
+They run on whichever database is configured: PostgreSQL's search vectors or
+SQLite's FTS5 table. Tests marked ``postgres`` or ``sqlite_only`` concern one of them.
 """
 
 import datetime
@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from releases.search import postgresql as search_module
 from releases.models import Organisation, Release, Topic
 from releases.search import (
     add_snippets,
@@ -25,10 +24,11 @@ from releases.search import (
     search,
     update_search_vector,
 )
+from releases.search import postgresql as search_module
 
 pytestmark = pytest.mark.django_db
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite",
-                                 reason="the SQLite path (PostgreSQL ranks by relevance)")
+                                 reason="SQLite's FTS5 table (releases/search/sqlite.py)")
 
 ODD_QUERIES = [
     "x" * 10_000,
@@ -116,7 +116,7 @@ def unrelated(make_release, days_ago):
 
 @pytest.fixture(params=["search index", "date index", "estimate far off"])
 def plan(request, monkeypatch):
-    """Each way search() on PostgreSQL may take to the newest matches (_newest_postgresql)."""
+    """Each way search() on PostgreSQL may take to the newest matches (_newest_ids)."""
     if request.param == "search index":
         monkeypatch.setattr(search_module, "_common_matches", lambda db: 10**9)
     elif request.param == "date index":
@@ -163,7 +163,6 @@ class TestNormalise:
         assert normalise(text) == expected
 
 
-@pytest.mark.postgres
 class TestRecall:
     @pytest.mark.parametrize("query", ["Görlitz", "Goerlitz", "GOERLITZ", "görlitz"])
     def test_umlauts_match_however_they_are_typed(self, goerlitz, unrelated, query):
@@ -218,13 +217,15 @@ class TestRecall:
 
     def test_rebuild_command_restores_a_lost_index(self, kattowitz):
         Release.objects.update(search_vector=None, heading_vector=None)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM releases_release_fts")
         assert titles(search("Schlesien")) == []
         call_command("rebuild_search_index", verbosity=0)
         assert titles(search("Schlesien")) == [kattowitz.title]
         assert titles(search("Digitalsierung")) == [kattowitz.title]
 
 
-@pytest.mark.postgres
 @pytest.mark.usefixtures("plan")
 class TestRanking:
     def test_a_title_hit_ranks_above_a_body_hit(self, make_release, days_ago):
@@ -265,7 +266,6 @@ class TestRanking:
         assert search("Oppeln").found == 3
 
 
-@pytest.mark.postgres
 class TestPrecision:
     def test_an_unrelated_release_is_not_returned(self, kattowitz, goerlitz, unrelated):
         assert titles(search("Kattowitz")) == [kattowitz.title]
@@ -360,13 +360,15 @@ class TestSnippets:
         for release in add_snippets(search("<script>"), "<script>"):
             assert "<script" not in release.snippet
 
-    @pytest.mark.postgres
     def test_transliterated_queries_mark_the_original_spelling(self, goerlitz):
         [release] = add_snippets(search("Goerlitz Strasse"), "Goerlitz Strasse")
         assert "<mark>Görlitz</mark>" in release.snippet
         assert "<mark>Straße</mark>" in release.snippet
 
-    @pytest.mark.postgres
+    def test_the_beginning_of_a_compound_part_marks_the_compound(self, goerlitz):
+        [release] = add_snippets(search("kriminal"), "kriminal")
+        assert "<mark>Eigentumskriminalität</mark>" in release.snippet
+
     def test_compounds_and_corrections_are_marked(self, goerlitz, kattowitz):
         [release] = add_snippets(search("Kriminalität"), "Kriminalität")
         assert "<mark>Eigentumskriminalität</mark>" in release.snippet
@@ -374,27 +376,94 @@ class TestSnippets:
         assert "<mark>Digitalisierung</mark>" in release.snippet
 
 
-class TestSQLitePath:
-    """What the embedded installation offers; PostgreSQL does all of it too."""
+class TestQueriesAsText:
+    """Whatever a visitor types is words to look for, never syntax of the index."""
 
-    @pytest.mark.parametrize("query", ["Görlitz", "GÖRLITZ", "görlitz", "Goerlitz"])
-    def test_umlauts_and_case_do_not_matter(self, goerlitz, unrelated, query):
-        assert titles(search(query)) == [goerlitz.title]
+    @pytest.mark.parametrize("query", [
+        '"Kattowitz', 'Kattowitz"', "Kattowitz*", "^Kattowitz", "{Kattowitz}", "(Kattowitz",
+        "Kattowitz)", "Kattowitz:", "Kattowitz + ", "Kattowitz OR", "Kattowitz -NOT",
+        '"" OR Kattowitz',
+    ])
+    def test_syntax_characters_of_the_index_are_ignored(self, kattowitz, goerlitz, query):
+        assert titles(search(query)) == [kattowitz.title]
 
-    def test_a_transliterated_document_is_found_by_the_umlaut(self, make_release):
-        release = make_release(title="Tagung in Goerlitz")
-        assert titles(search("GÖRLITZ")) == [release.title]
+    @pytest.mark.parametrize("query", [
+        "Kattowitz NEAR Polen", "Kattowitz AND Polen", "NOT Kattowitz", "title:Kattowitz",
+        "NEAR(Kattowitz Polen)", "{title heading}: Kattowitz",
+    ])
+    def test_operators_of_the_index_are_plain_words(self, kattowitz, goerlitz, query):
+        # "NEAR", "AND", "title" are words the release does not contain.
+        results = search(query)
+        add_snippets(results[:20], query)
+        assert titles(results) == []
+
+    def test_a_short_word_does_not_match_inside_another(self, make_release):
+        make_release(title="Neue Bibliothek in Bautzen")
+        iot = make_release(title="IoT im Mittelstand")
+        assert titles(search("IoT")) == [iot.title]
+
+    def test_words_joined_by_a_plus_are_found_as_written(self, kattowitz, goerlitz):
+        assert titles(search("simul+Werkstatt")) == [kattowitz.title]
+
+
+class TestIndexUpkeep:
+    """The index and the list of words follow every change of a release."""
+
+    @staticmethod
+    def words():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word FROM releases_searchword")
+            return {row[0] for row in cursor.fetchall()}
+
+    @staticmethod
+    def indexed(word):
+        """The ids of the rows of SQLite's FTS5 table that contain ``word``."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM releases_release_fts "
+                           "WHERE releases_release_fts MATCH %s", [f'"{word}"'])
+            return {row[0] for row in cursor.fetchall()}
 
     @sqlite_only
-    def test_results_are_newest_first(self, make_release, days_ago):
-        old = make_release(title="Besuch in Oppeln", published_at=days_ago(9))
-        new = make_release(title="Bericht", body="<p>Oppeln</p>", published_at=days_ago(1))
-        assert titles(search("Oppeln")) == [new.title, old.title]
+    def test_a_saved_release_is_indexed_by_its_current_words(self, kattowitz):
+        assert self.indexed("kattowitz") == {kattowitz.pk}
+        kattowitz.title = "Große Resonanz in Oppeln"
+        kattowitz.save()
+        assert self.indexed("kattowitz") == set()
+        assert self.indexed("oppeln") == {kattowitz.pk}
 
     @sqlite_only
-    def test_snippet_marks_words_containing_the_query(self, goerlitz):
-        [release] = add_snippets(search("kriminal"), "kriminal")
-        assert "<mark>Eigentumskriminalität</mark>" in release.snippet
+    def test_a_deleted_release_leaves_no_row(self, kattowitz):
+        pk = kattowitz.pk
+        kattowitz.delete()
+        assert self.indexed("schlesien") == set()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM releases_release_fts WHERE rowid = %s", [pk])
+            assert cursor.fetchone()[0] == 0
+
+    def test_the_list_of_words_holds_public_words_only(self, make_release, kattowitz):
+        make_release(title="Entwurf Quellwasserbilanz", status=Release.Status.DRAFT)
+        words = self.words()
+        assert "kattowitz" in words and "schlesien" in words
+        assert "quellwasserbilanz" not in words
+
+    def test_a_withdrawn_release_is_not_found_and_its_words_go(self, kattowitz, admin_user):
+        from releases import services
+
+        services.withdraw(kattowitz, admin_user, reason="Versehentlich veröffentlicht.")
+        assert titles(search("Kattowitz")) == []
+        assert "schlesien" not in self.words()
+        assert did_you_mean("Kattowtz") == ""
+
+    @sqlite_only
+    def test_the_trigram_table_follows_the_list_of_words(self, kattowitz):
+        count_public_words([kattowitz], -1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM releases_searchword_trigram")
+            assert cursor.fetchone()[0] == 0
+        count_public_words([kattowitz], 1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM releases_searchword_trigram")
+            assert cursor.fetchone()[0] == len(self.words()) > 0
 
 
 class TestSearchView:
@@ -407,12 +476,18 @@ class TestSearchView:
         assert unrelated.get_absolute_url() not in response.text
         assert "<mark>Schlesien</mark>" in response.text
 
-    def test_the_form_has_labels_for_every_field(self, client):
-        response = client.get(self.url)
+    def test_the_form_has_labels_for_every_field(self, client, kattowitz):
+        response = client.get(self.url, {"q": "Kattowitz"})
         assert response.status_code == 200
         for name in ["q", "from_date", "to_date", "topic", "organisation", "kind", "sort"]:
             assert f'<label for="id_{name}"' in response.text
         assert "<legend>" in response.text
+
+    @pytest.mark.parametrize("params", [{}, {"topic": "digitales"}])
+    def test_without_a_query_no_order_is_offered(self, client, kattowitz, params):
+        # Without words there is no relevance: the list is newest first.
+        response = client.get(self.url, params)
+        assert '<label for="id_sort"' not in response.text
 
     def test_nothing_found_shows_help(self, client, kattowitz):
         response = client.get(self.url, {"q": "Quellwasserbilanz"})
@@ -420,7 +495,6 @@ class TestSearchView:
         assert response.context["paginator"].count == 0
         assert 'class="note"' in response.text
 
-    @pytest.mark.postgres
     def test_a_typo_gets_a_suggestion(self, client, kattowitz):
         response = client.get(self.url, {"q": "Kattowtz Schlesien"})
         assert response.context["suggestion"] == "Kattowitz Schlesien"
@@ -529,10 +603,13 @@ class TestSearchView:
         params = {"q": "Oppeln Bericht", "topic": topic.slug}
         client.get(self.url, params)  # fills per-process caches
         # form choices (2) and the topic, the place names, the ranked ids, the page, its
-        # topics; on PostgreSQL also the word lookup, the snippets, the matching headings,
-        # the planner's estimate of the matches in the texts, then those matches from the
-        # search index (with BEGIN, SET LOCAL and COMMIT) and their ranks.
-        expected = 16 if connection.vendor == "postgresql" else 7
+        # topics; on PostgreSQL also the word lookup, the snippets, and for the headings
+        # and then the texts each: the planner's estimate of the matches, the newest
+        # matches from the search index (with BEGIN, SET LOCAL and COMMIT), their ranks.
+        # On SQLite the word lookup and a look for a correction of each word not in the
+        # list, the heading matches of each distinct tier (exact, expanded), the newest
+        # matches in the texts and their scores.
+        expected = 19 if connection.vendor == "postgresql" else 13
         with django_assert_num_queries(expected):
             response = client.get(self.url, params)
         assert len(response.context["results"]) == min(size, 20)

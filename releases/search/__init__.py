@@ -1,18 +1,19 @@
 """Full-text search over public releases: the one module that knows how.
 
 A query string is parsed once (``parse``) into terms: words, quoted phrases,
-``-exclusions`` and alternatives joined by "oder". ``search`` turns it into a
-filtered, ordered QuerySet and ``add_snippets`` gives each shown result a
+``-exclusions`` and alternatives joined by "oder". ``search`` ranks the matching
+public releases (``SearchResults``) and ``add_snippets`` gives each shown result a
 ``snippet``: escaped text with the matched words in ``<mark>``.
 
-On PostgreSQL each release has a stored, weighted ``search_vector`` (title A,
-subtitle and teaser B, text C, names of organisation, topics and people D),
-built with the ``german_unaccent`` configuration (unaccent, then the German
-Snowball stemmer). Document and query are normalised alike before that:
-lower case, ä/ö/ü/ß written as ae/oe/ue/ss, accents removed, so "Goerlitz"
-finds "Görlitz" and "Wroclaw" finds "Wrocław" and the other way round. Words
-that contain umlauts are indexed a second time with the umlaut dropped (as
-the stemmer itself would), so "Land" still finds "Länder".
+Each release is indexed as a document of three parts (index.py): its heading
+(title, subtitle, and the names it carries: organisation and short name, topics,
+people, press contacts, its number "12/2026"), its teaser and its text. Document
+and query are normalised alike (text.py): lower case, ä/ö/ü/ß written as
+ae/oe/ue/ss, accents removed, so "Goerlitz" finds "Görlitz" and "Wroclaw" finds
+"Wrocław" and the other way round. Words that contain umlauts are indexed a
+second time with the umlaut dropped, so "Land" still finds "Länder". Each
+database has a module that indexes and ranks (``backend``): postgresql.py,
+sqlite.py.
 
 A word or phrase that is one name of a place in the editable list of place
 names (``PlaceName``, seeded with German, Polish and Czech names) also matches
@@ -20,23 +21,20 @@ the place's other names, on both databases: "Kattowitz" finds "Katowice",
 "-Krakau" excludes "Kraków" too (``_with_places``: one lookup per query).
 Related places, such as the twin towns Görlitz and Zgorzelec, are not combined.
 
-Results come in tiers, so that a looser match never outranks a closer one:
+Results come from the whole archive, in tiers, so that neither a looser match
+nor a mere mention outranks a closer one:
 
 2. every term matches a stem (or a phrase) exactly;
 1. some term matches only as the beginning of a word ("Digitalisier"), without
-   a plural ending the stemmer keeps ("Verbindungsbüros"), or inside a compound
-   ("Kriminalität" in "Eigentumskriminalität");
+   a plural ending ("Verbindungsbüros"), or inside a compound ("Kriminalität" in
+   "Eigentumskriminalität");
 0. some term matches only after correcting a typo ("Kattowtz").
 
-Within a tier, ts_rank with the weights decides.
-
-A search finds at most ``MAX_RESULTS`` releases, the newest that match: a
-word found in most releases then costs little more than a rare one (the
-newest matches come from the date index, those of a rarer word from the
-search index, see ``_newest_postgresql``, and only they are ranked and
-counted), and a visitor narrows a search that large with the filters rather
-than paging past the thousandth result. The count of such a search is "more
-than MAX_RESULTS" (``ResultPaginator``).
+Within a tier a release whose heading matches comes before one that only
+mentions the words in its text, whatever their ages; then the database's rank
+(weighted: the title most); then the newer release. A search shows at most
+``MAX_RESULTS``, the best; its count then is "more than MAX_RESULTS"
+(``ResultPaginator``), and a visitor narrows it with more words or the filters.
 
 Compounds and typos are looked up in ``releases_searchword``, a table of the
 distinct normalised words of public releases with a trigram index (as the
@@ -50,10 +48,13 @@ neither a suggestion nor an expansion ever spells a word that only a draft,
 an embargoed, scheduled, withdrawn or overwritten text contains.
 ``rebuild_search_index`` counts them afresh.
 
-On SQLite (the embedded default) the same parse drives plain substring
-matching over title, subtitle, teaser and text, newest first. SQLite's LIKE
-ignores case for ASCII letters only, so each term is also tried in lower,
-upper and title case and with umlauts transliterated either way.
+On SQLite (the embedded default) each release has a row in an FTS5 table
+(title, the rest of the heading, teaser, text), normalised alike, and the same
+parse drives the same tiers, heading matches first, ranked by bm25 with the
+title weighing most (see sqlite.py). SQLite has no German stemmer: inflected
+forms are found as beginnings of words, one tier below exact words. Compounds
+and typos are looked up in the same list of public words, through an FTS5
+trigram table. Snippets are cut in Python.
 
 The editors' release list searches drafts too (``editorial_matches``): the same
 parse and matching, on every state, without ranking or limit.
@@ -81,6 +82,7 @@ from .text import (  # noqa: F401
     MAX_RESULTS,
     Query,
     Term,
+    _python_snippet,
     _snippet_source,
     _with_places,
     normalise,
@@ -112,8 +114,9 @@ def search(query, releases=None, order="relevance"):
     if not query:
         return SearchResults(releases, [], 0)
     query = _with_places(query, releases.db)
-    ids, found = backend(releases.db).ranked(query, releases, order)
-    return SearchResults(releases, ids, found)
+    engine = backend(releases.db)
+    ids, found = engine.ranked(query, releases, order)
+    return SearchResults(engine.shown(releases), ids, found)
 
 
 class SearchResults(Sequence):
@@ -138,8 +141,10 @@ class SearchResults(Sequence):
             ids = self.ids[index]
             by_pk = self.releases.filter(pk__in=ids).in_bulk() if ids else {}
             return [by_pk[pk] for pk in ids if pk in by_pk]
-        [release] = self[index:index + 1 if index != -1 else None]
-        return release
+        releases = self[index:index + 1 or None]
+        if not releases:
+            raise IndexError(index)
+        return releases[0]
 
     def __iter__(self):
         return iter(self[:])
@@ -181,16 +186,19 @@ def add_snippets(releases, query):
 
     Returns the releases as a list. The snippet is built from the escaped
     plain text of subtitle, teaser and text, so nothing stored as HTML reaches
-    it; the only markup in it is ``<mark>``.
+    it; the only markup in it is ``<mark>``. On PostgreSQL the database cuts it
+    from the stored columns: the releases' texts need not be loaded.
     """
     releases = list(releases)
     query = parse(query)
     if not releases:
         return releases
-    texts = {release.pk: _snippet_source(release) for release in releases}
     db = router.db_for_read(Release)
-    query = _with_places(query, db) if query else query
-    snippets = backend(db).snippets(texts, query, db)
+    if query:
+        snippets = backend(db).snippets(releases, _with_places(query, db), db)
+    else:
+        snippets = {release.pk: _python_snippet(_snippet_source(release), query)
+                    for release in releases}
     for release in releases:
         # Safe: the text was escaped before <mark> was put in.
         release.snippet = mark_safe(snippets.get(release.pk, ""))

@@ -11,7 +11,7 @@ from which compounds and typo corrections are looked up.
 from django.db import router, transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 
-from ..models import PlaceName, Release
+from ..models import Contact, Organisation, Person, PlaceName, Release, Topic
 from .text import _LETTERS, MAX_WORD_CHARS, _clean, _normalise_word, _plain, place_key
 
 
@@ -120,15 +120,57 @@ def _on_release_deleted(sender, instance, **kwargs):
     _backend(db).unindex([instance.pk], db)
 
 
+# The names a release's heading carries: {model: (the release lookup, its named fields)}.
+NAMES = {
+    Organisation: ("organisation", ("name", "short_name")),
+    Topic: ("topics", ("name",)),
+    Person: ("people", ("honorific", "given_name", "family_name")),
+    Contact: ("contacts", ("name",)),
+}
+
+
+def _carriers(instance):
+    """The ids of the releases (not working editions) whose headings carry ``instance``."""
+    lookup, _fields = NAMES[type(instance)]
+    return list(Release.objects.filter(**{lookup: instance}, edition_of__isnull=True)
+                .values_list("pk", flat=True))
+
+
+def _on_name_saving(sender, instance, raw=False, **kwargs):
+    """Before a name changes: uncount the words of the public releases that carry it."""
+    _lookup, fields = NAMES[sender]
+    old = sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
+    renamed = not raw and old is not None and any(
+        old[name] != getattr(instance, name) for name in fields)
+    instance._search_carriers = _carriers(instance) if renamed else []
+    if instance._search_carriers:
+        count_public_words(counted_releases().filter(pk__in=instance._search_carriers)
+                           .values_list("pk", flat=True), -1)
+
+
+def _on_name_saved(sender, instance, **kwargs):
+    """After a name changed: index the releases that carry it, count their words again."""
+    ids = getattr(instance, "_search_carriers", [])
+    if ids:
+        update_search_vector(ids)
+        count_public_words(counted_releases().filter(pk__in=ids).values_list("pk", flat=True), 1)
+
+
 def _on_place_name_saving(sender, instance, **kwargs):
     instance.key = place_key(instance.name)
 
 
 def connect_signals():
-    """Keep the index current on every save of a release, and a place name's
-    lookup key on every save of the name (models do not call search)."""
+    """Keep the index current on every save of a release or of a name it carries, and
+    a place name's lookup key on every save of the name (models do not call search)."""
     post_save.connect(_on_release_saved, sender=Release, dispatch_uid="releases.search.save")
     pre_save.connect(_on_place_name_saving, sender=PlaceName,
                      dispatch_uid="releases.search.place_name")
     pre_delete.connect(_on_release_deleted, sender=Release,
                        dispatch_uid="releases.search.delete")
+    # A renamed topic, organisation, person or contact is found under its new name.
+    for model in NAMES:
+        pre_save.connect(_on_name_saving, sender=model,
+                         dispatch_uid=f"releases.search.name.{model.__name__}")
+        post_save.connect(_on_name_saved, sender=model,
+                          dispatch_uid=f"releases.search.name.{model.__name__}")

@@ -11,21 +11,23 @@ outranks a closer one: exact stems or phrases, then beginnings of words,
 compounds and plurals ("expanded"), then typo corrections ("fuzzy"); within each,
 a release whose heading matches before one that matches in its text only; then
 ts_rank, then the newer release. Every release whose heading matches is a
-candidate, however old (the heading index is small, and ranking it cheap). A
-word that many texts mention only in passing fills the rest of the list with
-the newest of those mentions (``_newest_postgresql``): ranking every mention of
-a word found in half the archive would cost each search a pass over it.
+candidate, however old (headings are short: a word is in few of them), before
+the releases that mention the words in their text. Where more than
+MAX_RESULTS releases match in one part (a name every release of an office
+carries, a word found in half the texts), the newest of them take part: their
+ids come from the date index or the search index, whichever is faster for the
+number of matches (``_newest_ids``), and only they are ranked.
 """
 
 import json
 import operator
 from functools import reduce
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections, transaction
-from django.db.models import BooleanField, Case, F, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
 
 from ..models import Release
 from .text import (
@@ -37,6 +39,7 @@ from .text import (
     MIN_FUZZY_CHARS,
     MIN_PREFIX_CHARS,
     PLURAL_ENDINGS,
+    SNIPPET_SOURCE_CHARS,
     SNIPPET_WORDS,
     _document,
     _variants,
@@ -56,33 +59,42 @@ def ranked(query, releases, order):
     """(ids best first, at most MAX_RESULTS + 1; how many of them)."""
     tiers = _tsqueries(query, releases.db)
     if order == "date":
-        ids = _newest_postgresql(releases, Q(search_vector=tiers["fuzzy"]))
+        ids = _newest_ids(releases, Q(search_vector=tiers["fuzzy"]), MAX_RESULTS + 1)
         return ids, len(ids)
     positive = tiers["positive"]
-    in_heading = releases.filter(heading_vector=positive["fuzzy"])
+    in_heading = Q(heading_vector=positive["fuzzy"])
     if tiers["exclusions"] is not None:
-        in_heading = in_heading.filter(search_vector=tiers["exclusions"])
-    heading = _scored(in_heading, "heading_vector", positive, heading=True)
-    mentions = _newest_postgresql(
-        releases, Q(search_vector=tiers["fuzzy"]) & ~Q(heading_vector=positive["fuzzy"]))
-    body = _scored(releases.filter(_pk_in(mentions, releases.db)), "search_vector", positive,
-                   heading=False)
+        in_heading &= Q(search_vector=tiers["exclusions"])
+    heading = _scored(_newest_ids(releases, in_heading, MAX_RESULTS + 1), "heading_vector",
+                      positive, releases.db, heading=True)
+    body = []
+    if len(heading) <= MAX_RESULTS:  # else the headings alone fill the list
+        mentions = _newest_ids(
+            releases, Q(search_vector=tiers["fuzzy"]) & ~Q(heading_vector=positive["fuzzy"]),
+            MAX_RESULTS + 1 - len(heading))
+        body = _scored(mentions, "search_vector", positive, releases.db, heading=False)
     best = sorted(heading + body, reverse=True)[:MAX_RESULTS + 1]
     return [row[-1] for row in best], len(best)
 
 
-def _scored(releases, vector, tiers, *, heading):
-    """The best MAX_RESULTS + 1 of ``releases`` as sortable rows, pk last:
-    (tier, heading or not, rank on ``vector``, date, pk)."""
+def _scored(ids, vector, tiers, db, *, heading):
+    """The releases ``ids`` as sortable rows, pk last: (tier, heading or not, rank on
+    ``vector``, date, pk)."""
+    if not ids:
+        return []
     quality = Case(When(**{vector: tiers["exact"]}, then=Value(2)),
                    When(**{vector: tiers["expanded"]}, then=Value(1)),
                    default=Value(0))
-    rank = SearchRank(F(vector), tiers["fuzzy"])
-    rows = (releases.annotate(quality=quality, rank=rank)
-            .order_by("-quality", "-rank", "-published_at", "-pk")
-            .values_list("quality", "rank", "published_at", "pk")[:MAX_RESULTS + 1])
+    rows = (Release.objects.using(db).filter(_pk_in(ids))
+            .annotate(quality=quality, rank=SearchRank(F(vector), tiers["fuzzy"]))
+            .values_list("quality", "rank", "published_at", "pk"))
     return [(quality, heading, rank, published_at, pk)
             for quality, rank, published_at, pk in rows]
+
+
+def shown(releases):
+    """``releases`` as a page of results loads them: snippets come from the database."""
+    return releases.defer("body", "search_vector", "heading_vector")
 
 
 def editorial(query, releases):
@@ -96,17 +108,36 @@ def has_exact_match(query, releases):
     return releases.filter(search_vector=_exact(query)).exists()
 
 
-def snippets(texts, query, db):
-    """{pk: escaped text with <mark>}: ts_headline over the escaped texts."""
-    if not query:
-        return {pk: escape(text[:500]) for pk, text in texts.items()}
-    source = Case(*[When(pk=pk, then=Value(escape(text))) for pk, text in texts.items()],
-                  output_field=TextField())
+# The text a snippet is cut from, made in the database from the stored columns: subtitle
+# and teaser escaped (they are plain text), the text without its tags (it is sanitised
+# HTML, so what is left is escaped already: ts_headline keeps its entities whole). A
+# part that does not end a sentence gets a dash, so it does not run on into the next.
+_ESCAPED = "replace(replace(replace({0}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+_ENDED = ("CASE WHEN btrim({0}) = '' THEN NULL WHEN btrim({0}) ~ '[.!?:;…–—\"“”»«)]$' "
+          "OR btrim({1}) = '' THEN btrim({0}) ELSE btrim({0}) || ' –' END")
+_SNIPPET_SOURCE = (
+    "left(concat_ws(E'\\n', {subtitle}, {teaser}, "
+    "nullif(btrim(regexp_replace({body}, '<[^>]*>', ' ', 'g')), '')), %s)")
+
+
+def snippets(releases, query, db):
+    """{pk: escaped text with <mark>}: ts_headline over the stored texts, in one query."""
+    table = connections[db].ops.quote_name(Release._meta.db_table)
+
+    def column(name):
+        return f"{table}.{connections[db].ops.quote_name(name)}"
+
+    source = RawSQL(_SNIPPET_SOURCE.format(
+        # A dash only where a later column has text.
+        subtitle=_ENDED.format(_ESCAPED.format(column("subtitle")),
+                               f"{column('teaser')} || {column('body')}"),
+        teaser=_ENDED.format(_ESCAPED.format(column("teaser")), column("body")),
+        body=column("body")), (SNIPPET_SOURCE_CHARS,), output_field=TextField())
     headline = SearchHeadline(
         source, _tsqueries(query, db)["fuzzy"], config=CONFIG,
         start_sel="<mark>", stop_sel="</mark>", max_words=SNIPPET_WORDS,
         min_words=SNIPPET_WORDS // 2, max_fragments=2, fragment_delimiter=" … ")
-    return dict(Release.objects.using(db).filter(pk__in=texts)
+    return dict(Release.objects.using(db).filter(pk__in=[release.pk for release in releases])
                 .annotate(snippet=headline).values_list("pk", "snippet"))
 
 
@@ -166,17 +197,20 @@ def clear(db):
 # ---------------------------------------------------------------------------
 # The newest matches of a condition, by whichever index finds them faster.
 
-def _newest(releases, condition):
-    """The ids of ``releases`` matching ``condition``, newest first: at most MAX_RESULTS + 1."""
-    return list(releases.filter(condition).order_by("-published_at", "-pk")
-                .values_list("pk", flat=True)[:MAX_RESULTS + 1])
+
+class _EqualsAny(Func):
+    """``expression = ANY(array)``."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = zip(*map(compiler.compile, self.get_source_expressions()), strict=True)
+        return f"{sql[0]} = ANY({sql[1]})", (*params[0], *params[1])
 
 
-def _pk_in(ids, db):
+def _pk_in(ids):
     """pk__in=ids as one array parameter, not thousands of placeholders."""
-    table = connections[db].ops.quote_name(Release._meta.db_table)
-    return Q(RawSQL(f"{table}.{connections[db].ops.quote_name('id')} = ANY(%s)", (list(ids),),
-                    output_field=BooleanField()))
+    return Q(_EqualsAny(F("pk"), Value(list(ids), output_field=ArrayField(IntegerField()))))
 
 
 # The search index costs a search something for each match; the date index, for each
@@ -186,30 +220,27 @@ WALK_COST = 5
 _table_rows = {}  # database alias -> the planner's count of releases, read once per process
 
 
-def _newest_postgresql(releases, condition):
-    """_newest, with the plan chosen by how common the words are.
+def _newest_ids(releases, condition, limit):
+    """The ids of the newest ``limit`` of ``releases`` that match ``condition``.
 
     The newest matches of a common word come fastest from the date index, each row
     checked against the query on the way; a rarer word would have that walk check
     (and unpack the stored vector of) tens of thousands of rows, where the search
     index names its few matches at once. The planner weighs those costs poorly, so
-    its estimate of the matches decides here: a rare word's matches are fetched from
-    the search index alone, and then only they are checked for visibility and
-    sorted by date.
+    its estimate of the matches decides here: a rare word's matches come from the
+    search index alone, and only they are checked for visibility and sorted by date.
     """
+    newest = (releases.filter(condition).order_by("-published_at", "-pk")
+              .values_list("pk", flat=True)[:limit])
     matches = Release.objects.using(releases.db).filter(condition).order_by().values("pk")
-    common = _common_matches(releases.db)
-    if _estimated_rows(matches) <= common:
-        at_most = int(2 * common)
-        with transaction.atomic(using=releases.db):
-            # For some thousands of matches the planner would rather read the whole
-            # table, unpacking every vector, than visit the matches the index names.
-            with connections[releases.db].cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            ids = list(matches.values_list("pk", flat=True)[:at_most + 1])
-        if len(ids) <= at_most:  # else the estimate was far off
-            return _newest(releases, _pk_in(ids, releases.db))
-    return _newest(releases, condition)
+    if _estimated_rows(matches) > _common_matches(releases.db):
+        return list(newest)
+    with transaction.atomic(using=releases.db):
+        with connections[releases.db].cursor() as cursor:
+            # Else the planner would rather walk the date index, or read the whole
+            # table, unpacking every vector on the way.
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        return list(newest)
 
 
 def _common_matches(db):
@@ -256,9 +287,15 @@ def _raw(text, config=CONFIG):
 
 
 def _exact_term(term):
-    """The term's word or phrase, or any other name of the place it names."""
+    """The term's word or phrase, or any other name of the place it names.
+
+    A release number ("7/2021") is one token to PostgreSQL's parser: two numbers
+    are also looked for as that token.
+    """
     phrases = [" <-> ".join(f"({_any(_variants(word))})" for word in words)
                for words in (term.words, *term.places)]
+    if len(term.words) == 2 and all(word.isdecimal() for word in term.words):
+        phrases.append(_quote("/".join(term.words)))
     return _raw(" | ".join(f"({phrase})" for phrase in phrases))
 
 
