@@ -270,6 +270,19 @@ class TestPrecision:
     def test_an_unrelated_release_is_not_returned(self, kattowitz, goerlitz, unrelated):
         assert titles(search("Kattowitz")) == [kattowitz.title]
 
+    def test_a_feminine_noun_is_not_cut_to_another_word(self, make_release):
+        # "-n" is no plural ending of "Staatsministerin" (the plural is "-innen").
+        real = make_release(title="Staatsministerin besucht Görlitz")
+        make_release(title="Staatsministerium lädt ein")
+        plural = make_release(title="Die Staatsministerinnen beraten")
+        assert set(titles(search("Staatsministerin"))) == {real.title, plural.title}
+
+    def test_n_after_el_or_er_is_a_plural_ending(self, make_release):
+        rule = make_release(title="Neue Regel für Schulbauten")
+        partner = make_release(title="Treffen mit dem Partner aus Opole")
+        assert titles(search("Regeln")) == [rule.title]
+        assert titles(search("Partnern")) == [partner.title]
+
     def test_a_look_alike_of_a_known_word_is_not_returned(self, make_release):
         real = make_release(title="Delegation in Kattowitz")
         # Not "Katowice": that is the same place (see test_place_names.py).

@@ -37,13 +37,12 @@ from .text import (
     MAX_RESULTS,
     MIN_COMPOUND_CHARS,
     MIN_FUZZY_CHARS,
-    MIN_PREFIX_CHARS,
-    PLURAL_ENDINGS,
     SNIPPET_SOURCE_CHARS,
     SNIPPET_WORDS,
     _document,
     _variants,
     normalise,
+    prefixes,
     substring_condition,
 )
 
@@ -314,13 +313,11 @@ def _loose_term(term, lookups):
     if len(term.words) > 1:
         return exact, exact
     word = normalise(term.words[0])
-    prefixes = [word] if len(word) >= MIN_PREFIX_CHARS else []
-    prefixes += [word[:-len(ending)] for ending in PLURAL_ENDINGS
-                 if word.endswith(ending) and len(word) - len(ending) >= MIN_PREFIX_CHARS + 1]
+    beginnings = prefixes(word)
     found = lookups.get(word, {})
     expanded = exact
-    if prefixes:
-        expanded |= _raw(_any(prefixes, prefix=True), config="simple")
+    if beginnings:
+        expanded |= _raw(_any(beginnings, prefix=True), config="simple")
     if found.get("compounds"):
         expanded |= _raw(_any(v for compound in found["compounds"]
                               for v in _variants(compound)))

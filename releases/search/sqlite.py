@@ -44,8 +44,6 @@ from .text import (
     MAX_RESULTS,
     MIN_COMPOUND_CHARS,
     MIN_FUZZY_CHARS,
-    MIN_PREFIX_CHARS,
-    PLURAL_ENDINGS,
     Query,
     Term,
     _document,
@@ -53,6 +51,7 @@ from .text import (
     _snippet_source,
     _variants,
     normalise,
+    prefixes,
     substring_condition,
 )
 
@@ -356,11 +355,9 @@ def _loose_term(term, lookups):
     if len(term.words) > 1:
         return exact, exact
     word = normalise(term.words[0])
-    prefixes = [word] if len(word) >= MIN_PREFIX_CHARS else []
-    prefixes += [word[:-len(ending)] for ending in PLURAL_ENDINGS
-                 if word.endswith(ending) and len(word) - len(ending) >= MIN_PREFIX_CHARS + 1]
+    beginnings = prefixes(word)
     found = lookups.get(word, {})
-    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in prefixes)]
+    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in beginnings)]
     expanded += [_quote(spelling) for compound in found.get("compounds", ())
                  for spelling in _variants(compound)]
     fuzzy = list(expanded)

@@ -91,6 +91,20 @@ def _variants(word):
         lambda m: m.group()[0], normalised)]))
 
 
+def prefixes(word):
+    """The beginnings a normalised query word also matches as: itself, and without a
+    plural ending ("verbindungsbueros" -> "verbindungsbuero").
+
+    "-n" is a plural ending after -el and -er only ("Regeln", "Partnern"): a
+    "Staatsministerin" is not a "Staatsministeri…".
+    """
+    found = [word] if len(word) >= MIN_PREFIX_CHARS else []
+    found += [word[:-len(ending)] for ending in PLURAL_ENDINGS
+              if word.endswith(ending) and len(word) - len(ending) >= MIN_PREFIX_CHARS + 1
+              and (ending != "n" or word.endswith(("eln", "ern")))]
+    return found
+
+
 def _document(text):
     """What to_tsvector reads for ``text``: the normalised text, then its umlaut words folded.
 
@@ -306,11 +320,16 @@ def _snippet_source(release):
 def _python_snippet(text, query):
     """Escaped text around the first match, each word that contains a query word marked."""
     needles = {normalise(word) for word in query.words}
+
+    def matches(token):
+        word = _normalise_word(token.group())
+        return any(needle in word for needle in needles)
+
     tokens = list(_WORD.finditer(text))
-    marked = {i for i, token in enumerate(tokens)
-              if any(needle in normalise(token.group()) for needle in needles)}
-    first = max(0, min(marked) - 5) if marked else 0
+    hit = next((i for i, token in enumerate(tokens) if matches(token)), None)
+    first = max(0, hit - 5) if hit is not None else 0
     window = tokens[first:first + SNIPPET_WORDS]
+    marked = {i for i, token in enumerate(window, start=first) if matches(token)}
     if not window:
         return escape(text)
     start, end = window[0].start(), window[-1].end()
