@@ -293,6 +293,26 @@ class CachedCountMixin:
         return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
 
 
+def public_value(name, compute):
+    """``compute()``, kept while what the public sees stays the same.
+
+    Filed, as pages are, under the content generation and the time window: never
+    stale, never early. Without a cache (or with the page cache off) it is computed
+    each time. For values that cost a query over the whole archive on every page,
+    such as the public topics a search form offers.
+    """
+    generation_ = generation() if settings.PAGE_CACHE_SECONDS > 0 else None
+    if generation_ is None:
+        return compute()
+    until = window(generation_, time.time())
+    key = f"newsroom:value:{name}:{generation_}:{until}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 def is_public_change(instance):
     """Whether a change to ``instance`` can change what the public sees.
 

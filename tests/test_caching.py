@@ -372,3 +372,31 @@ class TestNotModified:
                 assert max_age(again) == 119
                 assert "public" in again["Cache-Control"]
                 cache.clear()
+
+
+class TestSearchFormChoices:
+    """The search form's topics are kept in the cache (public_value), yet offered
+    exactly while they are public."""
+
+    @staticmethod
+    def offered(client, topic):
+        return f'value="{topic.slug}"' in client.get(reverse("releases:search")).content.decode()
+
+    def test_a_topic_is_offered_when_its_embargo_ends_and_not_a_second_earlier(
+            self, client, page_cache, make_release, topic):
+        ends = berlin(2026, 10, 25, 2, 30)  # in the repeated hour of the change to winter time
+        with time_machine.travel(ends - datetime.timedelta(hours=2), tick=False):
+            make_release(title=TITLE, embargo_until=ends).topics.add(topic)
+            assert not self.offered(client, topic)
+        with time_machine.travel(ends - SECOND, tick=False):
+            assert not self.offered(client, topic)
+        with time_machine.travel(ends, tick=False):
+            assert self.offered(client, topic)
+
+    def test_a_topic_is_no_longer_offered_once_its_only_release_is_withdrawn(
+            self, client, page_cache, make_release, topic, spokesperson):
+        release = make_release(title=TITLE)
+        release.topics.add(topic)
+        assert self.offered(client, topic)
+        services.withdraw(release, spokesperson, "Fehlerhafte Angaben")
+        assert not self.offered(client, topic)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from ..caching import public_value
 from ..feeds import ReleaseFeed, atom
 from ..links import absolute_url
 from ..models import Organisation, Release, Topic
@@ -65,9 +66,12 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Made per request: what is public depends on the moment.
-        self.fields["topic"].queryset = Topic.objects.public()
-        self.fields["organisation"].queryset = Organisation.objects.public()
+        # What is public depends on the moment: asked of the cache, which knows when
+        # that changes (finding them costs a pass over the archive).
+        for name, model in (("topic", Topic), ("organisation", Organisation)):
+            ids = public_value(f"search-form:{name}", lambda model=model: list(
+                model.objects.public().values_list("pk", flat=True)))
+            self.fields[name].queryset = model.objects.filter(pk__in=ids)
 
     def clean(self):
         cleaned_data = super().clean()
