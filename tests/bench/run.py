@@ -2,6 +2,7 @@
 
     python -m tests.bench --releases 10000 --database sqlite|postgres [--rounds 3]
                           [--duration 3] [--memory-requests 20000] [--keep NAME]
+                          [--only TEXT] [--search-requests 50]
 
 Builds a scratch database (an SQLite file in a temporary folder, or a new
 PostgreSQL database that is dropped at the end; --keep NAME keeps and reuses
@@ -20,6 +21,9 @@ the rounds of the page's requests per second as a share of the bare view's in
 the same round, with absolute figures for reference. Targets are reported,
 never asserted. Worker memory (RSS) is read before and after
 --memory-requests requests over every page.
+
+Search pages, never cached, are measured by their latency, one request at a time
+(tests/bench/search.py): ``--only search`` measures just them.
 """
 
 import argparse
@@ -42,20 +46,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load
+from . import load, search
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 BARE = "/bench/ok/"
 FEED = "/medieninformationen/feed/"
 SLOW_FOR_MEMORY = 0.2  # seconds
-# Words of the generated data set (releases/demodata/words.py) and the seed document.
-SEARCHES = {
-    "search: rare word": "Kattowitz",
-    "search: common word": "Staatsministerin",
-    "search: two words": "Förderung Erzgebirge",
-    "search: prefix": "Digitalisier",
-}
 
 
 @dataclass
@@ -97,7 +94,10 @@ def parse_args(argv):
                         help="requests between the two memory readings (0: skip)")
     parser.add_argument("--cache-url", default="locmem", help="CACHE_URL for the server")
     parser.add_argument("--only", default="",
-                        help="measure only pages whose name contains this text")
+                        help="measure only pages whose name contains this text "
+                             "(\"search\": the search latency alone)")
+    parser.add_argument("--search-requests", type=int, default=50,
+                        help="requests in turn per search query (default 50)")
     return parser.parse_args(argv)
 
 
@@ -338,14 +338,6 @@ def pick_pages(args):
         Page("topic listing", [topic_path], ">= 0.3"),
         Page("archive month", [month], ">= 0.3"),
     ]
-    from urllib.parse import urlencode
-
-    from releases.search import search
-
-    for name, words in SEARCHES.items():
-        count = search(words).count()
-        pages.append(Page(name, [f"/suche/?{urlencode({'q': words})}"],
-                          "p95 <= 50 ms (100k, PostgreSQL)", note=f"{words!r}: {count} found"))
     pages.append(Page("RSS feed", [FEED], ">= 0.3"))
     pages += [
         Page("start page, cached", ["/"], ">= 0.8", cached=True),
@@ -481,6 +473,10 @@ def measure_memory(process, port, pages, args):
     return before, after, result, slow
 
 
+def load_average():
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 
@@ -496,14 +492,15 @@ def setting_lines(info, build_seconds, pinning):
     ]
 
 
-def report_header(info, args, build_seconds, pinning):
+def report_header(info, args, build_seconds, pinning, pages):
     lines = [
         f"## Benchmark: {args.releases} generated releases on {args.database}",
         "",
         *setting_lines(info, build_seconds, pinning),
         f"- Server: gunicorn, {args.workers} sync workers, DEBUG off, CACHE_URL="
-        f"{args.cache_url}; {args.connections} closed-loop connections; median of "
-        f"{args.rounds} rounds of {args.duration:g} s, each page right after the bare view",
+        f"{args.cache_url}" + (f"; {args.connections} closed-loop connections; median of "
+                               f"{args.rounds} rounds of {args.duration:g} s, each page right "
+                               "after the bare view" if pages else ""),
     ]
     return "\n".join(lines) + "\n"
 
@@ -567,12 +564,14 @@ def main(argv=None):
         info = describe(site.database_url)
         pages = pick_pages(args)
         count_queries(pages)
+        queries = search.pick_queries(args)
+        search.measure_in_process(queries, args, log)
         from django.db import connections
 
         connections.close_all()
         if pinning:
             os.sched_setaffinity(0, {pinning[1]})
-        text = report_header(info, args, site.build_seconds, pinning)
+        text = report_header(info, args, site.build_seconds, pinning, pages)
         print(text, flush=True)
         for cached in (False, True):
             phase = [page for page in pages if page.cached == cached]
@@ -590,6 +589,15 @@ def main(argv=None):
                     memory = memory_report(measure_memory(process, port, phase, args))
                     print(memory, flush=True)
                     text += memory
+        if queries:
+            env["PAGE_CACHE_SECONDS"] = "600"
+            log(f"gunicorn on port {port}, page cache on: search latency")
+            before = load_average()
+            with gunicorn(env, site.workdir, pinning):
+                search.measure_requests(port, queries, args, log)
+            table = search.report(queries, args, (before, load_average()))
+            print(table, flush=True)
+            text += table
     if args.output:
         args.output.write_text(text)
     return 0
