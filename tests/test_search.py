@@ -620,9 +620,10 @@ class TestSearchView:
         # and then the texts each: the planner's estimate of the matches, the newest
         # matches from the search index (with BEGIN, SET LOCAL and COMMIT), their ranks.
         # On SQLite the word lookup and a look for a correction of each word not in the
-        # list, the heading matches of each distinct tier (exact, expanded), the newest
-        # matches in the texts and their scores.
-        expected = 19 if connection.vendor == "postgresql" else 13
+        # list, for each distinct tier (exact, expanded) whether many headings match and
+        # their heading matches, whether many texts match, their newest matches and their
+        # scores.
+        expected = 19 if connection.vendor == "postgresql" else 16
         with django_assert_num_queries(expected):
             response = client.get(self.url, params)
         assert len(response.context["results"]) == min(size, 20)

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -354,3 +354,7 @@ def _insert(drafts, events):
     # of the published ones join the search suggestions.
     update_search_vector([release.pk for release in releases])
     count_public_words([release for release in releases if release.effects_done_at], 1)
+    # The planner's statistics describe the tables as they are now, not as they were
+    # before thousands of rows arrived (SQLite has none until asked).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
