@@ -41,8 +41,8 @@ from .text import (
     SNIPPET_WORDS,
     _document,
     _variants,
+    loosened,
     normalise,
-    prefixes,
     substring_condition,
 )
 
@@ -310,20 +310,17 @@ def _exact(query):
 def _loose_term(term, lookups):
     """A term also as a word's beginning, without a plural ending, or inside compounds."""
     exact = _exact_term(term)
-    if len(term.words) > 1:
+    more = loosened(term, lookups)
+    if more is None:
         return exact, exact
-    word = normalise(term.words[0])
-    beginnings = prefixes(word)
-    found = lookups.get(word, {})
     expanded = exact
-    if beginnings:
-        expanded |= _raw(_any(beginnings, prefix=True), config="simple")
-    if found.get("compounds"):
-        expanded |= _raw(_any(v for compound in found["compounds"]
-                              for v in _variants(compound)))
+    if more["prefixes"]:
+        expanded |= _raw(_any(more["prefixes"], prefix=True), config="simple")
+    if more["compounds"]:
+        expanded |= _raw(_any(more["compounds"]))
     fuzzy = expanded
-    if found.get("correction"):
-        fuzzy |= _raw(_any(_variants(found["correction"])))
+    if more["corrections"]:
+        fuzzy |= _raw(_any(more["corrections"]))
     return expanded, fuzzy
 
 

@@ -57,8 +57,8 @@ from .text import (
     _python_snippet,
     _snippet_source,
     _variants,
+    loosened,
     normalise,
-    prefixes,
     substring_condition,
 )
 
@@ -451,18 +451,12 @@ def _exact_term(term):
 def _loose_term(term, lookups):
     """A term also as a word's beginning, without a plural ending, or inside compounds."""
     exact = _exact_term(term)
-    if len(term.words) > 1:
+    more = loosened(term, lookups)
+    if more is None:
         return exact, exact
-    word = normalise(term.words[0])
-    beginnings = prefixes(word)
-    found = lookups.get(word, {})
-    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in beginnings)]
-    expanded += [_quote(spelling) for compound in found.get("compounds", ())
-                 for spelling in _variants(compound)]
-    fuzzy = list(expanded)
-    if found.get("correction"):
-        fuzzy += [_quote(spelling) for spelling in _variants(found["correction"])]
-    return _any(expanded), _any(fuzzy)
+    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in more["prefixes"]),
+                *map(_quote, more["compounds"])]
+    return _any(expanded), _any([*expanded, *map(_quote, more["corrections"])])
 
 
 def _all(parts):

@@ -105,6 +105,25 @@ def prefixes(word):
     return found
 
 
+def loosened(term, lookups):
+    """What a single-word term also matches as, beyond its exact word or phrase:
+    {"prefixes": beginnings of words, "compounds": normalised spellings of the compounds
+    that contain it, "corrections": those of its typo correction}; None for a phrase.
+
+    ``lookups`` is what a backend's ``lookup`` found for the query's words.
+    """
+    if len(term.words) > 1:
+        return None
+    word = normalise(term.words[0])
+    found = lookups.get(word, {})
+    return {
+        "prefixes": prefixes(word),
+        "compounds": [spelling for compound in found.get("compounds") or ()
+                      for spelling in _variants(compound)],
+        "corrections": _variants(found["correction"]) if found.get("correction") else [],
+    }
+
+
 def _document(text):
     """What to_tsvector reads for ``text``: the normalised text, then its umlaut words folded.
 
