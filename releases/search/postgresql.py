@@ -31,7 +31,6 @@ from django.db.models.expressions import RawSQL
 
 from ..models import Release
 from .text import (
-    _WORD,
     FUZZY_SIMILARITY,
     MAX_COMPOUNDS,
     MAX_RESULTS,
@@ -41,8 +40,8 @@ from .text import (
     SNIPPET_WORDS,
     _document,
     _variants,
+    lookup_words,
     loosened,
-    normalise,
     substring_condition,
 )
 
@@ -373,9 +372,7 @@ def _lookup(query, db):
     The LIKE patterns are safe: words hold letters and digits only.
     """
     if db not in query._lookups:
-        words = sorted({normalise(term.words[0]) for clause in query.clauses for term in clause
-                        if len(term.words) == 1 and len(term.words[0]) >= MIN_FUZZY_CHARS})
-        words = [word for word in words if _WORD.fullmatch(word)]
+        words = lookup_words(query)
         found = {}
         if words:
             with connections[db].cursor() as cursor:

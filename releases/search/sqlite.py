@@ -45,20 +45,18 @@ from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from .text import (
-    _WORD,
     FUZZY_SIMILARITY,
     MAX_COMPOUNDS,
     MAX_RESULTS,
     MIN_COMPOUND_CHARS,
-    MIN_FUZZY_CHARS,
     Query,
     Term,
     _document,
     _python_snippet,
     _snippet_source,
     _variants,
+    lookup_words,
     loosened,
-    normalise,
     substring_condition,
 )
 
@@ -522,9 +520,7 @@ def _lookup(query, db):
     and digits only.
     """
     if db not in query._lookups:
-        words = sorted({normalise(term.words[0]) for clause in query.clauses for term in clause
-                        if len(term.words) == 1 and len(term.words[0]) >= MIN_FUZZY_CHARS})
-        words = [word for word in words if _WORD.fullmatch(word)]
+        words = lookup_words(query)
         found = {}
         if words:
             with connections[db].cursor() as cursor:

@@ -105,6 +105,14 @@ def prefixes(word):
     return found
 
 
+def lookup_words(query):
+    """The normalised single words of ``query`` whose compounds and corrections a
+    backend looks up (long enough, letters and digits only)."""
+    words = {normalise(term.words[0]) for clause in query.clauses for term in clause
+             if len(term.words) == 1 and len(term.words[0]) >= MIN_FUZZY_CHARS}
+    return sorted(word for word in words if _WORD.fullmatch(word))
+
+
 def loosened(term, lookups):
     """What a single-word term also matches as, beyond its exact word or phrase:
     {"prefixes": beginnings of words, "compounds": normalised spellings of the compounds
