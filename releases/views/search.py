@@ -64,14 +64,19 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(choices=[("relevance", _("Relevance")), ("date", _("Newest first"))],
                              required=False, label=_("Sort by"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offered=False, **kwargs):
+        """``offered``: the form is shown, with every public topic and organisation as a
+        choice; else it only checks the values given, each against what is public."""
         super().__init__(*args, **kwargs)
-        # What is public depends on the moment: asked of the cache, which knows when
-        # that changes (finding them costs a pass over the archive).
         for name, model in (("topic", Topic), ("organisation", Organisation)):
-            ids = public_value(f"search-form:{name}", lambda model=model: list(
-                model.objects.public().values_list("pk", flat=True)))
-            self.fields[name].queryset = model.objects.filter(pk__in=ids)
+            # What is public depends on the moment. Listing all of it costs a pass over
+            # the archive: asked of the cache, which knows when it changes.
+            if offered:
+                ids = public_value(f"search-form:{name}", lambda model=model: list(
+                    model.objects.public().values_list("pk", flat=True)))
+                self.fields[name].queryset = model.objects.filter(pk__in=ids)
+            else:
+                self.fields[name].queryset = model.objects.public()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -158,7 +163,7 @@ class SearchView(TemplateView):
     template_name = "releases/search.html"
 
     def get(self, request, *args, **kwargs):
-        self.form = SearchForm(request.GET)
+        self.form = SearchForm(request.GET, offered=True)
         self.form.is_valid()  # errors are shown; the values that are valid still apply
         release = numbered_release(self.form)
         if release is not None:
