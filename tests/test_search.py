@@ -368,6 +368,16 @@ class TestSnippets:
         assert "<b " not in release.snippet
         assert release.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
+    def test_a_bracket_inside_an_attribute_does_not_end_the_tag(self, make_release):
+        # Sanitised HTML keeps ">" unescaped inside quoted attribute values.
+        make_release(title="Linkhinweis", body=(
+            '<p><a href="https://example.org/?a=1>2" title="x><img src=x onerror=alert(1)>">'
+            "Kattowitz</a> und mehr.</p>"))
+        [release] = add_snippets(search("Kattowitz"), "Kattowitz")
+        assert "<mark>Kattowitz</mark>" in release.snippet
+        text = release.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in text and ">" not in text and "onerror" not in text
+
     def test_a_query_with_markup_is_not_echoed_as_markup(self, make_release):
         make_release(title="Script", body="<p>Ein script im Text.</p>")
         for release in add_snippets(search("<script>"), "<script>"):

@@ -21,6 +21,7 @@ number of matches (``_newest_ids``), and only they are ranked.
 
 import json
 import operator
+import re
 from functools import reduce
 
 from django.contrib.postgres.fields import ArrayField
@@ -108,14 +109,15 @@ def has_exact_match(query, releases):
 
 # The text a snippet is cut from, made in the database from the stored columns: subtitle
 # and teaser escaped (they are plain text), the text without its tags (it is sanitised
-# HTML, so what is left is escaped already: ts_headline keeps its entities whole). A
-# part that does not end a sentence gets a dash, so it does not run on into the next.
+# HTML with quoted attributes, where a ">" may stand inside a value; what is left is
+# escaped already: ts_headline keeps its entities whole). A part that does not end a
+# sentence gets a dash, so it does not run on into the next.
 _ESCAPED = "replace(replace(replace({0}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 _ENDED = ("CASE WHEN btrim({0}) = '' THEN NULL WHEN btrim({0}) ~ '[.!?:;…–—\"“”»«)]$' "
           "OR btrim({1}) = '' THEN btrim({0}) ELSE btrim({0}) || ' –' END")
 _SNIPPET_SOURCE = (
     "left(concat_ws(E'\\n', {subtitle}, {teaser}, "
-    "nullif(btrim(regexp_replace({body}, '<[^>]*>', ' ', 'g')), '')), %s)")
+    "nullif(btrim(regexp_replace({body}, '<([^>\"]|\"[^\"]*\")*>', ' ', 'g')), '')), %s)")
 
 
 def snippets(releases, query, db):
@@ -135,8 +137,23 @@ def snippets(releases, query, db):
         source, _tsqueries(query, db)["fuzzy"], config=CONFIG,
         start_sel="<mark>", stop_sel="</mark>", max_words=SNIPPET_WORDS,
         min_words=SNIPPET_WORDS // 2, max_fragments=2, fragment_delimiter=" … ")
-    return dict(Release.objects.using(db).filter(pk__in=[release.pk for release in releases])
-                .annotate(snippet=headline).values_list("pk", "snippet"))
+    rows = (Release.objects.using(db).filter(pk__in=[release.pk for release in releases])
+            .annotate(snippet=headline).values_list("pk", "snippet"))
+    return {pk: _only_marks(snippet) for pk, snippet in rows}
+
+
+_MARKUP = re.compile(r"(</?mark>)|[<>\"']")
+_ESCAPES = {"<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+
+
+def _only_marks(snippet):
+    """``snippet`` with every angle bracket but those of <mark>, and every quote, escaped
+    (as django.utils.html.escape would).
+
+    The text holds no bracket (it is escaped, or sanitised HTML without its tags);
+    should a tag survive the stripping, it is shown as text rather than read as markup.
+    """
+    return _MARKUP.sub(lambda match: match[1] or _ESCAPES[match[0]], snippet)
 
 
 def lookup(query, db):
