@@ -72,11 +72,6 @@ BATCH_SIZE = 500
 DENSE = 0.5  # share of the rows matching from which the newest are read first
 
 
-def _max_results():
-    """MAX_RESULTS as it is now (tests lower it)."""
-    return MAX_RESULTS
-
-
 # ---------------------------------------------------------------------------
 # The interface every backend has (see __init__.py).
 
@@ -100,7 +95,7 @@ def ranked(query, releases, order):
     rows = [(scores[pk][0], True, scores[pk][1], published_at, pk) for pk, published_at in dated]
     rows += [(body[pk][0], False, body[pk][1], published_at, pk)
              for pk, published_at in mentions if pk in body]
-    best = sorted(rows, reverse=True)[:_max_results() + 1]
+    best = sorted(rows, reverse=True)[:MAX_RESULTS + 1]
     return [row[-1] for row in best], len(best)
 
 
@@ -219,9 +214,9 @@ def _newest(releases, match):
     sorted by date; a common word's, from the date index (``_newest_by_date``).
     """
     if _many(releases.db, match) is not None:
-        return _newest_by_date(releases, match, _max_results() + 1)
+        return _newest_by_date(releases, match, MAX_RESULTS + 1)
     return list(releases.filter(pk__in=_matching(match)).order_by("-published_at", "-pk")
-                .values_list("pk", "published_at")[:_max_results() + 1])
+                .values_list("pk", "published_at")[:MAX_RESULTS + 1])
 
 
 def _newest_by_date(releases, match, limit):
@@ -246,7 +241,7 @@ def _newest_by_date(releases, match, limit):
 def _many_matches():
     """From how many matches the newest of them take part: ranking all of a few
     thousand costs a few milliseconds, of tens of thousands a tenth of a second."""
-    return 4 * (_max_results() + 1)
+    return 4 * (MAX_RESULTS + 1)
 
 
 def _many(db, match):
@@ -278,7 +273,7 @@ def _headings(releases, tiers):
         if tiers["exclusions"]:
             match = f"({match}) NOT ({tiers['exclusions']})"
         seen.append(positive[name])
-        wanted = _max_results() + 1 - len(dated)
+        wanted = MAX_RESULTS + 1 - len(dated)
         # Of many matches, the newest take part (as on PostgreSQL), read by date.
         share = _many(releases.db, match)
         if share is not None and share >= DENSE:
@@ -295,7 +290,7 @@ def _headings(releases, tiers):
                 visible = _best_visible(releases, ranks, wanted)
         dated += visible
         scores.update((pk, (tier, rank)) for pk, rank in ranks.items())
-        if len(dated) > _max_results():
+        if len(dated) > MAX_RESULTS:
             return dated, scores, tier
     return dated, scores, None
 
