@@ -116,13 +116,13 @@ def unrelated(make_release, days_ago):
 
 @pytest.fixture(params=["search index", "date index", "estimate far off"])
 def plan(request, monkeypatch):
-    """Each way search() on PostgreSQL may take to the newest matches (_newest_ids)."""
+    """Each way search() on PostgreSQL may take to the newest matches (_Plans)."""
     if request.param == "search index":
-        monkeypatch.setattr(search_module, "_common_matches", lambda db: 10**9)
+        monkeypatch.setattr(search_module, "_common_matches", lambda *args: 10**9)
     elif request.param == "date index":
-        monkeypatch.setattr(search_module, "_common_matches", lambda db: -1)
+        monkeypatch.setattr(search_module, "_common_matches", lambda *args: -1)
     else:  # taken for rare, but with more matches than a rare word may have
-        monkeypatch.setattr(search_module, "_common_matches", lambda db: 0)
+        monkeypatch.setattr(search_module, "_common_matches", lambda *args: 0)
         monkeypatch.setattr(search_module, "_estimated_rows", lambda queryset: 0)
     return request.param
 
@@ -625,15 +625,14 @@ class TestSearchView:
             release.topics.add(topic)
         params = {"q": "Oppeln Bericht", "topic": topic.slug}
         client.get(self.url, params)  # fills per-process caches
-        # form choices (2) and the topic, the place names, the ranked ids, the page, its
-        # topics; on PostgreSQL also the word lookup, the snippets, and for the headings
-        # and then the texts each: the planner's estimate of the matches, the newest
-        # matches from the search index (with BEGIN, SET LOCAL and COMMIT), their ranks.
-        # On SQLite the word lookup and a look for a correction of each word not in the
-        # list, for each distinct tier (exact, expanded) whether many headings match and
-        # their heading matches, whether many texts match, their newest matches and their
-        # scores.
-        expected = 19 if connection.vendor == "postgresql" else 16
+        # form choices (2) and the topic, the place names, the page, its topics, the word
+        # lookup; on PostgreSQL also the tsqueries, the snippets, the planner's estimate
+        # of the matches, and in a transaction (a savepoint here) with the plan set and
+        # reset: the headings, then the texts of each tier (exact, expanded). On SQLite a
+        # look for a correction of each word not in the list, and for each group reached
+        # (headings and then texts of each tier) whether many match, their matches and
+        # their ranks.
+        expected = 18
         with django_assert_num_queries(expected):
             response = client.get(self.url, params)
         assert len(response.context["results"]) == min(size, 20)

@@ -6,17 +6,22 @@ names and teaser B, text C) and a small ``heading_vector`` over its heading only
 ``german_unaccent`` configuration (unaccent, then the German Snowball stemmer)
 from text normalised as queries are (see text.py), each with a GIN index.
 
-A search ranks in tiers, so that neither a looser match nor a mere mention
-outranks a closer one: exact stems or phrases, then beginnings of words,
-compounds and plurals ("expanded"), then typo corrections ("fuzzy"); within each,
-a release whose heading matches before one that matches in its text only; then
-ts_rank, then the newer release. Every release whose heading matches is a
-candidate, however old (headings are short: a word is in few of them), before
-the releases that mention the words in their text. Where more than
-MAX_RESULTS releases match in one part (a name every release of an office
+A search lists its results in groups (text.GROUPS), so that neither a looser
+match nor a mere mention outranks a closer one: tier by tier (exact stems or
+phrases, then beginnings of words, compounds and plurals, then typo
+corrections), the releases whose heading matches, then those that match in their
+text only; within a group by ts_rank, then the newer release. The groups are read
+in order until the list is full (text.best_first): a looser tier or the mentions
+of a common word are not read when closer matches fill the list. Every release
+whose heading matches is a candidate, however old (headings are short: a word is
+in few of them; all tiers in one query, ``_headings``). Where more releases
+match in a group than the list has room for (a name every release of an office
 carries, a word found in half the texts), the newest of them take part: their
 ids come from the date index or the search index, whichever is faster for the
-number of matches (``_newest_ids``), and only they are ranked.
+number of matches (``_Plans``), and only they are ranked.
+
+The tsqueries of a search are made once (``_tsqueries``, one query) and then
+passed as PostgreSQL writes them, each one parameter.
 """
 
 import json
@@ -24,10 +29,9 @@ import operator
 import re
 from functools import reduce
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections, transaction
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 
 from ..models import Release
@@ -39,10 +43,14 @@ from .text import (
     MIN_FUZZY_CHARS,
     SNIPPET_SOURCE_CHARS,
     SNIPPET_WORDS,
+    TIERS,
     _document,
     _variants,
+    best_first,
+    closer_tier,
     lookup_words,
     loosened,
+    looser_tiers,
     substring_condition,
 )
 
@@ -57,38 +65,70 @@ WORDS_TABLE = "releases_searchword"
 def ranked(query, releases, order):
     """(ids best first, at most MAX_RESULTS + 1; how many of them)."""
     tiers = _tsqueries(query, releases.db)
-    if order == "date":
-        ids = _newest_ids(releases, Q(search_vector=tiers["fuzzy"]), MAX_RESULTS + 1)
-        return ids, len(ids)
+    matches = Q(search_vector=tiers["fuzzy"])
+    with _Plans(releases.db) as plans:
+        if order == "date":
+            plans.prepare(matches)
+            ids = list(releases.filter(matches).order_by("-published_at", "-pk")
+                       .values_list("pk", flat=True)[:MAX_RESULTS + 1])
+        else:
+            # Of what few releases match, any part is matched by few: planned once.
+            if not plans.prepare(matches):
+                plans.decided = True
+            headings = {}
+
+            def group(tier, heading, wanted):
+                if tier != "exact" and tier not in tiers["looser"]:
+                    return []  # the same matches as the closer tier
+                if heading:
+                    if not headings:
+                        headings.update(_headings(releases, tiers, plans))
+                    return sorted(headings.get(tier, ()), key=lambda row: row[1:],
+                                  reverse=True)[:wanted]
+                return _mentions(releases, tiers, tier, wanted, plans)
+
+            ids = best_first(group)
+    return ids, len(ids)
+
+
+def _headings(releases, tiers, plans):
+    """{tier: [(rank, date, id)]} of the releases whose heading matches, by the closest
+    tier it matches in: all of them, or the newest MAX_RESULTS + 1. In one query: a
+    heading is short, and its vector is stored in the row."""
     positive = tiers["positive"]
-    in_heading = Q(heading_vector=positive["fuzzy"])
+    condition = Q(heading_vector=positive["fuzzy"])
     if tiers["exclusions"] is not None:
-        in_heading &= Q(search_vector=tiers["exclusions"])
-    heading = _scored(_newest_ids(releases, in_heading, MAX_RESULTS + 1), "heading_vector",
-                      positive, releases.db, heading=True)
-    body = []
-    if len(heading) <= MAX_RESULTS:  # else the headings alone fill the list
-        mentions = _newest_ids(
-            releases, Q(search_vector=tiers["fuzzy"]) & ~Q(heading_vector=positive["fuzzy"]),
-            MAX_RESULTS + 1 - len(heading))
-        body = _scored(mentions, "search_vector", positive, releases.db, heading=False)
-    best = sorted(heading + body, reverse=True)[:MAX_RESULTS + 1]
-    return [row[-1] for row in best], len(best)
+        condition &= Q(search_vector=tiers["exclusions"])
+    tier = Case(When(heading_vector=positive["exact"], then=Value("exact")),
+                When(heading_vector=positive["expanded"], then=Value("expanded")),
+                default=Value("fuzzy"))
+    plans.prepare(condition, walk_cost=HEADING_WALK_COST)
+    found = {}
+    for name, *row in _newest_ranked(releases, condition, MAX_RESULTS + 1, "heading_vector",
+                                     positive["fuzzy"], tier=tier):
+        found.setdefault(name, []).append(tuple(row))
+    return found
 
 
-def _scored(ids, vector, tiers, db, *, heading):
-    """The releases ``ids`` as sortable rows, pk last: (tier, heading or not, rank on
-    ``vector``, date, pk)."""
-    if not ids:
-        return []
-    quality = Case(When(**{vector: tiers["exact"]}, then=Value(2)),
-                   When(**{vector: tiers["expanded"]}, then=Value(1)),
-                   default=Value(0))
-    rows = (Release.objects.using(db).filter(_pk_in(ids))
-            .annotate(quality=quality, rank=SearchRank(F(vector), tiers["fuzzy"]))
-            .values_list("quality", "rank", "published_at", "pk"))
-    return [(quality, heading, rank, published_at, pk)
-            for quality, rank, published_at, pk in rows]
+def _mentions(releases, tiers, tier, wanted, plans):
+    """[(rank, date, id)] of the newest ``wanted`` releases that match ``tier`` in their
+    text, and not a closer tier, and whose heading matches no tier."""
+    positive, closer = tiers["positive"], closer_tier(tier)
+    condition = Q(search_vector=tiers[tier]) & ~Q(heading_vector=positive["fuzzy"])
+    if closer:
+        condition &= ~Q(search_vector=positive[closer])
+    plans.prepare(condition, wanted)
+    return _newest_ranked(releases, condition, wanted, "search_vector", positive["fuzzy"])
+
+
+def _newest_ranked(releases, condition, limit, vector, query, **more):
+    """Rows (*more, rank, date, id) of the newest ``limit`` of ``releases`` matching
+    ``condition``; ranked by ``query`` on ``vector``."""
+    newest = releases.filter(condition).order_by("-published_at", "-pk").values("pk")[:limit]
+    # Only the newest are ranked: the subquery is limited before the rank is computed.
+    return list(Release.objects.using(releases.db).filter(pk__in=newest)
+                .annotate(**more, rank=SearchRank(F(vector), query)).order_by()
+                .values_list(*more, "rank", "published_at", "pk"))
 
 
 def shown(releases):
@@ -104,7 +144,7 @@ def editorial(query, releases):
 
 
 def has_exact_match(query, releases):
-    return releases.filter(search_vector=_exact(query)).exists()
+    return releases.filter(search_vector=_exact(query, releases.db)).exists()
 
 
 # The text a snippet is cut from, made in the database from the stored columns: subtitle
@@ -213,30 +253,19 @@ def clear(db):
 # The newest matches of a condition, by whichever index finds them faster.
 
 
-class _EqualsAny(Func):
-    """``expression = ANY(array)``."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = zip(*map(compiler.compile, self.get_source_expressions()), strict=True)
-        return f"{sql[0]} = ANY({sql[1]})", (*params[0], *params[1])
-
-
-def _pk_in(ids):
-    """pk__in=ids as one array parameter, not thousands of placeholders."""
-    return Q(_EqualsAny(F("pk"), Value(list(ids), output_field=ArrayField(IntegerField()))))
-
-
 # The search index costs a search something for each match; the date index, for each
-# row it passes until it has MAX_RESULTS + 1 matches, about WALK_COST times as much (it
-# unpacks the row's vector). See _common_matches.
+# row it passes until it has enough matches, about WALK_COST times as much where it
+# unpacks the row's whole vector, HEADING_WALK_COST times where it reads the small
+# heading vector kept in the row (12,000 heading matches of 100,000 releases: the newest
+# 1,001 in 5 ms by the date index, 11 ms by the search index). See _common_matches.
 WALK_COST = 5
+HEADING_WALK_COST = 0.5
 _table_rows = {}  # database alias -> the planner's count of releases, read once per process
 
 
-def _newest_ids(releases, condition, limit):
-    """The ids of the newest ``limit`` of ``releases`` that match ``condition``.
+class _Plans:
+    """How the queries for the newest releases that match a condition are run: in one
+    transaction, each planned by ``prepare``.
 
     The newest matches of a common word come fastest from the date index, each row
     checked against the query on the way; a rarer word would have that walk check
@@ -245,25 +274,58 @@ def _newest_ids(releases, condition, limit):
     its estimate of the matches decides here: a rare word's matches come from the
     search index alone, and only they are checked for visibility and sorted by date.
     """
-    newest = (releases.filter(condition).order_by("-published_at", "-pk")
-              .values_list("pk", flat=True)[:limit])
-    matches = Release.objects.using(releases.db).filter(condition).order_by().values("pk")
-    if _estimated_rows(matches) > _common_matches(releases.db):
-        return list(newest)
-    with transaction.atomic(using=releases.db):
-        with connections[releases.db].cursor() as cursor:
+
+    SETTINGS = ("enable_seqscan", "enable_indexscan")
+
+    def __init__(self, db):
+        self.db = db
+        self.by_index = False  # the search index alone
+        self.decided = False  # every later query is planned as the last one
+
+    def __enter__(self):
+        self.transaction = transaction.atomic(using=self.db)
+        self.transaction.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            if self.by_index and exc_info[0] is None:
+                # An enclosing transaction would keep them: not for its other queries.
+                with connections[self.db].cursor() as cursor:
+                    cursor.execute("; ".join(f"RESET {name}" for name in self.SETTINGS))
+        finally:
+            self.transaction.__exit__(*exc_info)
+
+    def prepare(self, condition, limit=MAX_RESULTS + 1, walk_cost=WALK_COST):
+        """Plan the next query of the newest ``limit`` matches of ``condition``, whose
+        check costs ``walk_cost`` in the date index; True if common."""
+        if self.decided:
+            return not self.by_index
+        common = _is_common(self.db, condition, limit, walk_cost)
+        if self.by_index == common:
+            self.by_index = not common
             # Else the planner would rather walk the date index, or read the whole
             # table, unpacking every vector on the way.
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        return list(newest)
+            value = "off" if self.by_index else "on"
+            with connections[self.db].cursor() as cursor:
+                cursor.execute("; ".join(f"SET LOCAL {name} = {value}"
+                                         for name in self.SETTINGS))
+        return common
 
 
-def _common_matches(db):
+def _is_common(db, condition, limit, walk_cost):
+    """Whether the planner expects many releases to match ``condition`` (_common_matches)."""
+    matches = Release.objects.using(db).filter(condition).order_by().values("pk")
+    return _estimated_rows(matches) > _common_matches(db, limit, walk_cost)
+
+
+def _common_matches(db, limit, walk_cost):
     """How many matches make a word common: from there on the date index is faster.
 
-    Of N releases a word in m: the date index passes about N * (MAX_RESULTS + 1) / m
-    rows at WALK_COST each, the search index visits m; even at m² = WALK_COST *
-    (MAX_RESULTS + 1) * N. For 100,000 releases that is some 22,000 matches.
+    Of N releases a word in m: the date index passes about N * limit / m rows at
+    ``walk_cost`` each, the search index visits m; even at m² = walk_cost * limit * N.
+    For the newest 1,001 of 100,000 releases that is some 22,000 matches in the
+    whole text, 7,000 in the headings.
     """
     if db not in _table_rows:
         with connections[db].cursor() as cursor:
@@ -271,7 +333,7 @@ def _common_matches(db):
                            [Release._meta.db_table])
             _table_rows[db] = cursor.fetchone()[0]
     rows = _table_rows[db] if _table_rows[db] > 0 else 100_000  # -1: never analysed
-    return (WALK_COST * (MAX_RESULTS + 1) * rows) ** 0.5
+    return (walk_cost * limit * rows) ** 0.5
 
 
 def _estimated_rows(queryset):
@@ -286,7 +348,46 @@ def _estimated_rows(queryset):
 
 # ---------------------------------------------------------------------------
 # PostgreSQL: tsqueries. Words reach to_tsquery only as quoted lexemes made of
-# letters and digits, as a parameter.
+# letters and digits, as a parameter. The tsqueries of a search are made once, in
+# one query (``_written``); the queries that search use them as PostgreSQL writes
+# them ("'foerder' & 'erzgebirg':*"), each one parameter.
+
+
+class _Building:
+    """SQL that makes a tsquery, with its parameters: combined with |, & and ~."""
+
+    def __init__(self, sql, params):
+        self.sql, self.params = sql, params
+
+    def __or__(self, other):
+        return _Building(f"({self.sql} || {other.sql})", self.params + other.params)
+
+    def __and__(self, other):
+        return _Building(f"({self.sql} && {other.sql})", self.params + other.params)
+
+    def __invert__(self):
+        return _Building(f"!!({self.sql})", self.params)
+
+
+class _Written(SearchQuery):
+    """A tsquery as PostgreSQL writes it, read as it is: no dictionary is asked again."""
+
+    template = "%(expressions)s::tsquery"
+
+    def __init__(self, text):
+        super().__init__(text, search_type="raw")
+
+
+def _written(building, db):
+    """{name: _Written} of {name: _Building}, made in one query (None stays None)."""
+    names = [name for name, value in building.items() if value is not None]
+    if not names:
+        return dict(building)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"({building[name].sql})::text" for name in names),
+                       [param for name in names for param in building[name].params])
+        texts = cursor.fetchone()
+    return {**building, **{name: _Written(text) for name, text in zip(names, texts, strict=True)}}
 
 
 def _quote(lexeme, prefix=False):
@@ -298,7 +399,7 @@ def _any(words, prefix=False):
 
 
 def _raw(text, config=CONFIG):
-    return SearchQuery(text, config=config, search_type="raw")
+    return _Building("to_tsquery(%s::regconfig, %s)", [config, text])
 
 
 def _exact_term(term):
@@ -314,8 +415,12 @@ def _exact_term(term):
     return _raw(" | ".join(f"({phrase})" for phrase in phrases))
 
 
-def _exact(query):
-    """Each clause matched by a stem or phrase, no exclusion matched: tier 2 (None if empty)."""
+def _exact(query, db):
+    """Each clause matched by a stem or phrase, no exclusion matched (None if empty)."""
+    return _written({"exact": _exact_building(query)}, db)["exact"]
+
+
+def _exact_building(query):
     if not query:
         return None
     clauses = [reduce(operator.or_, map(_exact_term, clause)) for clause in query.clauses]
@@ -341,10 +446,19 @@ def _loose_term(term, lookups):
 
 
 def _tsqueries(query, db, *, look_up=True):
-    """The exact (tier 2), expanded (tier 1) and fuzzy (tier 0) tsqueries of ``query``.
+    """The exact, expanded and fuzzy tsqueries of ``query``; "positive": the same without
+    the exclusions; "exclusions"; "looser": the tiers that add matches (text.looser_tiers).
 
-    ``look_up=False``: without compounds and corrections from the public words (no query).
+    ``look_up=False``: without compounds and corrections from the public words.
+    Made once per parsed query and database (kept with the query).
     """
+    key = ("tsqueries", db, look_up)
+    if key not in query._made:
+        query._made[key] = _make_tsqueries(query, db, look_up)
+    return query._made[key]
+
+
+def _make_tsqueries(query, db, look_up):
     lookups = _lookup(query, db) if look_up else {}
     expanded, fuzzy = [], []
     for clause in query.clauses:
@@ -352,16 +466,20 @@ def _tsqueries(query, db, *, look_up=True):
         expanded.append(reduce(operator.or_, (pair[0] for pair in loose)))
         fuzzy.append(reduce(operator.or_, (pair[1] for pair in loose)))
     exclusions = [~_exact_term(term) for term in query.exclusions]
-    positive = {"exact": reduce(operator.and_, [reduce(operator.or_, map(_exact_term, clause))
-                                                for clause in query.clauses]),
-                "expanded": reduce(operator.and_, expanded),
-                "fuzzy": reduce(operator.and_, fuzzy)}
-    return {"exact": _exact(query),
-            "expanded": reduce(operator.and_, expanded + exclusions),
-            "fuzzy": reduce(operator.and_, fuzzy + exclusions),
-            # Without the exclusions, which a heading alone cannot rule out.
-            "positive": positive,
-            "exclusions": reduce(operator.and_, exclusions) if exclusions else None}
+    written = _written({
+        "exact": _exact_building(query),
+        "expanded": reduce(operator.and_, expanded + exclusions),
+        "fuzzy": reduce(operator.and_, fuzzy + exclusions),
+        "exclusions": reduce(operator.and_, exclusions) if exclusions else None,
+        # Without the exclusions, which a heading alone cannot rule out.
+        "positive exact": reduce(operator.and_, [reduce(operator.or_, map(_exact_term, clause))
+                                                 for clause in query.clauses]),
+        "positive expanded": reduce(operator.and_, expanded),
+        "positive fuzzy": reduce(operator.and_, fuzzy),
+    }, db)
+    return {**{name: written[name] for name in ("exact", "expanded", "fuzzy", "exclusions")},
+            "positive": {tier: written[f"positive {tier}"] for tier in TIERS},
+            "looser": looser_tiers(query, lookups)}
 
 
 _LOOKUP_SQL = f"""

@@ -9,23 +9,23 @@ decided by the QuerySet of the caller, never by the index. A query reaches FTS5
 only as quoted strings of letters and digits (``_quote``) joined by operators
 built here: nothing a visitor types is read as FTS5 syntax.
 
-A search ranks in tiers, as on PostgreSQL: exact words or phrases, then
-beginnings of words, words without a plural ending and compounds ("expanded"),
-then typo corrections ("fuzzy"); within each, a release whose heading (title or
-heading column) matches before one that matches in its teaser or text only; then
-bm25 with the title weighing most, then the newer release. Where the headings of
-a tier match few releases (up to four times MAX_RESULTS, ``_many_matches``), every
-one of them is a candidate, however old (``_headings``: tier by tier, read best
-first, until enough are found). Where they match more (the name of the office
-that every release carries, a common word of titles), the newest MAX_RESULTS + 1
-of them take part, as on PostgreSQL: bm25 costs about as much for each match as
-reading it. Of the releases that match in their text only, the newest
-MAX_RESULTS + 1 are ranked (none if the headings of a closer tier fill the list),
-so that a word found in half the archive is not scored in all its mentions.
-The newest matches of a rare word come from the index, those of a common word
-from the date index, which is walked with the matches as a set to look each
-release up in (``_newest``); a count of the matches that stops at the limit
-decides (``_many``).
+A search lists its results in the same groups as on PostgreSQL (text.GROUPS),
+read in order until the list is full (text.best_first): tier by tier (exact words
+or phrases, then beginnings of words, words without a plural ending and
+compounds, then typo corrections), the releases whose heading (title or heading
+column) matches, then those that match in their teaser or text only; within a
+group by bm25 with the title weighing most, then the newer release. Where the
+headings of a group match few releases (up to four times MAX_RESULTS,
+``_many_matches``), every one of them is a candidate, however old (``_headings``:
+read best first, until enough are found). Where they match more (the name of
+the office that every release carries, a common word of titles), the newest of
+them take part, as on PostgreSQL: bm25 costs about as much for each match as
+reading it. Of the releases that match in their text only, the newest that the
+list has room for are ranked, so that a word found in half the archive is not
+scored in all its mentions. The newest matches of a rare word come from the
+index, those of a common word from the date index, which is walked with the
+matches as a set to look each release up in (``_newest``); a count of the
+matches that stops at the limit decides (``_many``).
 
 SQLite has no German stemmer: a word finds its inflections as the beginning of
 words (tier "expanded"), "Ländern" also by its folded spelling "landern".
@@ -55,6 +55,8 @@ from .text import (
     _python_snippet,
     _snippet_source,
     _variants,
+    best_first,
+    closer_tier,
     lookup_words,
     loosened,
     substring_condition,
@@ -80,23 +82,35 @@ def ranked(query, releases, order):
     """(ids best first, at most MAX_RESULTS + 1; how many of them)."""
     tiers = _fts_queries(query, releases.db)
     if order == "date":
-        ids = [pk for pk, _ in _newest(releases, tiers["fuzzy"])]
-        return ids, len(ids)
-    dated, scores, enough_at = _headings(releases, tiers)
-    # Mentions of a tier no closer than the one that filled the list with headings
-    # would all rank below them.
-    mentions = []
-    if enough_at != 2:
-        tier = "exact" if enough_at == 1 else "fuzzy"
-        mentions = _newest(releases, f"({tiers[tier]}) NOT "
-                                     f"({HEADING} : ({tiers['positive']['fuzzy']}))")
-    body = _scores(releases.db, tiers["fuzzy"], tiers["positive"], [pk for pk, _ in mentions])
-    # (tier, heading or not, -bm25, date, pk): the tier first, then the heading.
-    rows = [(scores[pk][0], True, scores[pk][1], published_at, pk) for pk, published_at in dated]
-    rows += [(body[pk][0], False, body[pk][1], published_at, pk)
-             for pk, published_at in mentions if pk in body]
-    best = sorted(rows, reverse=True)[:MAX_RESULTS + 1]
-    return [row[-1] for row in best], len(best)
+        ids = [pk for pk, _ in _newest(releases, tiers["fuzzy"], MAX_RESULTS + 1)]
+    else:
+        ids = best_first(lambda tier, heading, wanted: _group(releases, tiers, tier, heading,
+                                                              wanted))
+    return ids, len(ids)
+
+
+def _group(releases, tiers, tier, heading, wanted):
+    """[(-bm25, date, id)] of at most ``wanted`` releases of a group (see text.GROUPS):
+    those that match ``tier`` and not a closer one, in their heading, or in their teaser
+    or text and nowhere in their heading."""
+    positive, closer = tiers["positive"], closer_tier(tier)
+    if closer and positive[tier] == positive[closer]:
+        return []  # the same matches as the closer tier
+    if heading:
+        match = f"{HEADING} : ({positive[tier]})"
+        if closer:
+            match = f"({match}) NOT ({HEADING} : ({positive[closer]}))"
+        if tiers["exclusions"]:
+            match = f"({match}) NOT ({tiers['exclusions']})"
+        visible, ranks = _headings(releases, match, wanted)
+    else:
+        match = f"({tiers[tier]}) NOT ({HEADING} : ({positive['fuzzy']}))"
+        if closer:
+            match = f"({match}) NOT ({positive[closer]})"
+        visible = _newest(releases, match, wanted)
+        # Ranked by the words of their tier: every one of them matches it.
+        ranks = _ranks(releases.db, positive[tier], ids=[pk for pk, _ in visible])
+    return [(ranks[pk], published_at, pk) for pk, published_at in visible]
 
 
 def editorial(query, releases):
@@ -207,16 +221,16 @@ def _listed(ids):
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
 
 
-def _newest(releases, match):
-    """(id, date) of ``releases`` matching ``match``, newest first: at most MAX_RESULTS + 1.
+def _newest(releases, match, limit):
+    """(id, date) of ``releases`` matching ``match``, newest first: at most ``limit``.
 
     A rare word's few matches come from the index, are checked for visibility and
     sorted by date; a common word's, from the date index (``_newest_by_date``).
     """
     if _many(releases.db, match) is not None:
-        return _newest_by_date(releases, match, MAX_RESULTS + 1)
+        return _newest_by_date(releases, match, limit)
     return list(releases.filter(pk__in=_matching(match)).order_by("-published_at", "-pk")
-                .values_list("pk", "published_at")[:MAX_RESULTS + 1])
+                .values_list("pk", "published_at")[:limit])
 
 
 def _newest_by_date(releases, match, limit):
@@ -254,45 +268,22 @@ def _many(db, match):
     return count / last if count > _many_matches() else None
 
 
-def _headings(releases, tiers):
-    """The releases whose heading matches: [(id, date)] of the best, {id: (tier, -bm25)},
-    and the tier that brought the MAX_RESULTS + 1st (None if they are fewer).
-
-    Tier by tier, the closest first: once MAX_RESULTS + 1 are found, a looser tier
-    cannot come before them, and is neither scored nor read. Of a tier with many
-    matches only the newest are read and scored.
-    """
-    positive, seen = tiers["positive"], []
-    dated, scores = [], {}
-    for tier, name in ((2, "exact"), (1, "expanded"), (0, "fuzzy")):
-        if seen and positive[name] == seen[-1]:
-            continue
-        match = f"{HEADING} : ({positive[name]})"
-        for closer in seen:
-            match = f"({match}) NOT ({HEADING} : ({closer}))"
-        if tiers["exclusions"]:
-            match = f"({match}) NOT ({tiers['exclusions']})"
-        seen.append(positive[name])
-        wanted = MAX_RESULTS + 1 - len(dated)
-        # Of many matches, the newest take part (as on PostgreSQL), read by date.
-        share = _many(releases.db, match)
-        if share is not None and share >= DENSE:
-            visible, ranks = _newest_ranked(releases, match, wanted, share)
-        elif share is not None:
-            visible = _newest_by_date(releases, match, wanted)
-            ranks = _ranks(releases.db, match, ids=[pk for pk, _ in visible])
-        else:
-            # The best twice as many as wanted: some may not be shown (filters, drafts).
-            ranks = _ranks(releases.db, match, best=2 * wanted)
-            visible = _best_visible(releases, ranks, wanted)
-            if len(visible) < wanted and len(ranks) >= 2 * wanted:
-                ranks = _ranks(releases.db, match)
-                visible = _best_visible(releases, ranks, wanted)
-        dated += visible
-        scores.update((pk, (tier, rank)) for pk, rank in ranks.items())
-        if len(dated) > MAX_RESULTS:
-            return dated, scores, tier
-    return dated, scores, None
+def _headings(releases, match, wanted):
+    """The releases whose heading matches ``match``: [(id, date)] of the best ``wanted``
+    and {id: -bm25}. Of many matches only the newest are read and scored."""
+    share = _many(releases.db, match)
+    if share is not None and share >= DENSE:
+        return _newest_ranked(releases, match, wanted, share)
+    if share is not None:
+        visible = _newest_by_date(releases, match, wanted)
+        return visible, _ranks(releases.db, match, ids=[pk for pk, _ in visible])
+    # The best twice as many as wanted: some may not be shown (filters, drafts).
+    ranks = _ranks(releases.db, match, best=2 * wanted)
+    visible = _best_visible(releases, ranks, wanted)
+    if len(visible) < wanted and len(ranks) >= 2 * wanted:
+        ranks = _ranks(releases.db, match)
+        visible = _best_visible(releases, ranks, wanted)
+    return visible, ranks
 
 
 def _newest_ranked(releases, match, wanted, share):
@@ -385,36 +376,6 @@ def _best_visible(releases, scores, wanted):
     if batch and len(found) < wanted:
         found += read(batch)
     return found
-
-
-def _scores(db, match, tiers, ids):
-    """{id: (tier, -bm25)} of those of ``ids`` that match ``match``.
-
-    Only the index is read, each MATCH once: the unary plus keeps SQLite from handing
-    FTS5 the ids one by one, which would evaluate the MATCH again for each.
-    """
-    if not ids:
-        return {}
-
-    # FTS5 skips to the range of ids asked about.
-    span = [min(ids), max(ids)]
-
-    def member(tier):
-        return (f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                "AND rowid BETWEEN %s AND %s)", [tiers[tier], *span])
-
-    # A tier that cannot differ from the next looser one needs no look.
-    expanded = member("expanded") if tiers["expanded"] != tiers["fuzzy"] else ("1", [])
-    exact = member("exact") if tiers["exact"] != tiers["expanded"] else expanded
-    tier_sql = f"CASE WHEN {exact[0]} THEN 2 WHEN {expanded[0]} THEN 1 ELSE 0 END"
-    params = exact[1] + expanded[1]
-    sql = (f"SELECT rowid, {tier_sql}, -bm25({FTS_TABLE}, {', '.join(map(str, WEIGHTS))}) "
-           f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s "
-           "AND +rowid IN (SELECT value FROM json_each(%s))")
-    params += [match, *span, json.dumps(ids)]
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return {pk: (tier, rank) for pk, tier, rank in cursor.fetchall()}
 
 
 # ---------------------------------------------------------------------------

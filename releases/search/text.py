@@ -92,8 +92,9 @@ def _variants(word):
 
 
 def prefixes(word):
-    """The beginnings a normalised query word also matches as: itself, and without a
-    plural ending ("verbindungsbueros" -> "verbindungsbuero").
+    """The beginnings a normalised query word also matches as: itself, or without a
+    plural ending ("verbindungsbueros" -> "verbindungsbuero"), whichever is shorter
+    (it finds the other).
 
     "-n" is a plural ending after -el and -er only ("Regeln", "Partnern"): a
     "Staatsministerin" is not a "Staatsministeri…".
@@ -102,7 +103,8 @@ def prefixes(word):
     found += [word[:-len(ending)] for ending in PLURAL_ENDINGS
               if word.endswith(ending) and len(word) - len(ending) >= MIN_PREFIX_CHARS + 1
               and (ending != "n" or word.endswith(("eln", "ern")))]
-    return found
+    return [prefix for prefix in found
+            if not any(prefix != other and prefix.startswith(other) for other in found)]
 
 
 def lookup_words(query):
@@ -130,6 +132,44 @@ def loosened(term, lookups):
                       for spelling in _variants(compound)],
         "corrections": _variants(found["correction"]) if found.get("correction") else [],
     }
+
+
+# The order of results: tier by tier, the closest first (exact words or phrases; then
+# beginnings of words, plurals and compounds; then typo corrections); within a tier the
+# releases whose heading matches before those that mention the words in their text only.
+TIERS = ("exact", "expanded", "fuzzy")
+GROUPS = tuple((tier, heading) for tier in TIERS for heading in (True, False))
+
+
+def looser_tiers(query, lookups):
+    """The tiers beyond "exact" that can match more than the closer one before them."""
+    loose = [loosened(term, lookups) for clause in query.clauses for term in clause]
+    loose = [more for more in loose if more is not None]
+    return ({"expanded"} if any(more["prefixes"] or more["compounds"] for more in loose)
+            else set()) | ({"fuzzy"} if any(more["corrections"] for more in loose) else set())
+
+
+def closer_tier(tier):
+    """The tier before ``tier`` (None for "exact")."""
+    index = TIERS.index(tier)
+    return TIERS[index - 1] if index else None
+
+
+def best_first(group):
+    """The ids of the best MAX_RESULTS + 1 matches, best first.
+
+    ``group(tier, heading, wanted)`` gives the matches of one group (see GROUPS) as
+    rows (rank, date, id): at most ``wanted`` of them (where more match, the newest
+    take part). The groups are asked in order, each for as many as are still
+    wanted, until the list is full: a group that cannot reach the list is never read.
+    """
+    rows = []
+    for tier, heading in GROUPS:
+        wanted = MAX_RESULTS + 1 - len(rows)
+        if wanted <= 0:
+            break
+        rows += sorted(group(tier, heading, wanted), reverse=True)[:wanted]
+    return [row[-1] for row in rows]
 
 
 def _document(text):
@@ -175,6 +215,7 @@ class Query:
     exclusions: list = field(default_factory=list)
     _lookups: dict = field(default_factory=dict, repr=False)
     _places: dict = field(default_factory=dict, repr=False)
+    _made: dict = field(default_factory=dict, repr=False)  # what a backend made of it
 
     def __bool__(self):
         return bool(self.clauses)

@@ -65,13 +65,15 @@ def pick_queries(args):
 def first_page(words):
     """What the search page asks of the search: the results, their first page, snippets."""
     from releases.models import Release
-    from releases.search import ResultPaginator, add_snippets, search
+    from releases.search import ResultPaginator, add_snippets, parse, search
     from releases.views.search import PAGE_SIZE
 
+    # Parsed once, as the page does: what is looked up for the query is kept with it.
+    query = parse(words)
     releases = Release.objects.public().select_related("organisation").prefetch_related("topics")
-    results = search(words, releases)
+    results = search(query, releases)
     page = ResultPaginator(results, PAGE_SIZE).get_page(1)
-    return results, add_snippets(page.object_list, words)
+    return results, add_snippets(page.object_list, query)
 
 
 def repeat(once, count):
