@@ -72,9 +72,13 @@ class SearchForm(forms.Form):
             # What is public depends on the moment. Listing all of it costs a pass over
             # the archive: asked of the cache, which knows when it changes.
             if offered:
-                ids = public_value(f"search-form:{name}", lambda model=model: list(
-                    model.objects.public().values_list("pk", flat=True)))
-                self.fields[name].queryset = model.objects.filter(pk__in=ids)
+                offer = public_value(f"search-form:{name}", lambda model=model: [
+                    (item.pk, item.slug, str(item)) for item in model.objects.public()])
+                field = self.fields[name]
+                field.queryset = model.objects.filter(pk__in=[pk for pk, _, _ in offer])
+                # Listed as kept: the database is asked only for a value given.
+                field.choices = [("", field.empty_label),
+                                 *((slug, label) for _, slug, label in offer)]
             else:
                 self.fields[name].queryset = model.objects.public()
 
