@@ -4,13 +4,14 @@ Only public ones (``Event.objects.public()``, ``Delegation.objects.public()``): 
 appointment or trip in preparation, or announced for a later time, is not found.
 """
 
+from operator import attrgetter
+
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
 from ..caching import CachedCountMixin
-from ..jsonprefetch import JSONPrefetch, json_prefetch
-from ..models import Appointment, Counterpart, Delegation, Event, ProgrammeItem
+from ..models import Appointment, Counterpart, Delegation, Event
 from .pages import PAGE_SIZE, public_releases
 
 
@@ -34,21 +35,18 @@ class EventListView(CachedCountMixin, ListView):
 
 
 class EventDetailView(DetailView):
-    """An appointment in four queries: the event with its organisation, trip, topics and
-    attending office holders (the relations as JSON, releases.jsonprefetch), their offices,
-    the releases about it and their topics."""
+    """An appointment: the event with its organisation and trip, its topics, the attending
+    office holders and their offices, the releases about it and their topics."""
 
     def get_queryset(self):
-        return json_prefetch(
-            Event.objects.public().select_related("organisation", "delegation").annotate(
-                # The trip is named only when it is public itself.
-                is_delegation_public=Exists(Delegation.objects.public().filter(
-                    pk=OuterRef("delegation_id"))),
-            ).prefetch_related(
-                # office_on() looks through the ministers' offices that have begun.
-                Prefetch("ministers__appointments", queryset=Appointment.objects.begun())),
-            "topics", "ministers",
-        )
+        return Event.objects.public().select_related("organisation", "delegation").annotate(
+            # The trip is named only when it is public itself.
+            is_delegation_public=Exists(Delegation.objects.public().filter(
+                pk=OuterRef("delegation_id"))),
+        ).prefetch_related(
+            "topics",
+            # office_on() looks through the ministers' offices that have begun.
+            Prefetch("ministers__appointments", queryset=Appointment.objects.begun()))
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -76,28 +74,27 @@ class DelegationListView(CachedCountMixin, ListView):
 
 
 class DelegationDetailView(DetailView):
-    """A trip in five queries: the trip with its leader, organisation, members, topics, stops
-    and public appointments (the relations as JSON, releases.jsonprefetch); the stops'
-    programme with its counterparts (as JSON in the programme's query); the leader's
-    offices; the releases about the trip and their topics."""
+    """A trip: with its leader and organisation, its members, topics, stops with their
+    programme and its counterparts, its public appointments, the leader's offices, the
+    releases about the trip and their topics."""
 
     def get_queryset(self):
-        return json_prefetch(
-            Delegation.objects.public().select_related("leader", "organisation")
-            .prefetch_related(
-                Prefetch("stops__programme", queryset=json_prefetch(
-                    ProgrammeItem.objects.all(),
-                    JSONPrefetch("counterparts", Counterpart.objects.select_related("person")))),
-                # office_on() looks through the leader's offices that have begun.
-                Prefetch("leader__appointments", queryset=Appointment.objects.begun()),
-            ),
-            "members", "topics", "stops",
-            JSONPrefetch("events", Event.objects.public().select_related("organisation")
-                         .order_by("starts_at")),
+        trips = Delegation.objects.public().select_related("leader", "organisation")
+        return trips.prefetch_related(
+            "members", "topics",
+            Prefetch("stops__programme__counterparts",
+                     queryset=Counterpart.objects.select_related("person")),
+            # Unordered, so that SQLite looks the trip's events up by their trip rather than
+            # walking all appointments by date; ordered in get_context_data.
+            Prefetch("events", queryset=Event.objects.public().select_related("organisation")
+                     .order_by()),
+            # office_on() looks through the leader's offices that have begun.
+            Prefetch("leader__appointments", queryset=Appointment.objects.begun()),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["releases"] = public_releases().filter(delegations=self.object).for_listing()
+        context["events"] = sorted(self.object.events.all(), key=attrgetter("starts_at", "pk"))
         context["leader_office"] = self.object.leader.office_on(self.object.start_date)
         return context

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..caching import CachedCountMixin
-from ..jsonprefetch import JSONPrefetch, json_prefetch
 from ..models import (
     Appointment,
     Event,
@@ -64,13 +63,9 @@ class ReleaseDetailView(DetailView):
         return self.release_queryset(queryset)
 
     def release_queryset(self, queryset):
-        """The release with all the page shows, in four queries whatever the archive's size.
-
-        The release's own query brings its organisation and, as JSON (releases.jsonprefetch),
-        every relation the page lists as it is. Three more fetch what goes a relation
-        further: the organisation's ministers, the people in the release and their offices.
-        """
-        queryset = queryset.annotate(
+        """The release with all the page shows: its organisation in its own query, then a
+        query for each relation the page lists, whatever the archive's size."""
+        return queryset.annotate(
             is_public=Exists(public_releases().filter(pk=OuterRef("pk"))),
         ).select_related("organisation").prefetch_related(
             # minister_in_office() looks through these.
@@ -79,14 +74,12 @@ class ReleaseDetailView(DetailView):
             # role_label() looks through the people's appointments.
             Prefetch("release_people", queryset=ReleasePerson.objects.select_related(
                 "person").prefetch_related("person__appointments")),
-        )
-        return json_prefetch(
-            queryset,
             "topics", "contacts", "images", "attachments", "delegations", "corrections",
-            JSONPrefetch("events", Event.objects.order_by("starts_at")),
+            Prefetch("events", queryset=Event.objects.order_by("starts_at")),
             # The page shows title, address and date: their text stays in the database.
-            JSONPrefetch("related", public_releases().select_related("organisation").defer(
-                "body", "search_vector", "heading_vector").order_by("-published_at", "-pk")),
+            Prefetch("related", queryset=public_releases().select_related("organisation")
+                     .defer("body", "search_vector", "heading_vector")
+                     .order_by("-published_at", "-pk")),
         )
 
     def get(self, request, *args, **kwargs):

@@ -10,6 +10,7 @@ correction mail. Screenshots of the admin pages go to test-results/screenshots.
 
 import importlib
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -103,6 +104,13 @@ def context_of(browser):
         return context.new_page()
 
     yield make
+    # Pages that poll the server (the editing heartbeat) are stopped first, and their
+    # last requests given time to end: else the live server may still be answering one
+    # while the test database is emptied, which SQLite refuses ("table is locked").
+    for context in contexts:
+        for page in context.pages:
+            page.goto("about:blank")
+    time.sleep(0.5)
     for context in contexts:
         context.close()
 
