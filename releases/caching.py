@@ -18,9 +18,11 @@ A cached response is filed under two things besides its address:
 
 Only anonymous requests are answered from the cache: a request carrying a
 session or a message is rendered for its user. Cached responses carry an ETag
-and answer If-None-Match with 304 without touching the database. A request with
-a query parameter its page does not read (``?utm_source=...``) is answered but
-not kept, so nobody can fill the cache with made-up addresses.
+and answer If-None-Match with 304 without touching the database. A query
+parameter its page does not read (``?utm_source=...``, ``?cb=1``) is dropped
+before the page is looked up or rendered: the request is answered from the entry
+of the address without it, so tracking parameters cost no cache misses and
+nobody can fill the cache with made-up addresses.
 
 The cache is an accelerator, never a dependency: while it cannot be reached
 (releases/cache_backend.py) there is no generation, and every page is rendered
@@ -47,6 +49,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -187,6 +190,14 @@ def _cacheable_response(request, response):
     return response.status_code == 200 and not response.streaming and _shared(request, response)
 
 
+def _drop_parameters(request, known):
+    """Make ``request`` one for its address with only the ``known`` query parameters."""
+    query = urlencode([(name, values) for name, values in request.GET.lists() if name in known],
+                      doseq=True)
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
+
+
 def _key(request, generation_, until):
     # The query in one spelling: ?page=2&, ?page=%32 and ?page=2 are one page.
     query = urlencode(sorted(request.GET.lists()), doseq=True)
@@ -212,8 +223,8 @@ def _conditional(request, response):
 def cache_public(view, query=()):
     """Answer anonymous GET requests for ``view`` from the page cache (see above).
 
-    ``query`` names the query parameters the view reads; a request with any other
-    is rendered and not kept.
+    ``query`` names the query parameters the view reads; any other is dropped from
+    an anonymous request before the page is looked up or rendered.
     """
     known = frozenset(query)
 
@@ -221,12 +232,13 @@ def cache_public(view, query=()):
     def cached_view(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
+        if not known.issuperset(request.GET):
+            _drop_parameters(request, known)
         now = time.time()
         generation_ = generation()
         until = window(generation_, now)
-        # None while the cache is away, or when the address is not one to keep.
-        key = (_key(request, generation_, until)
-               if generation_ is not None and known.issuperset(request.GET) else None)
+        # None while the cache is away.
+        key = _key(request, generation_, until) if generation_ is not None else None
         if key is not None:
             request.page_cache_state = (generation_, until)  # for CachedCountMixin
             response = cache.get(key)

@@ -75,8 +75,9 @@ urlpatterns = [
 # Every page here is served from the page cache to anonymous visitors (releases/caching.py)
 # except these: a preview is for its link's holder only, a search for whoever asked it.
 UNCACHED = {"preview", "search"}
-# The query parameters each cached page reads (none unless listed). A request with any
-# other is answered but not kept: a page that starts reading a parameter is listed here.
+# The query parameters each cached page reads (none unless listed). Any other is dropped
+# from an anonymous request (releases/caching.py): a page that starts reading a parameter
+# is listed here.
 PAGED = {"page"}
 QUERY_PARAMETERS = {
     "release-list": PAGED, "kind-detail": PAGED, "topic-detail": PAGED,

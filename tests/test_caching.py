@@ -294,17 +294,39 @@ class TestWhatIsNotCached:
 
 
 class TestQueryStrings:
-    def test_made_up_parameters_are_answered_but_not_kept(self, client, published):
+    def test_made_up_parameters_are_answered_from_the_page_without_them(
+            self, client, published, django_assert_num_queries):
         from django.core.cache import cache
 
-        client.get("/")
+        urls = ["/", published.get_absolute_url(), reverse("releases:feed"),
+                "/api/releases/?page=1"]
+        plain = {url: client.get(url).content for url in urls}
         kept = len(cache._cache)
-        for url in ["/?cb=1", "/?cb=2", published.get_absolute_url() + "?utm_source=mail",
-                    reverse("releases:feed") + "?x=1", "/api/releases/?page=1&cb=3"]:
-            response = client.get(url)
+        for url, query in zip(urls, ["?cb=1", "?utm_source=mail&utm_medium=x", "?x=1", "&cb=3"],
+                              strict=True):
+            # From the cache: no query (not even for the generation, kept in the cache).
+            with django_assert_num_queries(0):
+                response = client.get(url + query)
             assert response.status_code == 200, url
-            assert published.title in response.content.decode(), url
+            assert response.content == plain[url], url
         assert len(cache._cache) == kept
+
+    def test_the_page_sees_only_the_parameters_it_reads(self, rf, db):
+        from django.http import HttpResponse
+
+        from releases.caching import cache_public
+
+        seen = []
+
+        def view(request):
+            seen.append((dict(request.GET.lists()), request.get_full_path()))
+            return HttpResponse("Seite")
+
+        cached = cache_public(view, query={"page"})
+        request = rf.get("/liste/?utm_source=mail&page=2&page=3&cb=1")
+        request.COOKIES = {}
+        assert cached(request).status_code == 200
+        assert seen == [({"page": ["2", "3"]}, "/liste/?page=2&page=3")]
 
     def test_a_parameter_the_page_reads_is_kept_once_however_it_is_written(self, client,
                                                                           published):
