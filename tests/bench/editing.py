@@ -15,6 +15,9 @@ Visitors: --connections closed-loop connections over 35 public pages (start page
 release list, 20 release pages, topics, archive, RSS and Atom feed, appointments)
 drawn at random with Zipf weights: the page of rank r is asked for in proportion
 to 1/r. The 7 most asked for are the popular pages, the other 28 the long tail.
+A share of the requests (--tracking, default 0.2) comes as from a newsletter or a
+post: with utm_source, utm_medium and utm_campaign parameters of random values,
+different in every such request; their hit rate is reported apart.
 
 Two runs of --duration seconds, each from an emptied cache that one request to
 every page has filled: a quiet one (no editors: the ceiling), then one in which
@@ -48,6 +51,7 @@ from . import load, run
 
 HEADER = "x-bench-cache"
 POPULAR = 7
+TRACKED = "with tracking parameters"
 
 
 def parse_args(argv):
@@ -59,6 +63,9 @@ def parse_args(argv):
                         help="seconds between two saves of one editor (default 30)")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5",
                         help="a Redis database for the server's cache, emptied before each run")
+    parser.add_argument("--tracking", type=float, default=0.2,
+                        help="share of the visitors' requests with random utm_* parameters "
+                             "(default 0.2)")
     return parser.parse_args(argv)
 
 
@@ -297,8 +304,20 @@ def visit(port, pages, args, editors=()):
     """One run: an emptied and filled cache, visitors for --duration, editors meanwhile."""
     flush(args.cache_url)
     fill(port, pages)
-    requests = {load.request_bytes(run.HOST, port, path): group for path, group in pages}
-    sequence = random.Random(2).choices(list(requests), zipf(len(requests)), k=200_000)
+    chance = random.Random(2)
+    # Each request's groups: its page's, and TRACKED if it carries tracking parameters.
+    requests = {}
+    sequence = []
+    for path, group in chance.choices(pages, zipf(len(pages)), k=200_000):
+        groups = (group,)
+        if chance.random() < args.tracking:
+            path += ("&" if "?" in path else "?") + urllib.parse.urlencode({
+                "utm_source": f"newsletter-{chance.randrange(10**6)}", "utm_medium": "email",
+                "utm_campaign": f"campaign-{chance.randrange(10**6)}"})
+            groups = (group, TRACKED)
+        request = load.request_bytes(run.HOST, port, path)
+        requests[request] = groups
+        sequence.append(request)
     stop, started = threading.Event(), time.monotonic()
     threads = [threading.Thread(target=edit, daemon=True, args=(
         editor, (number + 1) * args.interval / len(editors), args.interval, started, stop))
@@ -314,8 +333,9 @@ def visit(port, pages, args, editors=()):
             thread.join()
     groups = {}
     for (request, state), count in result.tally.items():
-        hits, answers = groups.get(requests[request], (0, 0))
-        groups[requests[request]] = (hits + count * (state == "hit"), answers + count)
+        for group in requests[request]:
+            hits, answers = groups.get(group, (0, 0))
+            groups[group] = (hits + count * (state == "hit"), answers + count)
     return Outcome("editing" if editors else "quiet (no editors)", result, groups,
                    sum(editor.saves for editor in editors),
                    sum(editor.failures for editor in editors))
@@ -351,13 +371,16 @@ def report(info, args, site, pinning, pages, outcomes, versions):
         f"- Editors: {args.editors}, each saving its draft through the admin change form "
         f"every {args.interval:g} s; the drafts' versions moved on by {versions}",
         "",
-        "| Run | Visitor answers | rps | Hit rate | Popular | Long tail | Misses "
-        "| Draft saves | Misses per save | Errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"- Tracking parameters: {args.tracking:.0%} of the requests carry utm_source, "
+        "utm_medium and utm_campaign with values of their own",
+        "",
+        "| Run | Visitor answers | rps | Hit rate | Popular | Long tail | With tracking "
+        "parameters | Misses | Draft saves | Misses per save | Errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for outcome in outcomes:
         result = outcome.result
-        hits = sum(hits for hits, _ in outcome.groups.values())
+        hits = sum(hits for group, (hits, _) in outcome.groups.items() if group != TRACKED)
         misses = result.requests - hits
         errors = sum(count for status, count in result.statuses.items() if status != 200)
         errors = ", ".join(filter(None, [
@@ -366,7 +389,8 @@ def report(info, args, site, pinning, pages, outcomes, versions):
         lines.append(
             f"| {outcome.name} | {result.requests} | {result.rps:.0f} | "
             f"{share(hits, result.requests)} | {share(*outcome.groups.get('popular', (0, 0)))} | "
-            f"{share(*outcome.groups.get('long tail', (0, 0)))} | {misses} | {outcome.saves} | "
+            f"{share(*outcome.groups.get('long tail', (0, 0)))} | "
+            f"{share(*outcome.groups.get(TRACKED, (0, 0)))} | {misses} | {outcome.saves} | "
             f"{f'{misses / outcome.saves:.1f}' if outcome.saves else '–'} | {errors} |")
     return "\n".join(lines) + "\n"
 
