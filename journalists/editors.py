@@ -28,7 +28,7 @@ from releases.links import absolute_url
 from releases.models import AuditEntry, Release
 
 from . import emails
-from .embargo import BERLIN, berlin_label
+from .embargo import berlin_label
 from .models import EditorNotificationSettings, OutboxMessage
 
 Kind = OutboxMessage.Kind
@@ -165,5 +165,5 @@ def summary_mail(user, rows, key):
     steps = [item(row, releases[row.release_id])
              for row in sorted(rows, key=lambda row: (row.created_at, row.pk))]
     context = {**common_context(user), "steps": steps,
-               "day": timezone.now().astimezone(BERLIN)}
+               "day": timezone.localdate()}
     return build(user, "journalists/mail/editor_summary.txt", context, key)

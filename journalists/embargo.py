@@ -8,13 +8,10 @@ the editors may still change it, and nobody promised it to the press.
 Only the personal feed and the embargo mails use this module.
 """
 
-import zoneinfo
-
 from django.utils import timezone
 
 from releases.models import Release
 
-BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 ZONE_NAMES = {"CET": "MEZ", "CEST": "MESZ"}
 
 
@@ -43,7 +40,7 @@ def public_at(release):
 
 def berlin_label(moment):
     """"25.10.2026, 02:30 Uhr (MEZ)": the zone is named, as 02:30 may happen twice."""
-    local = moment.astimezone(BERLIN)
+    local = moment.astimezone(timezone.get_default_timezone())
     zone = ZONE_NAMES.get(local.tzname(), local.tzname())
     return f"{local:%d.%m.%Y, %H:%M} Uhr ({zone})"
 

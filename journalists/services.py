@@ -31,7 +31,7 @@ from django.utils import timezone
 from releases.models import Correction, Release
 
 from . import editors, emails
-from .embargo import BERLIN, public_at, under_embargo
+from .embargo import public_at, under_embargo
 from .models import EmbargoAccess, Journalist, OutboxMessage, ReleaseNotification, Subscription
 
 logger = logging.getLogger(__name__)
@@ -50,10 +50,11 @@ def lease():
 
 def next_digest_at(now):
     """The next daily digest time (ALERTS_DIGEST_HOUR in Europe/Berlin) after ``now``."""
-    local_date = now.astimezone(BERLIN).date()
+    zone = timezone.get_default_timezone()
+    local_date = timezone.localdate(now, zone)
     for days in (0, 1):
         at = datetime.datetime.combine(local_date + datetime.timedelta(days=days),
-                                       datetime.time(settings.ALERTS_DIGEST_HOUR), BERLIN)
+                                       datetime.time(settings.ALERTS_DIGEST_HOUR), zone)
         if at > now:
             return at
     raise AssertionError("unreachable")
@@ -64,7 +65,7 @@ def resume_at(subscription):
     at the digest hour of the first day after the pause."""
     day_after = subscription.paused_until + datetime.timedelta(days=1)
     return datetime.datetime.combine(day_after, datetime.time(settings.ALERTS_DIGEST_HOUR),
-                                     BERLIN)
+                                     timezone.get_default_timezone())
 
 
 def delivery(subscription, now, digest_at):

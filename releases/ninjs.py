@@ -44,7 +44,6 @@ for a release known by its day only, that day as an alternative id with role
 ``date`` (``contentcreated`` must be a date-time: the day's start).
 """
 
-import datetime
 import html
 import re
 import uuid
@@ -55,6 +54,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -336,12 +336,12 @@ def from_ninjs(data):
     events = _items(data, "events")
     uri = _text(data.get("uri")) or _text(data.get("guid"))
     pubstatus = _text(data.get("pubstatus")) or "usable"
-    created_at = _parse_datetime(data.get("firstcreated"))
-    updated_at = _parse_datetime(data.get("versioncreated"))
-    published_at = _parse_datetime(data.get("contentcreated"))
+    created_at = local_datetime(data.get("firstcreated"))
+    updated_at = local_datetime(data.get("versioncreated"))
+    published_at = local_datetime(data.get("contentcreated"))
     if published_at is None and pubstatus == "usable":
         # Published, so at one of these times; a withheld item's time is still a plan.
-        published_at = _parse_datetime(data.get("firstpublished")) or created_at or updated_at
+        published_at = local_datetime(data.get("firstpublished")) or created_at or updated_at
     return {
         "uuid": _uuid(uri),
         "uri": uri,
@@ -363,7 +363,7 @@ def from_ninjs(data):
         "status": _by_role(_items(data, "altids"), (STATUS,)),
         "published_at": published_at,
         "has_publication_time": not _by_role(_items(data, "altids"), (DATE_ONLY,)),
-        "embargo_until": _parse_datetime(data.get("embargoed")),
+        "embargo_until": local_datetime(data.get("embargoed")),
         "created_at": created_at,
         "updated_at": updated_at,
         "organisation": _organisation(organisation),
@@ -592,16 +592,20 @@ def _attachment(association):
             or _text(association.get("name"))}
 
 
-def _parse_datetime(value):
-    """An aware datetime; ninjs requires an offset, a missing one is read as the site's time."""
+def local_datetime(value):
+    """An aware datetime from ISO 8601 text (None for none); without an offset the time
+    is the site's (TIME_ZONE). ``ValueError`` names a value that is not a date-time.
+
+    ninjs requires an offset; documents, sidecars and seed files may leave it out.
+    """
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
-        raise ValueError(_("Not a date-time: %(value)s") % {"value": _shorten(value)})
     try:
-        moment = datetime.datetime.fromisoformat(value.strip())
-    except ValueError as error:
-        raise ValueError(_("Not a date-time: %(value)s") % {"value": _shorten(value)}) from error
+        moment = parse_datetime(value.strip()) if isinstance(value, str) else None
+    except ValueError:  # well formed, but no such day or hour
+        moment = None
+    if moment is None:
+        raise ValueError(_("Not a date-time: %(value)s") % {"value": _shorten(value)})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment

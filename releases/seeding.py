@@ -19,7 +19,7 @@ from django.db import transaction
 from .importers import DocumentError
 from .importers.document import DOCUMENT_SUFFIXES
 from .importers.run import Importer
-from .importers.store import local_date, local_datetime, set_related, upsert
+from .importers.store import local_date, set_related, upsert
 from .models import (
     Appointment,
     Contact,
@@ -32,6 +32,7 @@ from .models import (
     ProgrammeItem,
     Topic,
 )
+from .ninjs import local_datetime
 
 SEED_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "newsroom:seeds")
 

@@ -40,7 +40,6 @@ decision was taken elsewhere.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 import reversion
@@ -308,7 +307,7 @@ def berlin_time(value):
     """
     if timezone.is_aware(value):
         return value
-    zone = zoneinfo.ZoneInfo("Europe/Berlin")
+    zone = timezone.get_default_timezone()
     first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
         raise WorkflowError(

@@ -34,10 +34,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..html import html_to_text
+from ..ninjs import local_datetime
 from .errors import DocumentError
 from .webpage import html_markdown
 from .word import docx_markdown
@@ -445,14 +445,11 @@ def _apply_metadata(parsed, metadata):
 
 
 def _local_datetime(value):
-    """An aware datetime from ISO text; without an offset the time is the site's local time."""
+    """``ninjs.local_datetime``, a value that is none a DocumentError."""
     try:
-        moment = datetime.datetime.fromisoformat(value)
+        return local_datetime(value)
     except ValueError as error:
-        raise DocumentError(_("Not a date-time: %(value)s") % {"value": value}) from error
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment
+        raise DocumentError(str(error)) from error
 
 
 def _protect(text):

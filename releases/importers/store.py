@@ -114,16 +114,6 @@ def _same(instance, name, value):
     return getattr(instance, name) == value
 
 
-def local_datetime(value):
-    """An aware datetime from ISO text; without an offset the time is the site's local time."""
-    if not value:
-        return None
-    moment = datetime.datetime.fromisoformat(value)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment
-
-
 def local_date(value):
     return datetime.date.fromisoformat(value) if value else None
 
