@@ -25,7 +25,7 @@ from releases.html import html_to_text
 from releases.links import absolute_url
 
 from . import tokens
-from .embargo import berlin_label, embargo_notice, public_at
+from .embargo import berlin_label, embargo_notice
 
 
 def mail_domain():
@@ -115,7 +115,7 @@ def release_context(release):
     return {
         "release": release,
         "url": absolute_url(release.get_absolute_url()),
-        "date": berlin_label(public_at(release)),
+        "date": berlin_label(release.public_from),
         "organisation": organisation,
         "contacts": list(release.contacts.all()),
     }

@@ -31,13 +31,6 @@ def embargoed_for(journalist, now=None):
     return under_embargo(now)
 
 
-def public_at(release):
-    """The moment a release becomes public: its publication time or the end of its
-    Sperrfrist, whichever is later."""
-    moments = [release.published_at, release.embargo_until]
-    return max(moment for moment in moments if moment is not None)
-
-
 def berlin_label(moment):
     """"25.10.2026, 02:30 Uhr (MEZ)": the zone is named, as 02:30 may happen twice."""
     local = moment.astimezone(timezone.get_default_timezone())
@@ -47,4 +40,4 @@ def berlin_label(moment):
 
 def embargo_notice(release):
     """The marking journalists know: "Sperrfrist: Veröffentlichung nicht vor … Uhr"."""
-    return f"Sperrfrist: Veröffentlichung nicht vor {berlin_label(public_at(release))}"
+    return f"Sperrfrist: Veröffentlichung nicht vor {berlin_label(release.public_from)}"

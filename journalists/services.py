@@ -31,7 +31,7 @@ from django.utils import timezone
 from releases.models import Correction, Release
 
 from . import editors, emails
-from .embargo import public_at, under_embargo
+from .embargo import under_embargo
 from .models import EmbargoAccess, Journalist, OutboxMessage, ReleaseNotification, Subscription
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def enqueue_publication(release, now=None):
         if not created:
             return 0
         subscriptions = Subscription.objects.confirmed().filter(
-            confirmed_at__lte=public_at(release)).matching(release).only(
+            confirmed_at__lte=release.public_from).matching(release).only(
             "pk", "frequency", "paused_until")
         digest_at = next_digest_at(now)
         rows = [
@@ -329,7 +329,7 @@ def send_digest(rows, connection, now):
         finish(gone, Status.SKIPPED)
         counts[Status.SKIPPED] += len(gone)
     if included:
-        ordered = sorted(releases.values(), key=lambda r: (public_at(r), r.pk), reverse=True)
+        ordered = sorted(releases.values(), key=lambda r: (r.public_from, r.pk), reverse=True)
         message = emails.digest(subscription, ordered,
                                 f"digest:s{subscription.pk}:m{included[0].pk}")
         counts[send(included, message, connection)] += len(included)

@@ -107,19 +107,18 @@ def content_changed():
 def next_change(now):
     """The next moment after ``now`` at which the public site changes by itself.
 
-    A release becomes public at its publication time or at the end of its
-    embargo (both compared with <=); an appointment stops being upcoming just
+    A release becomes public at the later of its publication time and the end of
+    its embargo (models.releases.PUBLIC_FROM); an appointment stops being upcoming just
     after its end, or just after its start when it has no end.
     """
     from .models import Appointment, Delegation, Event, Release
+    from .models.releases import PUBLIC_FROM
 
     releases = Release.objects.documents().filter(
         Q(published_at__gt=now) | Q(embargo_until__gt=now),
         status__in=Release.VISIBLE_STATUSES,
-    ).aggregate(
-        published=Min("published_at", filter=Q(published_at__gt=now)),
-        embargo_ends=Min("embargo_until", filter=Q(embargo_until__gt=now)),
-    )
+    ).annotate(public_from=PUBLIC_FROM).filter(public_from__gt=now).aggregate(
+        first=Min("public_from"))
     events = Event.objects.filter(
         Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now),
     ).aggregate(
@@ -137,7 +136,7 @@ def next_change(now):
     office = Appointment.objects.filter(start_date__gt=timezone.localdate(now)).aggregate(
         starts=Min("start_date"))["starts"]
     tick = datetime.timedelta(microseconds=1)
-    moments = [releases["published"], releases["embargo_ends"],
+    moments = [releases["first"],
                *(moment + tick for moment in events.values() if moment is not None),
                *(moment for row in announced for moment in row.values()),
                office and timezone.make_aware(datetime.datetime.combine(office, datetime.time()))]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,19 @@ from .organisations import Contact, Organisation, Topic
 from .people import Person
 
 
+def public_by(moment):
+    """Whether a release's publication time has come by ``moment`` and its embargo
+    (Sperrfrist), if any, is over: ``moment`` a datetime, or an expression such as
+    F("withdrawn_at"). Part of ``ReleaseQuerySet.public``, the one definition."""
+    return (Q(embargo_until__isnull=True) | Q(embargo_until__lte=moment)) & Q(
+        published_at__lte=moment)
+
+
+# The moment a release becomes public, in SQL: the later of its publication time and
+# the end of its embargo (Release.public_from is the same in Python).
+PUBLIC_FROM = Greatest("published_at", Coalesce("embargo_until", "published_at"))
+
+
 class ReleaseQuerySet(models.QuerySet):
     def public(self, now=None):
         """The only definition of what the public may see.
@@ -29,13 +43,8 @@ class ReleaseQuerySet(models.QuerySet):
         release's live edition until a working edition replaces it. Visibility needs
         no job: it is a comparison with now.
         """
-        now = now or timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-            status__in=Release.VISIBLE_STATUSES,
-            published_at__lte=now,
-            edition_of__isnull=True,
-        )
+        return self.filter(public_by(now or timezone.now()),
+                           status__in=Release.VISIBLE_STATUSES, edition_of__isnull=True)
 
     def documents(self):
         """Releases as documents: their first or live edition, no working editions."""
@@ -47,12 +56,8 @@ class ReleaseQuerySet(models.QuerySet):
     def withdrawn_after_public(self):
         """Withdrawn releases that had been public: their address keeps a notice, and
         their withdrawal is news to the feeds they were in. One never public is not."""
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=F("withdrawn_at")),
-            status=Release.Status.WITHDRAWN,
-            published_at__lte=F("withdrawn_at"),
-            edition_of__isnull=True,
-        )
+        return self.filter(public_by(F("withdrawn_at")), status=Release.Status.WITHDRAWN,
+                           edition_of__isnull=True)
 
     def for_listing(self):
         """What list pages show of each release, in a fixed number of queries."""
@@ -223,6 +228,13 @@ class Release(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:release-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def public_from(self):
+        """The moment it becomes public once published: its publication time or the end
+        of its Sperrfrist, whichever is later (PUBLIC_FROM); None without a time."""
+        moments = [moment for moment in (self.published_at, self.embargo_until) if moment]
+        return max(moments) if self.published_at else None
 
     @property
     def is_working_edition(self):
