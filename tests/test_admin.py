@@ -2,9 +2,7 @@
 bad input that is refused without losing what was typed, the staff preview, query counts."""
 
 import datetime
-import io
 import zoneinfo
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -16,7 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from PIL import Image
 
 from releases import services
 from releases.models import (
@@ -38,6 +35,16 @@ from releases.models import (
     ReleasePerson,
     Topic,
 )
+from tests.admin_helpers import (
+    admin_url,
+    image_bytes,
+    image_inline,
+    inline_errors,
+    management_form,
+    png_upload,
+    release_data,
+    stored_files,
+)
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 # The editors' models; the audit log is read-only and has its own tests (test_audit.py).
@@ -54,73 +61,13 @@ DELETABLE_IDS = [model._meta.model_name for model in DELETABLE]
 CHANGELIST_QUERY_BUDGET = 14
 
 
-def image_bytes(image_format="PNG", size=(40, 30)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (0, 84, 159)).save(buffer, image_format)
-    return buffer.getvalue()
-
-
-def png_upload(name="foto.png", size=(40, 30)):
-    return SimpleUploadedFile(name, image_bytes("PNG", size), content_type="image/png")
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:releases_{model._meta.model_name}_{view}", args=args)
-
-
-def management_form(prefix, total=0, initial=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
-
-
 # An appointment or trip in preparation, as the admin's form posts it.
 PREPARED = {"status": "draft", "published_at_0": "", "published_at_1": "",
             "embargo_until_0": "", "embargo_until_1": ""}
 
 
-def release_data(organisation, **fields):
-    """What the add form posts for a draft, with empty inlines unless told otherwise."""
-    data = {
-        "kind": Release.Kind.PRESS_RELEASE, "organisation": str(organisation.pk),
-        "title": "Große Resonanz bei simul+Werkstatt in Kattowitz",
-        "subtitle": "Zusammenarbeit zwischen Sachsen und Schlesien ausgebaut",
-        "slug": "grosse-resonanz-bei-simulwerkstatt-in-kattowitz",
-        "teaser": "Rund 70 Teilnehmer diskutierten in Kattowitz.",
-        "body": "<p>Staatsminister Thomas Schmidt eröffnete die Werkstatt.</p>",
-        "status": Release.Status.DRAFT,
-        "published_at_0": "", "published_at_1": "", "embargo_until_0": "", "embargo_until_1": "",
-        **management_form("release_people"), **management_form("images"),
-        **management_form("attachments"),
-        "_save": "Sichern",
-    }
-    data.update(fields)
-    return data
-
-
-def image_inline(upload, **fields):
-    data = {**management_form("images", total=1), "images-0-image": upload,
-            "images-0-alt_text": "Staatsminister Schmidt am Rednerpult",
-            "images-0-caption": "Eröffnung der simul+Werkstatt",
-            "images-0-credit": "Foto: SMR/Max Mustermann", "images-0-licence": "",
-            "images-0-order": "0"}
-    data.update(fields)
-    return data
-
-
 def form_errors(response):
     return response.context["adminform"].form.errors
-
-
-def inline_errors(response, prefix):
-    for inline in response.context["inline_admin_formsets"]:
-        if inline.formset.prefix == prefix:
-            return inline.formset.errors
-    raise AssertionError(f"no inline {prefix}")
-
-
-def stored_files(settings):
-    root = Path(settings.MEDIA_ROOT)
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
 def resolve(obj, lookup):

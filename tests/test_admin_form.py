@@ -10,8 +10,13 @@ from reversion.models import Version
 from releases import revisions, services
 from releases.html import clean_html
 from releases.models import AuditEntry, Contact, Organisation, Release, ReleaseImage, ReleasePerson
-from tests.test_admin import management_form, png_upload, release_data
-from tests.test_workflow import form_data, messages_of
+from tests.admin_helpers import (
+    form_data,
+    management_form,
+    messages_of,
+    png_upload,
+    release_data,
+)
 from tests.workflow_fixtures import change_url, fresh, logged_in, member, workflow_url
 
 pytest_plugins = ["tests.workflow_fixtures"]

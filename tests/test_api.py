@@ -23,7 +23,7 @@ from releases.models import (
     Topic,
 )
 
-from .test_ninjs import assert_valid, berlin, png
+from .ninjs_helpers import assert_valid, berlin, png
 
 JSON = "application/json; charset=utf-8"
 LIST_URL = "/api/releases/"

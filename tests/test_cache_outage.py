@@ -23,8 +23,8 @@ from newsroom import settings as project_settings
 from releases import cache_backend, caching, services
 from releases.models import Release
 
+from .admin_helpers import form_data
 from .conftest import skip_or_fail
-from .test_workflow import form_data
 from .workflow_fixtures import change_url, fresh, workflow_url
 
 pytest_plugins = ["tests.public_fixtures", "tests.workflow_fixtures"]

@@ -24,7 +24,7 @@ from releases import caching, revisions, services
 from releases.links import preview_path
 from releases.models import AuditEntry, Correction, Release, ReleaseImage
 
-from .test_workflow import form_data, messages_of
+from .admin_helpers import form_data, messages_of
 from .workflow_fixtures import change_live, change_url, fresh, workflow_url
 
 pytest_plugins = ["tests.workflow_fixtures", "tests.journalist_fixtures"]
@@ -415,7 +415,7 @@ class TestWorkingEdition:
 
     def test_images_move_to_the_live_release_and_old_files_stay(self, live, editor,
                                                                 spokesperson, client):
-        from .test_admin import png_upload
+        from .admin_helpers import png_upload
 
         old = ReleaseImage.objects.create(release=live, image=png_upload(), alt_text="Alt",
                                           credit="Foto: SMR")

@@ -22,7 +22,7 @@ from releases.models import (
     ReleasePerson,
     Topic,
 )
-from tests.test_ninjs import add_everything, assert_valid
+from tests.ninjs_helpers import add_everything, assert_valid
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 

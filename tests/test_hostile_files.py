@@ -20,7 +20,7 @@ from django.test.client import encode_multipart
 from PIL import Image
 
 from releases.models import Release, ReleaseAttachment, ReleaseImage
-from tests.test_admin import (
+from tests.admin_helpers import (
     admin_url,
     image_inline,
     inline_errors,

@@ -41,7 +41,7 @@ from journalists.models import Journalist
 from releases import services
 from releases.html import clean_html
 from releases.models import Organisation, Person, Release, ReleasePerson, Topic
-from tests.test_admin import admin_url, management_form, release_data
+from tests.admin_helpers import admin_url, management_form, release_data
 from tests.xss_payloads import PAYLOADS
 
 PER_RELEASE = 4

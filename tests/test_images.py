@@ -12,17 +12,11 @@ from PIL import Image, ImageCms
 
 from releases.images import reencode
 from releases.models import Person, ReleaseAttachment, ReleaseImage
+from tests.admin_helpers import image_bytes
 
-BLUE = (0, 84, 159)
 # EXIF tags: orientation, GPS block, camera serial number.
 ORIENTATION, GPS_IFD, SERIAL = 0x0112, 0x8825, 0xA431
 GPS_DRESDEN = {1: "N", 2: (51.0, 3.0, 0.0), 3: "E", 4: (13.0, 44.0, 0.0)}
-
-
-def image_bytes(image_format="JPEG", size=(64, 48), mode="RGB", color=BLUE, **options):
-    buffer = io.BytesIO()
-    Image.new(mode, size, color).save(buffer, image_format, **options)
-    return buffer.getvalue()
 
 
 def camera_jpeg(size=(64, 48), orientation=1):

@@ -18,7 +18,7 @@ from releases import editing, services
 from releases.merge import merge
 from releases.models import AuditEntry, EditLock, EditorPresence, Release
 
-from .test_workflow import form_data
+from .admin_helpers import form_data
 from .workflow_fixtures import change_url, fresh, logged_in, member, workflow_url
 
 pytest_plugins = ["tests.workflow_fixtures"]

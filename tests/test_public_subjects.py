@@ -28,6 +28,7 @@ from releases.models import (
     Topic,
 )
 
+from .admin_helpers import event_data, management_form, publication
 from .mail_helpers import berlin
 
 pytestmark = pytest.mark.django_db
@@ -273,48 +274,6 @@ def editorial():
 
 def change_url(obj):
     return reverse(f"admin:releases_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def management_form(prefix, total=0, initial=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
-
-
-def split(moment):
-    if moment is None:
-        return "", ""
-    local = timezone.localtime(moment)
-    return local.strftime("%d.%m.%Y"), local.strftime("%H:%M:%S")
-
-
-def publication(status, published_at=None, embargo_until=None):
-    (day, time), (embargo_day, embargo_time) = split(published_at), split(embargo_until)
-    return {"status": status, "published_at_0": day, "published_at_1": time,
-            "embargo_until_0": embargo_day, "embargo_until_1": embargo_time}
-
-
-def event_data(client, event, **fields):
-    """What the appointment's change form posts, its linked releases unchanged."""
-    inline = client.get(change_url(event)).context["inline_admin_formsets"][0].formset
-    links = list(Release.events.through.objects.filter(event=event).order_by("pk"))
-    starts = split(event.starts_at)
-    data = {
-        "title": event.title, "slug": event.slug, "organisation": str(event.organisation_id),
-        "theme": event.theme, "description": event.description, "expected_participants": "",
-        "starts_at_0": starts[0], "starts_at_1": starts[1], "ends_at_0": "", "ends_at_1": "",
-        "venue": "", "address": "", "city": event.city, "country": event.country,
-        "is_press_open": "on", "requires_accreditation": "on", "press_information": "",
-        "ministers": [str(pk) for pk in event.ministers.values_list("pk", flat=True)],
-        "topics": [str(pk) for pk in event.topics.values_list("pk", flat=True)],
-        "delegation": "", **publication(event.status, event.published_at, event.embargo_until),
-        **management_form(inline.prefix, total=len(links), initial=len(links)),
-        "_save": "Sichern",
-    }
-    for index, link in enumerate(links):
-        data[f"{inline.prefix}-{index}-id"] = str(link.pk)
-        data[f"{inline.prefix}-{index}-event"] = str(event.pk)
-    data.update(fields)
-    return data, inline.prefix
 
 
 def trip_data(trip, **fields):

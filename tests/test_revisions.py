@@ -48,7 +48,7 @@ class TestKeepingVersions:
         assert all(version.revision.comment for version in kept)
 
     def test_admin_save_keeps_a_version_with_the_editor(self, editor_client, draft, editor):
-        from .test_workflow import form_data
+        from .admin_helpers import form_data
         editor_client.post(change_url(draft), form_data(draft, title="Im Admin geändert"))
         (version,) = versions(draft)
         assert version.revision.user == editor

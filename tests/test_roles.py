@@ -13,9 +13,8 @@ from django.utils import timezone
 from journalists.models import AccreditationRequest, Journalist, Subscription
 from releases import services
 from releases.models import Event, Organisation, Release
+from tests.admin_helpers import event_data, form_data, publication
 from tests.public_data import ANNOUNCED
-from tests.test_public_subjects import event_data, publication
-from tests.test_workflow import form_data
 from tests.workflow_fixtures import logged_in, member, workflow_url
 
 pytest_plugins = ["tests.journalist_fixtures"]

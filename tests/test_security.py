@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from releases.models import Release, ReleaseAttachment, ReleaseImage
-from tests.test_images import image_bytes
+from tests.admin_helpers import image_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Kattowitz-Werkstatt-2021"

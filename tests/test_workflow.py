@@ -19,6 +19,7 @@ from releases import services
 from releases.models import AuditEntry, Correction, Release
 from releases.search import search
 
+from .admin_helpers import form_data, messages_of
 from .workflow_fixtures import change_live, change_url, fresh, workflow_url
 
 pytest_plugins = ["tests.workflow_fixtures"]
@@ -49,10 +50,6 @@ def actions(release):
 
 def is_public(release, now=None):
     return Release.objects.public(now).filter(pk=release.pk).exists()
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 class TestSubmit:
@@ -577,22 +574,6 @@ class TestCorrect:
 
 
 # The admin ---------------------------------------------------------------------------
-
-def form_data(release, **fields):
-    """What the change form posts for ``release``, with its version."""
-    data = {
-        "kind": release.kind, "organisation": str(release.organisation_id),
-        "title": release.title, "subtitle": release.subtitle, "slug": release.slug,
-        "teaser": release.teaser, "body": release.body,
-        "embargo_until_0": "", "embargo_until_1": "",
-        "expected_version": str(release.version), "change_note": release.change_note,
-    }
-    for prefix in ("release_people", "images", "attachments"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
-    data.update(fields)
-    return data
-
 
 class TestChangeFormButtons:
     def test_editor_sees_submit_but_not_approve_on_her_draft(self, editor_client, draft):

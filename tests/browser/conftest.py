@@ -4,10 +4,16 @@ Playwright cannot download browsers here; Debian's Chromium is used instead.
 Every module here sets ``pytestmark = pytest.mark.browser``.
 """
 
+import importlib
 import os
+import time
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
+from tests.browser.helpers import user
 from tests.conftest import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; the test's database
@@ -22,6 +28,9 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
+# The data migrations that make the editorial groups and grant their permissions.
+ROLE_MIGRATIONS = [("releases.migrations.0004_roles", "create_roles"),
+                   ("releases.migrations.0007_editions_and_announcements", "grant_announcing")]
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +61,48 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def context_of(browser):
+    """Browser contexts (each its own cookies), closed after the test."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{"viewport": DESKTOP, "locale": "de-DE",
+                                         "timezone_id": "Europe/Berlin", **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    # Pages that poll the server (the editing heartbeat) are stopped first, and their
+    # last requests given time to end: else the live server may still be answering one
+    # while the test database is emptied, which SQLite refuses ("table is locked").
+    for context in contexts:
+        for page in context.pages:
+            page.goto("about:blank")
+    time.sleep(0.5)
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The groups Redaktion and Pressestelle, as their migrations make them. The flush
+    after an earlier transactional test (test_csp.py, ...) empties every table, these
+    too: then their data migrations run again."""
+    if not Group.objects.filter(name__in=["Redaktion", "Pressestelle"]).count() == 2:
+        state = MigrationLoader(connection).project_state().apps
+        for module, function in ROLE_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(state, None)
+
+
+@pytest.fixture
+def people(roles, settings):
+    """Redaktion's editor and the Pressestelle's spokesperson, who log in with PASSWORD."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
+    return {"editor": user("redakteurin", "Redaktion"),
+            "spokesperson": user("sprecher", "Pressestelle")}
 
 
 def axe_violations(page):

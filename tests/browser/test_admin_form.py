@@ -12,13 +12,7 @@ from playwright.sync_api import expect
 
 from releases import revisions, services
 from releases.models import Release
-from tests.browser.test_editions import (  # noqa: F401 (fixtures)
-    context_of,
-    log_in,
-    people,
-    roles,
-    wait_for_ckeditor,
-)
+from tests.browser.helpers import log_in_and_go_to, wait_for_ckeditor
 from tests.workflow_fixtures import change_url, fresh
 
 pytest_plugins = ["tests.journalist_fixtures"]
@@ -41,7 +35,7 @@ def shoot(page, name):
 
 
 @pytest.fixture
-def written(people, make_release, topic, contact):  # noqa: F811
+def written(people, make_release, topic, contact):
     """A draft of Redaktion's, with a topic and a press contact."""
     release = make_release(status=Release.Status.DRAFT, published_at=None,
                            created_by=people["editor"], title=TITLE,
@@ -61,10 +55,10 @@ def retype(page, selector, text):
 
 
 def test_counters_preview_and_leaving_warning_in_the_change_form(
-        live_server, context_of, people, written):  # noqa: F811
+        live_server, context_of, people, written):
     base = live_server.url
     page = context_of()
-    log_in(page, base, people["editor"], change_url(written))
+    log_in_and_go_to(page, base, people["editor"], change_url(written))
     wait_for_ckeditor(page)
 
     # Counters under title and teaser, in a warning colour above the recommended length.
@@ -132,10 +126,10 @@ def test_counters_preview_and_leaving_warning_in_the_change_form(
 
 
 def test_an_unchanged_form_is_left_without_a_question(
-        live_server, context_of, people, written):  # noqa: F811
+        live_server, context_of, people, written):
     base = live_server.url
     page = context_of()
-    log_in(page, base, people["editor"], change_url(written))
+    log_in_and_go_to(page, base, people["editor"], change_url(written))
     wait_for_ckeditor(page)
     page.click("#id_title")  # a gesture, but no change
     asked = []
@@ -146,14 +140,14 @@ def test_an_unchanged_form_is_left_without_a_question(
 
 
 def test_a_published_release_used_as_a_template(
-        live_server, context_of, people, written, topic, contact):  # noqa: F811
+        live_server, context_of, people, written, topic, contact):
     editor, spokesperson = people["editor"], people["spokesperson"]
     services.submit(written, editor)
     services.approve(fresh(written), spokesperson)
     services.publish(fresh(written), spokesperson)
     base = live_server.url
     page = context_of(viewport={"width": 1440, "height": 900})
-    log_in(page, base, editor, change_url(written))
+    log_in_and_go_to(page, base, editor, change_url(written))
     page.locator(f'form[action$="/{written.pk}/workflow/duplicate/"] button').click()
     page.wait_for_url(re.compile(rf"/admin/releases/release/(?!{written.pk}/)\d+/change/$"))
     copy = Release.objects.exclude(pk=written.pk).get()

@@ -15,17 +15,9 @@ from django.urls import reverse
 from PIL import Image
 
 from releases.models import ReleaseAttachment, ReleaseImage
+from tests.browser.helpers import LISTEN, PASSWORD, log_in_to_admin_index, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Kattowitz-Werkstatt-2021"
-LISTEN = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__csp.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
-                    + ` at ${event.sourceFile}:${event.lineNumber}`);
-});
-"""
 
 
 def photo(size=(1800, 1200)):
@@ -42,10 +34,6 @@ def watched(page):
     page.on("console", lambda message: page.csp.append(message.text)
             if "Content Security Policy" in message.text else None)
     return page
-
-
-def violations(page):
-    return page.csp + page.evaluate("window.__csp || []")
 
 
 @pytest.fixture
@@ -75,7 +63,7 @@ class TestContentSecurityPolicy:
 
     def test_admin_release_form_with_ckeditor_reports_no_violation(self, live_server, watched,
                                                                    editor):
-        log_in(watched, live_server, editor)
+        log_in_to_admin_index(watched, live_server, editor)
         response = watched.goto(live_server.url + reverse("admin:releases_release_add"))
         policy = response.headers["content-security-policy"]
         assert "'unsafe-inline'" in policy and "'unsafe-eval'" not in policy
@@ -93,18 +81,10 @@ class TestContentSecurityPolicy:
     def test_admin_pages_without_editor_keep_the_strict_policy_and_report_no_violation(
             self, live_server, watched, editor, make_release):
         release = make_release()
-        log_in(watched, live_server, editor)
+        log_in_to_admin_index(watched, live_server, editor)
         for url in (reverse("admin:releases_release_changelist"),
                     reverse("admin:releases_release_history", args=[release.pk])):
             response = watched.goto(live_server.url + url)
             assert "'unsafe-inline'" not in response.headers["content-security-policy"]
             watched.wait_for_load_state("networkidle")
         assert violations(watched) == []
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from releases import services
 from releases.models import Release
-from tests.browser.test_editions import log_in, roles, user  # noqa: F401  (roles: fixture)
+from tests.browser.helpers import log_in_and_go_to, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ CONTRAST = """element => {
 
 
 @pytest.fixture
-def people(roles, settings):  # noqa: F811
+def people(roles, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return {"editor": user("redakteurin", "Redaktion"),
             "spokesperson": user("sprecher", "Pressestelle")}
@@ -98,7 +98,7 @@ def desk_block(page, title):
 
 def test_redaktion_sees_its_desk_and_opens_its_draft(live_server, page, newsroom):
     base = live_server.url
-    log_in(page, base, newsroom["editor"], INDEX)
+    log_in_and_go_to(page, base, newsroom["editor"], INDEX)
     drafts = desk_block(page, "Meine Entwürfe")
     expect(drafts.locator(".desk-count")).to_have_text("3")  # two drafts and a working edition
     expect(page.get_by_role("heading", name="Wartet auf meine Prüfung")).to_have_count(0)
@@ -115,7 +115,7 @@ def test_redaktion_sees_its_desk_and_opens_its_draft(live_server, page, newsroom
 def test_pressestelle_sees_what_waits_for_its_review_and_lists_all_of_it(
         live_server, page, newsroom):
     base = live_server.url
-    log_in(page, base, newsroom["spokesperson"], INDEX)
+    log_in_and_go_to(page, base, newsroom["spokesperson"], INDEX)
     review = desk_block(page, "Wartet auf meine Prüfung")
     expect(review.locator(".desk-count")).to_have_text("1")
     expect(review).to_contain_text("Zusammenarbeit zwischen Sachsen und Schlesien")
@@ -133,7 +133,7 @@ def test_pressestelle_sees_what_waits_for_its_review_and_lists_all_of_it(
 def test_release_list_shows_every_column_with_work_in_progress_first(
         live_server, page, newsroom, width):
     base = live_server.url
-    log_in(page, base, newsroom["spokesperson"], CHANGELIST)
+    log_in_and_go_to(page, base, newsroom["spokesperson"], CHANGELIST)
     page.set_viewport_size({"width": width, "height": 900})
     badges = page.locator("#result_list .status-badge")
     expect(badges.first).to_have_text("Entwurf")

@@ -8,17 +8,11 @@ address and with the same number, and the subscriber who got the release gets on
 correction mail. Screenshots of the admin pages go to test-results/screenshots.
 """
 
-import importlib
 import re
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
@@ -27,17 +21,12 @@ from journalists import services as alerts
 from journalists.models import OutboxMessage
 from releases import services
 from releases.models import Correction, Release
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations
-from tests.browser.test_csp import PASSWORD
-from tests.workflow_fixtures import change_url, fresh, member
+from tests.browser.conftest import PHONE, axe_violations
+from tests.browser.helpers import SCREENSHOTS, log_in_and_go_to, wait_for_ckeditor
+from tests.workflow_fixtures import change_url, fresh
 
 pytest_plugins = ["tests.journalist_fixtures"]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The data migrations that make the editorial groups and grant their permissions.
-ROLE_MIGRATIONS = [("releases.migrations.0004_roles", "create_roles"),
-                   ("releases.migrations.0007_editions_and_announcements", "grant_announcing")]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 OLD_TITLE = "Große Resonanz bei simul+Werkstatt in Kattowitz"
 OLD_TEXT = "Die simul+Werkstatt fand am 7. Oktober statt."
@@ -46,32 +35,6 @@ NEW_TITLE = "Große Resonanz bei simul+Werkstatt in Kattowitz am 8. Oktober"
 NEW_TEXT = "Die simul+Werkstatt fand am 8. Oktober in Kattowitz statt."
 NEW_BODY = "<p>Die simul+Werkstatt fand am <strong>8. Oktober</strong> in Kattowitz statt.</p>"
 NOTE = "In einer früheren Fassung stand ein falsches Datum (7. statt 8. Oktober)."
-
-
-def user(username, group):
-    """A member of ``group`` who logs in with PASSWORD."""
-    person = member(username, group)
-    person.set_password(PASSWORD)
-    person.save()
-    return person
-
-
-@pytest.fixture
-def roles(transactional_db):
-    """The groups Redaktion and Pressestelle, as their migrations make them. The flush
-    after an earlier transactional test (test_csp.py, ...) empties every table, these
-    too: then their data migrations run again."""
-    if not Group.objects.filter(name__in=["Redaktion", "Pressestelle"]).count() == 2:
-        state = MigrationLoader(connection).project_state().apps
-        for module, function in ROLE_MIGRATIONS:
-            getattr(importlib.import_module(module), function)(state, None)
-
-
-@pytest.fixture
-def people(roles, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
-    return {"editor": user("redakteurin", "Redaktion"),
-            "spokesperson": user("sprecher", "Pressestelle")}
 
 
 @pytest.fixture
@@ -90,43 +53,6 @@ def received(people, make_release, topic, make_subscription, mailoutbox):
     release = fresh(release)
     assert release.number
     return release, subscriber
-
-
-@pytest.fixture
-def context_of(browser):
-    """Browser contexts (each its own cookies), closed after the test."""
-    contexts = []
-
-    def make(**options):
-        context = browser.new_context(**{"viewport": DESKTOP, "locale": "de-DE",
-                                         "timezone_id": "Europe/Berlin", **options})
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    # Pages that poll the server (the editing heartbeat) are stopped first, and their
-    # last requests given time to end: else the live server may still be answering one
-    # while the test database is emptied, which SQLite refuses ("table is locked").
-    for context in contexts:
-        for page in context.pages:
-            page.goto("about:blank")
-    time.sleep(0.5)
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, base, user, path):
-    """Log in on the way to ``path``, as after following a link to it."""
-    page.goto(f"{base}{reverse('admin:login')}?next={path}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(base + path)
-
-
-def wait_for_ckeditor(page):
-    # A function, not an expression: the admin's CSP forbids eval.
-    page.wait_for_function("() => window.CKEDITOR?.instances.id_body?.status === 'ready'")
 
 
 def record_axe(page, name):
@@ -210,7 +136,7 @@ def test_a_correction_written_by_redaktion_goes_live_only_when_the_pressestelle_
 
     # Redaktion: the published release is read-only, its text rendered.
     editor = context_of()
-    log_in(editor, base, people["editor"], change_url(release))
+    log_in_and_go_to(editor, base, people["editor"], change_url(release))
     expect(editor.locator(".cke")).to_have_count(0)
     expect(editor.locator("textarea, input[name=title]")).to_have_count(0)
     rendered = editor.locator(".rendered-text")
@@ -287,7 +213,7 @@ def test_a_correction_written_by_redaktion_goes_live_only_when_the_pressestelle_
 
     # Pressestelle: sees the change waiting, who wrote it and what differs.
     press = context_of()
-    log_in(press, base, people["spokesperson"], change_url(release))
+    log_in_and_go_to(press, base, people["spokesperson"], change_url(release))
     waiting = press.locator("section.workflow-edition")
     expect(waiting).to_contain_text(status_label(Release.Status.IN_REVIEW))
     expect(waiting).to_contain_text("redakteurin")

@@ -16,8 +16,7 @@ from journalists.models import EditorNotificationSettings, OutboxMessage
 from releases import services
 from releases.models import Release
 from tests.browser.conftest import axe_violations
-from tests.browser.test_csp import log_in
-from tests.browser.test_editions import roles, user  # noqa: F401 (a fixture)
+from tests.browser.helpers import log_in_to_admin_index, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +47,7 @@ def test_an_editor_chooses_the_daily_summary_in_the_admin(live_server, page, edi
     editor, spokesperson = editors["editor"], editors["spokesperson"]
     EditorNotificationSettings.objects.create(user=spokesperson,
                                               delivery=EditorNotificationSettings.Delivery.NONE)
-    log_in(page, live_server, editor)
+    log_in_to_admin_index(page, live_server, editor)
 
     page.get_by_role("link", name="Meine Benachrichtigungen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -17,13 +17,11 @@ from playwright.sync_api import expect
 
 from releases import editing, services
 from releases.models import EditLock, Release
-from tests.browser.test_editions import context_of, log_in, roles, user, wait_for_ckeditor
+from tests.browser.helpers import log_in_and_go_to, user, wait_for_ckeditor
 from tests.workflow_fixtures import change_url, fresh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Fixtures taken by name from the correction's test: the roles' groups, browser contexts.
-__all__ = ["context_of", "roles"]
 SCREENSHOTS = Path("/tmp/shots12/presence")
 WIDTHS = (1280, 1440)
 
@@ -64,14 +62,14 @@ def test_redaktion_locks_and_the_pressestelle_sees_it_and_releases_it(
 
     erika = context_of()
     erika_csp = csp_errors(erika)
-    log_in(erika, base, editor, path)
+    log_in_and_go_to(erika, base, editor, path)
     wait_for_ckeditor(erika)
     expect(erika.locator(".editing-notices")).to_be_hidden()
 
     # The spokesperson opens the same form: he is told who is at work on it.
     paul = context_of()
     paul_csp = csp_errors(paul)
-    log_in(paul, base, spokesperson, path)
+    log_in_and_go_to(paul, base, spokesperson, path)
     expect(paul.locator(".editing-notices")).to_contain_text(re.compile(
         r"Erika Muster bearbeitet diese Medieninformation seit \d\d:\d\d Uhr\."))
     # ... and she learns of him by the heartbeat, without reloading.
@@ -130,8 +128,8 @@ def test_a_refused_save_shows_the_other_change_and_takes_both(
         body="<p>Die simul+Werkstatt fand am 7. Oktober statt.</p>"), editor)
     base, path = live_server.url, change_url(release)
     erika, paul = context_of(), context_of()
-    log_in(erika, base, editor, path)
-    log_in(paul, base, spokesperson, path)
+    log_in_and_go_to(erika, base, editor, path)
+    log_in_and_go_to(paul, base, spokesperson, path)
     wait_for_ckeditor(erika)
     wait_for_ckeditor(paul)
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from releases.models import Appointment, Delegation, Person
-from tests.browser.test_csp import LISTEN, violations
-from tests.browser.test_editions import SCREENSHOTS, log_in, people, roles  # noqa: F401
+from tests.browser.helpers import LISTEN, SCREENSHOTS, log_in_and_go_to, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +54,7 @@ def shot(page, name):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_pressestelle_builds_a_trip_with_stops_programme_and_counterpart_on_one_page(
-        live_server, browser, people, trip_people, organisation, width):  # noqa: F811
+        live_server, browser, people, trip_people, organisation, width):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE",
                                   timezone_id="Europe/Berlin")
     page = context.new_page()
@@ -64,7 +63,7 @@ def test_pressestelle_builds_a_trip_with_stops_programme_and_counterpart_on_one_
     page.on("console", lambda message: page.csp.append(message.text)
             if "Content Security Policy" in message.text else None)
     base = live_server.url
-    log_in(page, base, people["spokesperson"], reverse("admin:releases_delegation_add"))
+    log_in_and_go_to(page, base, people["spokesperson"], reverse("admin:releases_delegation_add"))
 
     page.fill("#id_title", "Delegationsreise nach Polen")
     pick(page, page.locator("#id_leader"), "Schmidt", "Thomas Schmidt")

@@ -1,0 +1,54 @@
+"""No test module imports another: shared helpers live in helper modules, fixtures in conftest."""
+
+import ast
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+
+def module_of(path):
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def is_test_module(name):
+    """Whether the dotted ``name`` is a test module under tests/ (tests/**/test_*.py)."""
+    parts = name.split(".")
+    return parts[-1].startswith("test_") and ROOT.joinpath(*parts).with_suffix(".py").is_file()
+
+
+def imported_modules(source, module):
+    """Every module the source may import, relative imports resolved against ``module``."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                package = module.split(".")[:-node.level]
+                base = ".".join(package + ([node.module] if node.module else []))
+            else:
+                base = node.module
+            yield base
+            # "from tests import test_admin" imports a module by name.
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def test_imports_of_other_test_modules():
+    """The check itself finds each form of such an import."""
+    source = ("import tests.test_admin\nfrom tests.test_workflow import form_data\n"
+              "from .test_csp import LISTEN\nfrom . import test_desk\n"
+              "from tests.admin_helpers import release_data\n")
+    found = [name for name in imported_modules(source, "tests.browser.test_trips")
+             if is_test_module(name)]
+    assert found == ["tests.test_admin", "tests.test_workflow", "tests.browser.test_csp",
+                     "tests.browser.test_desk"]
+
+
+def test_no_test_module_imports_another_test_module():
+    offences = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted(TESTS.rglob("test_*.py"))
+        for name in imported_modules(path.read_text(encoding="utf-8"), module_of(path))
+        if is_test_module(name)
+    ]
+    assert not offences, "\n".join(offences)
