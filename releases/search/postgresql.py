@@ -75,15 +75,15 @@ def ranked(query, releases, order):
             # Of what few releases match, any part is matched by few: planned once.
             if not plans.prepare(matches):
                 plans.decided = True
-            headings = {}
+            headings = []  # read once, when the first group of headings is asked for
 
             def group(tier, heading, wanted):
                 if tier != "exact" and tier not in tiers["looser"]:
                     return []  # the same matches as the closer tier
                 if heading:
                     if not headings:
-                        headings.update(_headings(releases, tiers, plans))
-                    return sorted(headings.get(tier, ()), key=lambda row: row[1:],
+                        headings.append(_headings(releases, tiers, plans))
+                    return sorted(headings[0].get(tier, ()), key=lambda row: row[1:],
                                   reverse=True)[:wanted]
                 return _mentions(releases, tiers, tier, wanted, plans)
 
