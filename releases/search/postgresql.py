@@ -76,10 +76,19 @@ def ranked(query, releases, order):
             if not plans.prepare(matches):
                 plans.decided = True
             headings = []  # read once, when the first group of headings is asked for
+            # A word corrected is one no public release contains: where nothing matches
+            # but through the correction, the closer tiers need no look.
+            corrected_only = False
+            if "fuzzy" in tiers["looser"]:
+                closer = Q(search_vector=tiers["positive"]["expanded"])
+                plans.prepare(closer)
+                corrected_only = not Release.objects.using(releases.db).filter(closer).exists()
 
             def group(tier, heading, wanted):
                 if tier != "exact" and tier not in tiers["looser"]:
                     return []  # the same matches as the closer tier
+                if corrected_only and tier != "fuzzy":
+                    return []
                 if heading:
                     if not headings:
                         headings.append(_headings(releases, tiers, plans))
