@@ -374,10 +374,11 @@ def report(info, args, site, pinning, pages, outcomes, versions):
         f"- Tracking parameters: {args.tracking:.0%} of the requests carry utm_source, "
         "utm_medium and utm_campaign with values of their own",
         "",
-        "| Run | Visitor answers | rps | Hit rate | Popular | Long tail | With tracking "
-        "parameters | Misses | Draft saves | Misses per save | Errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| Run | Visitor answers | rps | rps / quiet run | Hit rate | Popular | Long tail "
+        "| With tracking parameters | Misses | Draft saves | Misses per save | Errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
+    quiet_rps = outcomes[0].result.rps
     for outcome in outcomes:
         result = outcome.result
         hits = sum(hits for group, (hits, _) in outcome.groups.items() if group != TRACKED)
@@ -388,7 +389,8 @@ def report(info, args, site, pinning, pages, outcomes, versions):
             f"{outcome.failed_saves} saves failed" if outcome.failed_saves else ""])) or "none"
         lines.append(
             f"| {outcome.name} | {result.requests} | {result.rps:.0f} | "
-            f"{share(hits, result.requests)} | {share(*outcome.groups.get('popular', (0, 0)))} | "
+            f"{result.rps / quiet_rps:.2f} | {share(hits, result.requests)} | "
+            f"{share(*outcome.groups.get('popular', (0, 0)))} | "
             f"{share(*outcome.groups.get('long tail', (0, 0)))} | "
             f"{share(*outcome.groups.get(TRACKED, (0, 0)))} | {misses} | {outcome.saves} | "
             f"{f'{misses / outcome.saves:.1f}' if outcome.saves else '–'} | {errors} |")
