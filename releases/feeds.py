@@ -2,8 +2,9 @@
 
 Each scope is one RSS class; its Atom twin is made by atom() (the search page's
 filtered list has its own in releases/views/search.py, scoped by the query
-string through request_scope()). Items come
-from Release.objects.public() only.
+string through request_scope()). A feed states its scope once, as a lookup on
+Release.objects.public() (``scope``): its items and its validators (ETag,
+Last-Modified) are both made from it. Items come from Release.objects.public() only.
 
 ReleaseItems is the one definition of a feed and its items, used by every
 feed of releases, the journalists' personal feed too:
@@ -232,8 +233,12 @@ class ReleaseFeed(ReleaseItems, Feed):
     def get_object(self, request, **kwargs):
         return None
 
+    def scope_of(self, obj):
+        """The scope of the feed of ``obj``: the same lookup as its address gives."""
+        return self.scope(**self.url_kwargs(obj))
+
     def releases(self, obj):
-        return Release.objects.public()
+        return Release.objects.public().filter(**self.scope_of(obj))
 
     def url_kwargs(self, obj):
         return {}
@@ -270,9 +275,6 @@ class TopicFeed(ReleaseFeed):
         # A topic that is not public has no feed: its name would be the feed's title.
         return get_object_or_404(Topic.objects.public(), slug=slug)
 
-    def releases(self, obj):
-        return Release.objects.public().filter(topics=obj)
-
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
 
@@ -290,9 +292,6 @@ class PersonFeed(TopicFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Person.objects.public(), slug=slug)
 
-    def releases(self, obj):
-        return Release.objects.public().filter(people=obj)
-
     def subject(self, obj):
         return obj.full_name
 
@@ -307,9 +306,6 @@ class OrganisationFeed(TopicFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Organisation.objects.public(), slug=slug)
 
-    def releases(self, obj):
-        return Release.objects.public().filter(organisation=obj)
-
 
 class KindFeed(ReleaseFeed):
     url_name = "kind-feed"
@@ -322,9 +318,6 @@ class KindFeed(ReleaseFeed):
         if kind not in Release.Kind.values:
             raise Http404
         return Release.Kind(kind)
-
-    def releases(self, obj):
-        return Release.objects.public().filter(kind=obj)
 
     def url_kwargs(self, obj):
         return {"kind": obj.value}

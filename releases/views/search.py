@@ -224,8 +224,8 @@ class SearchFeed(ReleaseFeed):
     def get_object(self, request, **kwargs):
         return self.valid_form(request)
 
-    def releases(self, obj):
-        return Release.objects.public().filter(**obj.filter_lookups())
+    def scope_of(self, obj):
+        return obj.filter_lookups()
 
     def subject(self, obj):
         return obj.describe_filters() or None
