@@ -27,7 +27,7 @@ passed as PostgreSQL writes them, each one parameter.
 import json
 import operator
 import re
-from functools import reduce
+from functools import cache, reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections, transaction
@@ -75,7 +75,11 @@ def ranked(query, releases, order):
             # Of what few releases match, any part is matched by few: planned once.
             if not plans.prepare(matches):
                 plans.decided = True
-            headings = []  # read once, when the first group of headings is asked for
+
+            @cache  # read once, when the first group of headings is asked for
+            def headings():
+                return _headings(releases, tiers, plans)
+
             # A word corrected is one no public release contains: where nothing matches
             # but through the correction, the closer tiers need no look.
             corrected_only = False
@@ -90,9 +94,7 @@ def ranked(query, releases, order):
                 if corrected_only and tier != "fuzzy":
                     return []
                 if heading:
-                    if not headings:
-                        headings.append(_headings(releases, tiers, plans))
-                    return sorted(headings[0].get(tier, ()), key=lambda row: row[1:],
+                    return sorted(headings().get(tier, ()), key=lambda row: row[1:],
                                   reverse=True)[:wanted]
                 return _mentions(releases, tiers, tier, wanted, plans)
 
