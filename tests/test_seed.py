@@ -252,7 +252,10 @@ class TestDemoReleases:
         assert self.demo_releases().count() == 200
         assert "200 releases" in output
 
-    def test_numbers_run_from_one_per_organisation_and_year_in_publication_order(self):
+    def test_numbers_run_from_one_per_organisation_and_year_in_publication_order(
+            self, monkeypatch):
+        # Written a few at a time, numbered across the whole set.
+        monkeypatch.setattr("releases.demodata.generate.CHUNK_SIZE", 30)
         seed("--demo", "200", "--seed-random", "2")
         seed("--demo", "200", "--seed-random", "3")
         numbers = defaultdict(list)

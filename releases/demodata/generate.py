@@ -39,6 +39,7 @@ from ..slugs import german_slug
 from . import words
 
 BATCH_SIZE = 500
+CHUNK_SIZE = 5000  # releases made and written at a time
 ANNOUNCED_AHEAD = datetime.timedelta(days=7)
 ARTICLES = {"m": ("der", "den", "dem"), "f": ("die", "die", "der"), "n": ("das", "das", "dem")}
 # "zu dem Ausbau" is written "zum Ausbau"; only where a template puts a project after it.
@@ -78,7 +79,12 @@ class Ministry:
 
 @transaction.atomic
 def generate_demo(count, seed=None, now=None):
-    """Add ``count`` generated releases (and some appointments); return a tally."""
+    """Add ``count`` generated releases (and some appointments); return a tally.
+
+    Who publishes when is drawn first for all of them, so that numbers follow the
+    order of publication across the whole set; the releases themselves are then
+    made and written CHUNK_SIZE at a time, which keeps memory flat at any count.
+    """
     rng = random.Random(seed)
     now = now or timezone.now()
     tally = Counter()
@@ -87,13 +93,23 @@ def generate_demo(count, seed=None, now=None):
         return tally
     berlin = timezone.get_default_timezone()
     today = timezone.localdate(now)
-    drafts = [_release(rng, ministries, topics, partners, now, today, berlin)
-              for _ in range(count)]
-    _number(drafts, [ministry.organisation for ministry in ministries])
-    events = _events(rng, drafts, ministries, topics, now, today, berlin)
-    _insert(drafts, events)
-    tally["releases"] = len(drafts)
-    tally["appointments"] = len(events)
+    plans = [_plan(rng, ministries, today, berlin) for _ in range(count)]
+    numbers = _numbers(plans, [ministry.organisation for ministry in ministries])
+    for start in range(0, count, CHUNK_SIZE):
+        drafts = [_release(rng, plan, number, topics, partners, today)
+                  for plan, number in zip(plans[start:start + CHUNK_SIZE],
+                                          numbers[start:start + CHUNK_SIZE], strict=True)]
+        events = _release_events(rng, drafts, now, berlin)
+        _insert(drafts, events)
+        tally["releases"] += len(drafts)
+        tally["appointments"] += len(events)
+    upcoming = _upcoming_events(rng, ministries, topics, count, now, today, berlin)
+    _insert([], upcoming)
+    tally["appointments"] += len(upcoming)
+    # The planner's statistics describe the tables as they are now, not as they were
+    # before thousands of rows arrived (SQLite has none until asked).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return tally
 
 
@@ -139,7 +155,8 @@ def _load_cast(tally):
     return ministries, topics, partners
 
 
-def _release(rng, ministries, topics, partners, now, today, berlin):
+def _plan(rng, ministries, today, berlin):
+    """Who publishes and when: (ministry, status, published_at)."""
     ministry = rng.choice(ministries)
     status = rng.choices([s for s, _ in STATUSES], [w for _, w in STATUSES])[0]
     published_at = None
@@ -149,6 +166,11 @@ def _release(rng, ministries, topics, partners, now, today, berlin):
     elif status == Release.Status.PUBLISHED:
         published_at = _moment(rng, today - datetime.timedelta(days=rng.randint(1, 3652)),
                                berlin)
+    return ministry, status, published_at
+
+
+def _release(rng, plan, number, topics, partners, today):
+    ministry, status, published_at = plan
     day = timezone.localdate(published_at) if published_at else today
     office = ministry.office_on(day)
     gender, phrase, topic_slug = rng.choice(ministry.definition["projects"])
@@ -189,6 +211,7 @@ def _release(rng, ministries, topics, partners, now, today, berlin):
         # A published one is complete (numbered); a scheduled one is numbered by
         # publish_due when its time has come.
         effects_done_at=published_at if status == Release.Status.PUBLISHED else None,
+        number=number and number[0], number_year=number and number[1],
     )
     return {
         "release": release, "ministry": ministry, "office": office, "context": context,
@@ -255,8 +278,9 @@ def _moment(rng, day, berlin, forward=False):
     return datetime.datetime.combine(day, time, tzinfo=berlin)
 
 
-def _number(drafts, organisations):
-    """Number published releases per organisation and Berlin year, in order."""
+def _numbers(plans, organisations):
+    """(number, year) of each plan, None for the unpublished: per organisation and
+    Berlin year, in order of publication, after the highest number already taken."""
     # Lock the organisations as services.assign_number does: no number is taken twice.
     list(Organisation.objects.select_for_update().filter(pk__in=[o.pk for o in organisations]))
     highest = defaultdict(int)
@@ -264,17 +288,18 @@ def _number(drafts, organisations):
              .values_list("organisation_id", "number_year").annotate(Max("number")))
     for organisation_id, year, number in taken:
         highest[organisation_id, year] = number
-    numbered = sorted((d["release"] for d in drafts
-                       if d["release"].status == Release.Status.PUBLISHED),
-                      key=lambda release: release.published_at)
-    for release in numbered:
-        key = (release.organisation.pk, timezone.localtime(release.published_at).year)
+    numbers = [None] * len(plans)
+    published = sorted((published_at, index) for index, (_, status, published_at)
+                       in enumerate(plans) if status == Release.Status.PUBLISHED)
+    for published_at, index in published:
+        key = (plans[index][0].organisation.pk, timezone.localtime(published_at).year)
         highest[key] += 1
-        release.number, release.number_year = highest[key], key[1]
+        numbers[index] = (highest[key], key[1])
+    return numbers
 
 
-def _events(rng, drafts, ministries, topics, now, today, berlin):
-    """Appointments: some before published releases (linked), a few upcoming ones."""
+def _release_events(rng, drafts, now, berlin):
+    """Appointments before some published releases, linked to them."""
     events = []
     for draft in drafts:
         release = draft["release"]
@@ -282,24 +307,24 @@ def _events(rng, drafts, ministries, topics, now, today, berlin):
             day = timezone.localdate(release.published_at) - datetime.timedelta(
                 days=rng.randint(0, 1))
             events.append(_event(rng, draft["ministry"], draft["office"], draft["context"],
-                                 draft["topics"][:1], day, berlin, release))
-    for _ in range(min(30, max(2, len(drafts) // 200))):
+                                 draft["topics"][:1], day, berlin, release, now))
+    return events
+
+
+def _upcoming_events(rng, ministries, topics, count, now, today, berlin):
+    """A few appointments in the coming weeks, without a release yet."""
+    events = []
+    for _ in range(min(30, max(2, count // 200))):
         ministry = rng.choice(ministries)
         office = ministry.office_on(today)
         gender, phrase, topic_slug = rng.choice(ministry.definition["projects"])
         day = today + datetime.timedelta(days=rng.randint(1, 60))
         events.append(_event(rng, ministry, office, _context(rng, office, gender, phrase, day),
-                             [topics[topic_slug]], day, berlin, None))
-    for item in events:
-        # Announced a week ahead (the upcoming ones now at the latest), so that the
-        # demo's appointments are public in their own right.
-        event = item["event"]
-        event.status = Event.Status.ANNOUNCED
-        event.published_at = min(now, event.starts_at - ANNOUNCED_AHEAD)
+                             [topics[topic_slug]], day, berlin, None, now))
     return events
 
 
-def _event(rng, ministry, office, context, event_topics, day, berlin, release):
+def _event(rng, ministry, office, context, event_topics, day, berlin, release, now):
     starts_at = _moment(rng, day, berlin, forward=release is None)
     accreditation = rng.random() < 0.2
     title = _fill(rng.choice(words.EVENT_TITLES), context)
@@ -314,6 +339,10 @@ def _event(rng, ministry, office, context, event_topics, day, berlin, release):
             f"Anmeldung bis zum Vortag, 12 Uhr, per E-Mail an "
             f"{ministry.organisation.press_email}." if accreditation else ""),
     )
+    # Announced a week ahead (the upcoming ones now at the latest), so that the
+    # demo's appointments are public in their own right.
+    event.status = Event.Status.ANNOUNCED
+    event.published_at = min(now, starts_at - ANNOUNCED_AHEAD)
     return {"event": event, "minister": office.person, "topics": event_topics,
             "release": release}
 
@@ -354,7 +383,3 @@ def _insert(drafts, events):
     # of the published ones join the search suggestions.
     update_search_vector([release.pk for release in releases])
     count_public_words([release for release in releases if release.effects_done_at], 1)
-    # The planner's statistics describe the tables as they are now, not as they were
-    # before thousands of rows arrived (SQLite has none until asked).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
