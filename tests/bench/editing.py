@@ -2,14 +2,17 @@
 
     python -m tests.bench.editing --releases 2000 --database sqlite|postgres
                                   [--duration 180] [--editors 5] [--interval 30]
+                                  [--publish-interval 600]
                                   [--cache-url redis://127.0.0.1:6379/5] [--keep NAME]
 
 Builds the scratch database and serves the site as python -m tests.bench does
 (tests/bench/run.py: gunicorn in production settings pinned to the first core, the
 load generator on the second), with the page cache in the Redis of --cache-url,
 which the benchmark empties (FLUSHDB) before each run: give it a database number
-of its own. It adds --editors staff accounts of the group "Redaktion", each with
-a draft release of its own.
+of its own. It adds --editors staff accounts of the group "Redaktion": the
+odd-numbered each with a draft release of its own, the even-numbered each with a
+working edition of an older public release (a change not yet public); and one
+account of the group "Pressestelle" that publishes releases waiting in review.
 
 Visitors: --connections closed-loop connections over 35 public pages (start page,
 release list, 20 release pages, topics, archive, RSS and Atom feed, appointments)
@@ -23,11 +26,14 @@ Two runs of --duration seconds, each from an emptied cache that one request to
 every page has filled: a quiet one (no editors: the ceiling), then one in which
 every editor saves its draft every --interval seconds, staggered, through the
 admin over HTTP as a browser does: logged in once, it loads the change form,
-changes the teaser and posts the form with its CSRF token.
+changes the teaser and posts the form with its CSRF token; and the press office
+publishes one release every --publish-interval seconds (the first half an interval,
+or half the run if shorter, after the start) through the admin's publish form.
 
 A hit is a visitor's answer that the page cache gave without calling the page's
 view; tests/bench/urls.py marks the views and sends X-Bench-Cache: hit or miss.
-The report gives the hit rate overall and per group, the saves and the misses.
+The report gives the hit rate overall and per group, the saves, the publications
+and the misses.
 With the visitors as fast as the server answers, the hit rate follows the server's
 speed; the misses per save (the number of pages, where a save empties the cache)
 do not.
@@ -61,6 +67,8 @@ def parse_args(argv):
     parser.add_argument("--editors", type=int, default=5)
     parser.add_argument("--interval", type=float, default=30.0,
                         help="seconds between two saves of one editor (default 30)")
+    parser.add_argument("--publish-interval", type=float, default=600.0,
+                        help="seconds between two publications (default 600)")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5",
                         help="a Redis database for the server's cache, emptied before each run")
     parser.add_argument("--tracking", type=float, default=0.2,
@@ -111,13 +119,16 @@ class Editor:
 
 
 def add_editors(count):
-    """``count`` editors of the group Redaktion, each with a draft release of its own."""
+    """``count`` editors of the group Redaktion: the odd-numbered each with a draft of
+    its own, the even-numbered each with a working edition of an older public release."""
     from django.contrib.auth.models import Group, User
 
+    from releases import services
     from releases.models import Organisation, Release
 
     group = Group.objects.get(name="Redaktion")
     organisation = Organisation.objects.order_by("pk").first()
+    older = Release.objects.public().order_by("-published_at", "-pk")[100:100 + count]
     editors = []
     for number in range(1, count + 1):
         user, _ = User.objects.update_or_create(username=f"bench-editor-{number}",
@@ -126,6 +137,10 @@ def add_editors(count):
         user.set_password(password)
         user.save()
         user.groups.add(group)
+        if number % 2 == 0:
+            edition = services.start_edition(older[number - 1], user)
+            editors.append(Editor(user.username, password, edition.pk))
+            continue
         draft = Release.objects.filter(created_by=user, status=Release.Status.DRAFT).first()
         if draft is None:
             draft = Release.objects.create(
@@ -135,6 +150,43 @@ def add_editors(count):
                 created_by=user, updated_by=user)
         editors.append(Editor(user.username, password, draft.pk))
     return editors
+
+
+@dataclass
+class Publisher:
+    username: str
+    password: str
+    waiting: list  # pks of releases in review, published one after the other
+    browser: object = None
+    saves: int = 0  # publications
+    failures: int = 0
+
+
+def add_publisher(count, author):
+    """A press officer (group Pressestelle) and ``count`` releases in review, written by
+    ``author``, modelled on the newest public release: a second person publishes them."""
+    from django.contrib.auth.models import Group, User
+
+    from releases.models import Release
+
+    user, _ = User.objects.update_or_create(username="bench-publisher",
+                                            defaults={"is_staff": True, "is_active": True})
+    password = secrets.token_urlsafe(16)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name="Pressestelle"))
+    author = User.objects.get(username=author)
+    model = Release.objects.public().order_by("-published_at", "-pk").first()
+    waiting = []
+    for number in range(1, count + 1):
+        release = Release.objects.create(
+            title=f"Veröffentlichung {number} der Lastmessung", slug=f"lastmessung-{number}",
+            teaser=model.teaser, body=model.body, status=Release.Status.IN_REVIEW,
+            organisation=model.organisation, created_by=author, updated_by=author)
+        release.topics.set(model.topics.all())
+        release.contacts.set(model.contacts.all())
+        waiting.append(release.pk)
+    return Publisher(user.username, password, waiting)
 
 
 def draft_versions(editors):
@@ -249,14 +301,25 @@ class Browser:
         return status == 302 and urllib.parse.urlsplit(location).path not in {
             path, "/admin/login/"}
 
+    def publish(self, publisher, number):
+        """Publish the next release in review through its publish form; True if done."""
+        if not publisher.waiting:
+            return False
+        path = f"/admin/releases/release/{publisher.waiting.pop(0)}/workflow/publish/"
+        status, location = self.post(path, self.form(path, "workflow-form"))
+        return status == 302 and not urllib.parse.urlsplit(location).path.endswith(
+            ("/workflow/publish/", "/admin/login/"))
 
-def edit(editor, first, interval, started, stop):
-    """Save ``editor``'s draft at ``first`` seconds after ``started``, then every ``interval``."""
+
+def edit(editor, first, interval, started, stop, act=None):
+    """Save ``editor``'s draft (or call ``act``) at ``first`` seconds after ``started``,
+    then every ``interval``."""
+    act = act or editor.browser.save_draft
     number = 0
     while not stop.wait(max(0.0, started + first + number * interval - time.monotonic())):
         number += 1
         try:
-            saved = editor.browser.save_draft(editor, number)
+            saved = act(editor, number)
         except OSError:
             saved = False
         if saved:
@@ -276,6 +339,8 @@ class Outcome:
     groups: dict  # group: (hits, answers)
     saves: int = 0
     failed_saves: int = 0
+    publications: int = 0
+    failed_publications: int = 0
 
 
 def zipf(count):
@@ -300,8 +365,9 @@ def fill(port, pages):
             raise RuntimeError(f"{path} answers {error.code}") from None
 
 
-def visit(port, pages, args, editors=()):
-    """One run: an emptied and filled cache, visitors for --duration, editors meanwhile."""
+def visit(port, pages, args, editors=(), publisher=None):
+    """One run: an emptied and filled cache, visitors for --duration, editors (and the
+    press office) meanwhile."""
     flush(args.cache_url)
     fill(port, pages)
     chance = random.Random(2)
@@ -322,6 +388,10 @@ def visit(port, pages, args, editors=()):
     threads = [threading.Thread(target=edit, daemon=True, args=(
         editor, (number + 1) * args.interval / len(editors), args.interval, started, stop))
         for number, editor in enumerate(editors)]
+    if publisher is not None:
+        threads.append(threading.Thread(target=edit, daemon=True, args=(
+            publisher, min(args.publish_interval, args.duration) / 2, args.publish_interval,
+            started, stop, publisher.browser.publish)))
     for thread in threads:
         thread.start()
     try:
@@ -338,7 +408,8 @@ def visit(port, pages, args, editors=()):
             groups[group] = (hits + count * (state == "hit"), answers + count)
     return Outcome("editing" if editors else "quiet (no editors)", result, groups,
                    sum(editor.saves for editor in editors),
-                   sum(editor.failures for editor in editors))
+                   sum(editor.failures for editor in editors),
+                   publisher.saves if publisher else 0, publisher.failures if publisher else 0)
 
 
 def share(hits, answers):
@@ -368,15 +439,20 @@ def report(info, args, site, pinning, pages, outcomes, versions):
         f"- Visitors: {args.connections} closed-loop connections over {len(pages)} pages, "
         f"Zipf weights; popular: the {POPULAR} most asked for ({popular:.0%} of the requests), "
         f"long tail: the other {len(pages) - POPULAR}; {args.duration:g} s per run",
-        f"- Editors: {args.editors}, each saving its draft through the admin change form "
-        f"every {args.interval:g} s; the drafts' versions moved on by {versions}",
+        f"- Editors: {args.editors}, each saving its draft or working edition through the admin "
+        f"change form every {args.interval:g} s; "
+        f"their versions moved on by {versions}",
+        f"- Press office: one release in review published through the admin every "
+        f"{args.publish_interval:g} s",
         "",
         f"- Tracking parameters: {args.tracking:.0%} of the requests carry utm_source, "
         "utm_medium and utm_campaign with values of their own",
         "",
         "| Run | Visitor answers | rps | rps / quiet run | Hit rate | Popular | Long tail "
-        "| With tracking parameters | Misses | Draft saves | Misses per save | Errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| With tracking parameters | Misses | Saves | Publications | Misses per save "
+        "| Errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| --- |",
     ]
     quiet_rps = outcomes[0].result.rps
     for outcome in outcomes:
@@ -386,13 +462,16 @@ def report(info, args, site, pinning, pages, outcomes, versions):
         errors = sum(count for status, count in result.statuses.items() if status != 200)
         errors = ", ".join(filter(None, [
             f"{errors} visitor answers not 200" if errors else "",
-            f"{outcome.failed_saves} saves failed" if outcome.failed_saves else ""])) or "none"
+            f"{outcome.failed_saves} saves failed" if outcome.failed_saves else "",
+            f"{outcome.failed_publications} publications failed"
+            if outcome.failed_publications else ""])) or "none"
         lines.append(
             f"| {outcome.name} | {result.requests} | {result.rps:.0f} | "
             f"{result.rps / quiet_rps:.2f} | {share(hits, result.requests)} | "
             f"{share(*outcome.groups.get('popular', (0, 0)))} | "
             f"{share(*outcome.groups.get('long tail', (0, 0)))} | "
             f"{share(*outcome.groups.get(TRACKED, (0, 0)))} | {misses} | {outcome.saves} | "
+            f"{outcome.publications} | "
             f"{f'{misses / outcome.saves:.1f}' if outcome.saves else '–'} | {errors} |")
     return "\n".join(lines) + "\n"
 
@@ -405,6 +484,8 @@ def main(argv=None):
         info = run.describe(site.database_url)
         pages = visitor_pages()
         editors = add_editors(args.editors)
+        publisher = (add_publisher(int(args.duration // args.publish_interval) + 1,
+                                   editors[0].username) if editors else None)
         versions = draft_versions(editors)
         from django.db import connections
 
@@ -415,12 +496,12 @@ def main(argv=None):
         with run.gunicorn(site.env, site.workdir, pinning):
             outcomes = [visit(site.port, pages, args)]
             run.log(f"quiet run: {outcomes[0].result.requests} answers")
-            for editor in editors:
+            for editor in [*editors, *filter(None, [publisher])]:
                 editor.browser = Browser(f"http://{run.HOST}:{site.port}")
                 editor.browser.log_in(editor)
-            outcomes.append(visit(site.port, pages, args, editors))
+            outcomes.append(visit(site.port, pages, args, editors, publisher))
             run.log(f"editing run: {outcomes[1].result.requests} answers, "
-                    f"{outcomes[1].saves} saves")
+                    f"{outcomes[1].saves} saves, {outcomes[1].publications} publications")
         versions = draft_versions(editors) - versions
         connections.close_all()
         flush(args.cache_url)
