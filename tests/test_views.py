@@ -243,6 +243,17 @@ class TestArchive:
                                                        hidden_releases):
         page(client, reverse("releases:archive-year", kwargs={"year": "2020"}), status=404)
 
+    def test_year_page_counts_releases_without_reading_them(self, client, full_release,
+                                                            make_release):
+        # A year of ten thousand releases is not loaded to learn whether it is empty.
+        make_release(published_at=berlin(2021, 3, 1, 12))
+        with CaptureQueriesContext(connection) as queries:
+            page(client, reverse("releases:archive-year", kwargs={"year": "2021"}))
+        reads = [query["sql"] for query in queries.captured_queries
+                 if query["sql"].startswith('SELECT "releases_release"."id"')
+                 and "LIMIT" not in query["sql"]]
+        assert not reads, reads
+
     def test_month_without_public_releases_is_not_found(self, client, full_release):
         page(client, reverse("releases:archive-month", kwargs={"year": "2021", "month": "11"}),
              status=404)

@@ -1,6 +1,7 @@
 """The archive by year and month: Django's date-based views on public releases."""
 
 from django.db.models import Count
+from django.http import Http404
 from django.db.models.functions import TruncMonth, TruncYear
 from django.views.generic import ArchiveIndexView, MonthArchiveView, YearArchiveView
 
@@ -38,9 +39,13 @@ class ArchiveYearView(ArchiveMixin, YearArchiveView):
 
     allow_empty = False
 
-    def get_queryset(self):
-        # Without pagination Django tests a year for emptiness by loading it: load dates only.
-        return public_releases().only("pk", "published_at")
+    def get_dated_queryset(self, **lookup):
+        # Without pagination Django tests a year for emptiness by loading all its rows;
+        # one is enough. (Public releases are never in the future.)
+        queryset = self.get_queryset().filter(**lookup)
+        if not queryset.exists():
+            raise Http404
+        return queryset
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         return counts_by(TruncMonth, queryset)
