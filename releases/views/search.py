@@ -44,6 +44,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+class Select(forms.Select):
+    """A select list of plain options (no groups), each written in place: the page's
+    fifty options cost one template, not one each."""
+
+    template_name = "releases/widgets/select.html"
+
+
 class SearchForm(forms.Form):
     """The search page's GET parameters; a bad value is reported and left out."""
 
@@ -55,14 +62,15 @@ class SearchForm(forms.Form):
                               validators=DATE_VALIDATORS)
     # The choices are the public topics and organisations (see __init__).
     topic = forms.ModelChoiceField(Topic.objects.none(), to_field_name="slug", required=False,
-                                   label=_("Topic"), empty_label=_("All topics"))
+                                   label=_("Topic"), empty_label=_("All topics"),
+                                   widget=Select)
     organisation = forms.ModelChoiceField(
         Organisation.objects.none(), to_field_name="slug", required=False,
-        label=_("Organisation"), empty_label=_("All organisations"))
+        label=_("Organisation"), empty_label=_("All organisations"), widget=Select)
     kind = forms.ChoiceField(choices=[("", _("All kinds")), *Release.Kind.choices],
-                             required=False, label=_("Kind"))
+                             required=False, label=_("Kind"), widget=Select)
     sort = forms.ChoiceField(choices=[("relevance", _("Relevance")), ("date", _("Newest first"))],
-                             required=False, label=_("Sort by"))
+                             required=False, label=_("Sort by"), widget=Select)
 
     def __init__(self, *args, offered=False, **kwargs):
         """``offered``: the form is shown, with every public topic and organisation as a
