@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ..caching import CachedCountMixin
+from ..caching import CachedCountMixin, public_value
 from ..models import (
     Appointment,
     Event,
@@ -41,7 +41,9 @@ class HomeView(TemplateView):
         context["upcoming_events"] = (
             Event.objects.public().upcoming().select_related("organisation")
             .order_by("starts_at")[:5])
-        context["topics"] = Topic.objects.public()
+        # Which topics are public costs a pass over the archive: asked of the cache,
+        # which knows when it changes.
+        context["topics"] = public_value("home:topics", lambda: list(Topic.objects.public()))
         context["ministers"] = Person.objects.current_ministers().prefetch_related(
             Prefetch("appointments", queryset=Appointment.objects.current().filter(
                 kind=Appointment.Kind.MINISTER)))
