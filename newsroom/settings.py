@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "nested_admin",
     "reversion",
     "releases",
+    "exchange",
     "django_tasks",
     "django_tasks_db",
     "journalists",
@@ -174,7 +175,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "releases" / "locale"]
+# The first catalogue holds the strings of the templates and of every app without one of
+# its own (makemessages files them there).
+LOCALE_PATHS = [BASE_DIR / "releases" / "locale", BASE_DIR / "exchange" / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

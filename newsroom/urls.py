@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from exchange import urls as exchange_urls
+from releases import urls as releases_urls
 from releases.caching import cache_public
 from releases.sitemaps import SITEMAPS
 from releases.views.health import healthz
@@ -21,7 +23,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path("", include("releases.urls")),
+    # The public site and, in its namespace ("releases:api-release-list"), the JSON API.
+    path("", include((releases_urls.urlpatterns + exchange_urls.urlpatterns,
+                      releases_urls.app_name))),
     path("", include("journalists.urls")),
     prefix_default_language=False,
 )

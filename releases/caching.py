@@ -272,6 +272,20 @@ def cache_public(view, query=()):
     return cached_view
 
 
+def cache_patterns(patterns, query=None, uncached=()):
+    """Put the views of URL ``patterns`` under ``cache_public``, but those named in ``uncached``.
+
+    ``query`` maps a pattern's name to the query parameters its page reads (none
+    unless listed): any other is dropped from an anonymous request. Each app's
+    urls.py declares its own pages so.
+    """
+    query = query or {}
+    for pattern in patterns:
+        if pattern.name not in uncached:
+            pattern.callback = cache_public(pattern.callback, query=query.get(pattern.name, ()))
+    return patterns
+
+
 class CachedCountPaginator(Paginator):
     """A paginator whose count is kept for as long as the page cache's pages are."""
 

@@ -34,7 +34,7 @@ ATTACHMENT_TYPES = {
     ".csv": "text/csv",
 }
 # Office documents are ZIP containers: what they may unpack to. The DOCX importer
-# (releases/importers/word.py) applies the same limits.
+# (exchange/importers/word.py) applies the same limits.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_UNPACK_RATIO = 100
 MAX_ZIP_MEMBERS = 2000

@@ -4,9 +4,9 @@ from django.contrib.flatpages.views import flatpage
 from django.urls import path, re_path
 
 from . import feeds
-from .caching import cache_public
+from .caching import cache_patterns
 from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
-from .views import api, archive, calendars, contacts, events, pages, preview
+from .views import archive, calendars, contacts, events, pages, preview
 from .views.search import FILTERS, SearchAtomFeed, SearchFeed, SearchView
 
 app_name = "releases"
@@ -66,10 +66,6 @@ urlpatterns = [
     path("impressum/", flatpage, {"url": IMPRINT_URL}, name="imprint"),
     path("datenschutz/", flatpage, {"url": PRIVACY_URL}, name="privacy"),
     path("barrierefreiheit/", flatpage, {"url": ACCESSIBILITY_URL}, name="accessibility"),
-    # Read-only JSON API (ninjs 2.2), see releases/views/api.py.
-    path("api/releases/", api.release_list, name="api-release-list"),
-    path("api/releases/<str:release_id>/", api.release_detail, name="api-release-detail"),
-    path("api/openapi.json", api.openapi, name="api-openapi"),
 ]
 
 # Every page here is served from the page cache to anonymous visitors (releases/caching.py)
@@ -77,16 +73,12 @@ urlpatterns = [
 UNCACHED = {"preview", "search"}
 # The query parameters each cached page reads (none unless listed). Any other is dropped
 # from an anonymous request (releases/caching.py): a page that starts reading a parameter
-# is listed here.
+# is listed here (another app's pages in its own urls.py).
 PAGED = {"page"}
 QUERY_PARAMETERS = {
     "release-list": PAGED, "kind-detail": PAGED, "topic-detail": PAGED,
     "organisation-detail": PAGED, "person-detail": PAGED, "archive-month": PAGED,
     "event-list": PAGED, "event-past": PAGED, "delegation-list": PAGED,
-    "api-release-list": {"page", "page_size", "topic", "organisation", "kind", "since"},
     "search-feed": set(FILTERS), "search-feed-atom": set(FILTERS),
 }
-for pattern in urlpatterns:
-    if pattern.name not in UNCACHED:
-        pattern.callback = cache_public(pattern.callback,
-                                        query=QUERY_PARAMETERS.get(pattern.name, ()))
+cache_patterns(urlpatterns, query=QUERY_PARAMETERS, uncached=UNCACHED)

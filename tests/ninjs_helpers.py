@@ -14,7 +14,7 @@ from PIL import Image
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from releases import ninjs
+from exchange import ninjs
 from releases.models import (
     Appointment,
     Delegation,

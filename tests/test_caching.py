@@ -341,8 +341,8 @@ class TestQueryStrings:
         assert len(cache._cache) == kept + 1
 
     def test_the_api_list_keeps_exactly_its_documented_parameters(self):
-        from releases.openapi import openapi_document
-        from releases.urls import QUERY_PARAMETERS
+        from exchange.openapi import openapi_document
+        from exchange.urls import QUERY_PARAMETERS
 
         document = openapi_document(page_size=20, max_page_size=100)
         listing = next(path["get"] for path in document["paths"].values()

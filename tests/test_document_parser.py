@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from releases.importers import DocumentError, parse_document, parse_file
+from exchange.importers import DocumentError, parse_document, parse_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_DOCUMENT = SEEDS / "000_229aa7e5ffb26140.txt"

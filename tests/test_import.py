@@ -16,9 +16,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from releases.importers import parse_file
+from exchange.importers import parse_file
+from exchange.seeding import load_reference
 from releases.models import Contact, Organisation, Person, Release, ReleasePerson, Topic
-from releases.seeding import load_reference
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

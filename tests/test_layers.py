@@ -1,4 +1,9 @@
-"""No test module imports another: shared helpers live in helper modules, fixtures in conftest."""
+"""Imports that layers must not make.
+
+No test module imports another: shared helpers live in helper modules, fixtures in
+conftest. releases, the core, imports neither the apps built on it (exchange,
+journalists) nor does exchange import journalists.
+"""
 
 import ast
 from pathlib import Path
@@ -30,7 +35,7 @@ def imported_modules(source, module):
                 base = node.module
             yield base
             # "from tests import test_admin" imports a module by name.
-            yield from (f"{base}.{alias.name}" for alias in node.names)
+            yield from (f"{base}.{alias.name}" if base else alias.name for alias in node.names)
 
 
 def test_imports_of_other_test_modules():
@@ -51,4 +56,37 @@ def test_no_test_module_imports_another_test_module():
         for name in imported_modules(path.read_text(encoding="utf-8"), module_of(path))
         if is_test_module(name)
     ]
+    assert not offences, "\n".join(offences)
+
+
+def outside_imports(app, forbidden):
+    """Each import by a module under ``app``/ of a module of a ``forbidden`` app, as text."""
+    return [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted(ROOT.joinpath(app).rglob("*.py"))
+        if "__pycache__" not in path.parts
+        for name in imported_modules(path.read_text(encoding="utf-8"), module_of(path))
+        if name.split(".")[0] in forbidden
+    ]
+
+
+def test_imports_of_other_apps():
+    """The check itself finds absolute imports, and relative ones that leave the app."""
+    source = ("import exchange\nimport journalists.services\n"
+              "from exchange.ninjs import to_ninjs\nfrom ...journalists import emails\n"
+              "from ... import exchange\nfrom .. import caching\nfrom .models import Release\n"
+              "import releases.exchange\n")
+    found = {name for name in imported_modules(source, "releases.views.pages")
+             if name.split(".")[0] in {"exchange", "journalists"}}
+    assert found == {"exchange", "journalists.services", "exchange.ninjs",
+                     "exchange.ninjs.to_ninjs", "journalists", "journalists.emails"}
+
+
+def test_releases_imports_neither_exchange_nor_journalists():
+    offences = outside_imports("releases", {"exchange", "journalists"})
+    assert not offences, "\n".join(offences)
+
+
+def test_exchange_does_not_import_journalists():
+    offences = outside_imports("exchange", {"journalists"})
     assert not offences, "\n".join(offences)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone, translation
 
+from exchange.ninjs import from_ninjs, releases_for_ninjs, to_ninjs
 from releases.models import (
     Appointment,
     Contact,
@@ -15,7 +16,6 @@ from releases.models import (
     Release,
     ReleasePerson,
 )
-from releases.ninjs import from_ninjs, releases_for_ninjs, to_ninjs
 from tests.ninjs_helpers import VALIDATOR, add_everything, assert_valid, berlin
 
 

@@ -231,7 +231,7 @@ def test_press_office_and_administration_find_the_journalist_services_on_the_ind
 
 
 def test_demo_account_of_the_press_office_opens_the_journalists_without_403(db):
-    from releases.management.commands.demo import create_demo_accounts
+    from exchange.management.commands.demo import create_demo_accounts
 
     create_demo_accounts()
     client = logged_in(User.objects.get(username="pressestelle"))

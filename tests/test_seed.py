@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from releases.demodata.words import MARKER
+from exchange.demodata.words import MARKER
+from exchange.seeding import document_identity
 from releases.models import (
     Contact,
     Delegation,
@@ -27,7 +28,6 @@ from releases.models import (
     ReleasePerson,
     Topic,
 )
-from releases.seeding import document_identity
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 SEED_DATE = datetime.date(2021, 10, 8)
@@ -255,7 +255,7 @@ class TestDemoReleases:
     def test_numbers_run_from_one_per_organisation_and_year_in_publication_order(
             self, monkeypatch):
         # Written a few at a time, numbered across the whole set.
-        monkeypatch.setattr("releases.demodata.generate.CHUNK_SIZE", 30)
+        monkeypatch.setattr("exchange.demodata.generate.CHUNK_SIZE", 30)
         seed("--demo", "200", "--seed-random", "2")
         seed("--demo", "200", "--seed-random", "3")
         numbers = defaultdict(list)
@@ -397,7 +397,7 @@ class TestDemoCommand:
         from django.contrib.contenttypes.models import ContentType
         from django.contrib.sites.models import Site
 
-        from releases.management.commands import demo
+        from exchange.management.commands import demo
 
         # The demo changes SITE_URL for the rest of its process; the settings fixture
         # takes the change back after this test.

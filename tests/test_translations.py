@@ -1,8 +1,10 @@
-"""The German catalogue: complete, consistent with its compiled .mo, and in use on the site.
+"""The German catalogues: complete, consistent with their compiled .mo, and in use on the site.
 
-The msgids are English; German is the default language. The catalogue is
-refreshed with ``python manage.py makemessages -l de --ignore=.venv`` and
-compiled with ``python manage.py compilemessages``.
+The msgids are English; German is the default language. releases/locale holds the
+strings of releases, journalists and the templates, exchange/locale those of
+exchange (settings.LOCALE_PATHS). The catalogues are refreshed with ``python
+manage.py makemessages -l de --ignore=.venv`` and compiled with ``python manage.py
+compilemessages``.
 """
 
 import ast
@@ -14,9 +16,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-CATALOGUE = Path(settings.BASE_DIR) / "releases" / "locale" / "de" / "LC_MESSAGES"
-PO = CATALOGUE / "django.po"
-MO = CATALOGUE / "django.mo"
+# Each app's catalogue and the least number of messages it holds.
+CATALOGUES = {"releases": 300, "exchange": 100}
 
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[A-Za-z_][\w.]*\}")
 TAG = re.compile(r"</?([a-zA-Z][\w-]*)")
@@ -62,9 +63,19 @@ def parse_po(text):
     return entries
 
 
+def catalogue_file(app, suffix):
+    return Path(settings.BASE_DIR) / app / "locale" / "de" / "LC_MESSAGES" / f"django.{suffix}"
+
+
+@pytest.fixture(scope="module", params=sorted(CATALOGUES))
+def app(request):
+    """The app whose German catalogue is tested."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def entries():
-    return parse_po(PO.read_text(encoding="utf-8"))
+def entries(app):
+    return parse_po(catalogue_file(app, "po").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +101,8 @@ class TestCatalogue:
         assert "Plural-Forms: nplurals=2; plural=(n != 1);\n" in header["msgstr"][0]
         assert "charset=UTF-8" in header["msgstr"][0]
 
-    def test_catalogue_is_not_empty(self, messages):
-        assert len(messages) > 300
+    def test_catalogue_is_not_empty(self, app, messages):
+        assert len(messages) > CATALOGUES[app]
 
     def test_every_entry_is_translated(self, messages):
         untranslated = [label(e) for e in messages
@@ -127,7 +138,7 @@ class TestCatalogue:
                 if "”" in entry["msgid"]:
                     assert "„" in msgstr, label(entry)
 
-    def test_compiled_catalogue_matches_the_po_file(self, entries):
+    def test_compiled_catalogue_matches_the_po_file(self, app, entries):
         """django.mo holds exactly the translations of django.po: compilemessages was run."""
         expected = {}
         for entry in entries:
@@ -137,7 +148,7 @@ class TestCatalogue:
                     expected[(prefix + entry["msgid"], index)] = msgstr
             else:
                 expected[prefix + entry["msgid"]] = entry["msgstr"][0]
-        with MO.open("rb") as compiled:
+        with catalogue_file(app, "mo").open("rb") as compiled:
             catalog = gettext.GNUTranslations(compiled)._catalog
         # msgfmt leaves POT-Creation-Date out of the compiled header.
         assert header_fields(catalog.pop("")) == header_fields(expected.pop(""))
@@ -178,6 +189,13 @@ class TestGermanVocabulary:
         from releases.models import Release
 
         assert str(Release._meta.get_field("embargo_until").verbose_name) == "Sperrfrist bis"
+
+    def test_the_exchange_reports_in_german(self):
+        from exchange.ninjs import check_ninjs
+
+        with pytest.raises(ValueError, match="^Ein ninjs-Dokument ist ein JSON-Objekt, "
+                                             "nicht eine Liste.$"):
+            check_ninjs([])
 
 
 @pytest.mark.django_db

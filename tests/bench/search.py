@@ -27,7 +27,7 @@ BUDGET = 60.0  # seconds per measurement: a slow query gets fewer samples
 MIN_SAMPLES = 10
 TARGETS = {"sqlite": 0.050, "postgres": 0.050}  # p95 in seconds, at 100,000 releases
 TARGET_LARGE = 0.150  # p95 in seconds, at 1,000,000 releases on PostgreSQL
-# Words of the generated data set (releases/demodata/words.py) and the seed document.
+# Words of the generated data set (exchange/demodata/words.py) and the seed document.
 QUERIES = {
     "search: one word, rare": "Kattowitz",
     "search: one word, common": "Staatsministerin",

@@ -16,12 +16,13 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from ..uploads import (
+from releases.uploads import (
     MAX_UNPACK_RATIO,
     MAX_UNPACKED_BYTES,
     MAX_ZIP_MEMBERS,
     RATIO_CHECK_FROM_BYTES,
 )
+
 from .blocks import HEADING, LIST_ITEM, PARAGRAPH, Block, Segment, to_markdown
 from .errors import DocumentError
 

@@ -23,8 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ..importers.store import local_date, upsert
-from ..models import (
+from releases.models import (
     Appointment,
     Contact,
     Event,
@@ -34,8 +33,10 @@ from ..models import (
     ReleasePerson,
     Topic,
 )
-from ..search import count_public_words, update_search_vector
-from ..slugs import german_slug
+from releases.search import count_public_words, update_search_vector
+from releases.slugs import german_slug
+
+from ..importers.rows import local_date, upsert
 from . import words
 
 BATCH_SIZE = 500

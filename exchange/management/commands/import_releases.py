@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from releases.importers.run import FAILED, NOTE, PROGRESS, SKIPPED, Importer
-from releases.importers.store import CREATED, UNCHANGED, UPDATED
+from exchange.importers.rows import CREATED, UNCHANGED, UPDATED
+from exchange.importers.run import FAILED, NOTE, PROGRESS, SKIPPED, Importer
 from releases.models import Organisation
 
 

@@ -1,7 +1,7 @@
 """The one function that writes an imported release: ``store_release``.
 
 Every reader (ninjs, text, Markdown, DOCX, HTML) and the seed hand it the
-same intermediate structure (see ``values.py``). ``upsert`` writes a row only
+same intermediate structure (see ``values.py``). ``upsert`` (rows.py) writes a row only
 when a value differs, and relations are set to exactly what the item says,
 so a second import of the same material leaves every row, ``updated_at``
 included, as it was.
@@ -46,10 +46,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import services
-from ..fields import SanitisedRichTextField
-from ..html import clean_html
-from ..models import (
+from releases import services
+from releases.models import (
     Appointment,
     Contact,
     Delegation,
@@ -60,66 +58,13 @@ from ..models import (
     ReleasePerson,
     Topic,
 )
-from ..search import update_search_vector
-from ..slugs import german_slug
+from releases.search import update_search_vector
+from releases.slugs import german_slug
+
 from . import values as item_values
 from .errors import DocumentError
-
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-
-
-def upsert(model, lookup, values, counts=None):
-    """Find the ``model`` row matching ``lookup`` and give it ``values``; create it if missing.
-
-    Saves only when something differs. ``counts`` (a Counter) tallies the outcome.
-    """
-    values = {name: _stored_form(model, name, value) for name, value in values.items()}
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model.objects.create(**lookup, **values)
-        outcome = CREATED
-    else:
-        changed = [name for name, value in values.items() if not _same(instance, name, value)]
-        for name in changed:
-            setattr(instance, name, values[name])
-        if changed:
-            instance.save()
-        outcome = UPDATED if changed else UNCHANGED
-    if counts is not None:
-        counts[outcome] += 1
-    return instance
-
-
-def set_related(manager, objects, counts=None):
-    """Make a many-to-many relation hold exactly ``objects``; Django adds and removes the diff."""
-    objects = list(objects)
-    before = set(manager.values_list("pk", flat=True))
-    if before == {obj.pk for obj in objects}:
-        return
-    manager.set(objects)
-    if counts is not None:
-        counts[UPDATED] += 1
-
-
-def _stored_form(model, name, value):
-    if isinstance(model._meta.get_field(name), SanitisedRichTextField):
-        return clean_html(value)
-    return value
-
-
-def _same(instance, name, value):
-    field = instance._meta.get_field(name)
-    if field.is_relation:
-        return getattr(instance, field.attname) == (value.pk if value is not None else None)
-    return getattr(instance, name) == value
-
-
-def local_date(value):
-    return datetime.date.fromisoformat(value) if value else None
-
-
-
-# The writer ------------------------------------------------------------------
+from .lookups import Lookups
+from .rows import CREATED, UNCHANGED, UPDATED, set_related, upsert
 
 PUBLISH = "publish"
 
@@ -134,67 +79,6 @@ class Stored:
     new_organisations: list[Organisation] = field(default_factory=list)
     skipped_files: int = 0
 
-
-class Lookups:
-    """Rows found by name during one import run.
-
-    Names are compared case-insensitively in Python: SQLite's ``iexact`` folds
-    ASCII letters only, and "SÄCHSISCHES" must find "Sächsisches" on every
-    database. Call ``reset`` after a rolled-back item, whose rows are gone.
-    """
-
-    def __init__(self):
-        self.reset()
-
-    def reset(self):
-        self._maps = {}
-
-    def _map(self, key, rows, name_of):
-        if key not in self._maps:
-            found = {}
-            for row in rows():
-                found.setdefault(item_values.name_key(name_of(row)), []).append(row)
-            self._maps[key] = found
-        return self._maps[key]
-
-    def find(self, model, wanted_name, *, slug="", **scope):
-        if slug:
-            by_slug = self._maps.setdefault(("slug", model), {})
-            if slug not in by_slug:
-                by_slug[slug] = model.objects.filter(slug=slug).first()
-            if by_slug[slug] is not None:
-                return by_slug[slug]
-        if not wanted_name:
-            return None
-        name_of = _NAME_OF[model]
-        rows = self._map((model, tuple(sorted(scope.items()))),
-                         lambda: model.objects.filter(**scope), name_of)
-        matches = rows.get(item_values.name_key(wanted_name), [])
-        return matches[0] if matches else None
-
-    def candidates(self, model, wanted_name):
-        rows = self._map((model,), model.objects.all, _NAME_OF[model])
-        return rows.get(item_values.name_key(wanted_name), [])
-
-    def remember(self, model, row, **scope):
-        if getattr(row, "slug", ""):
-            self._maps.setdefault(("slug", model), {})[row.slug] = row
-        key = (model, tuple(sorted(scope.items())))
-        if key in self._maps:
-            self._maps[key].setdefault(item_values.name_key(_NAME_OF[model](row)), []).append(row)
-        if (model,) in self._maps:
-            self._maps[(model,)].setdefault(
-                item_values.name_key(_NAME_OF[model](row)), []).append(row)
-
-
-_NAME_OF = {
-    Organisation: lambda row: row.name,
-    Topic: lambda row: row.name,
-    Person: lambda row: row.full_name,
-    Contact: lambda row: row.name,
-    Event: lambda row: row.title,
-    Delegation: lambda row: row.title,
-}
 
 
 def store_release(values, *, identity=None, publish=False, strict=False, counts=None,

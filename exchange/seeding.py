@@ -16,11 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .importers import DocumentError
-from .importers.document import DOCUMENT_SUFFIXES
-from .importers.run import Importer
-from .importers.store import local_date, set_related, upsert
-from .models import (
+from releases.models import (
     Appointment,
     Contact,
     Counterpart,
@@ -32,7 +28,12 @@ from .models import (
     ProgrammeItem,
     Topic,
 )
-from .ninjs import local_datetime
+
+from .importers import DocumentError
+from .importers.document import DOCUMENT_SUFFIXES
+from .importers.rows import local_date, set_related, upsert
+from .importers.run import Importer
+from .ninjs.read import local_datetime
 
 SEED_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "newsroom:seeds")
 

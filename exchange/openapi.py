@@ -1,15 +1,16 @@
 """The OpenAPI 3.1 description of the read-only release API (served at /api/openapi.json).
 
 Release documents are described by the IPTC ninjs 2.2 JSON Schema itself,
-referenced by its public address; a copy lives in ``releases/schemas/``.
+referenced by its public address; a copy lives in ``exchange/schemas/``.
 """
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from .models import Release
-from .ninjs import NINJS_SCHEMA_URL
+from releases.models import Release
+
+from .ninjs.vocabulary import NINJS_SCHEMA_URL
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 

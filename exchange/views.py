@@ -17,9 +17,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ..models import Release
-from ..ninjs import releases_for_ninjs, to_ninjs
-from ..openapi import openapi_document
+from releases.models import Release
+
+from .ninjs.write import releases_for_ninjs, to_ninjs
+from .openapi import openapi_document
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 PAGE_SIZE = 20

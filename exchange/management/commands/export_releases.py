@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from exchange.ninjs.write import releases_for_ninjs, to_ninjs
 from releases.models import Release
-from releases.ninjs import releases_for_ninjs, to_ninjs
 
 CHUNK_SIZE = 500
 

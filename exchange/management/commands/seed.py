@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from releases.demodata import generate_demo
-from releases.importers import DocumentError
-from releases.seeding import load_seed
+from exchange.demodata import generate_demo
+from exchange.importers import DocumentError
+from exchange.seeding import load_seed
 
 
 class Command(BaseCommand):

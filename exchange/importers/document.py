@@ -36,8 +36,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from ..html import html_to_text
-from ..ninjs import local_datetime
+from releases.html import html_to_text
+
+from ..ninjs.read import local_datetime
 from .errors import DocumentError
 from .webpage import html_markdown
 from .word import docx_markdown

@@ -17,9 +17,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..html import clean_html, html_to_text
-from ..models import Appointment, Contact, Organisation, Person, Release, ReleasePerson, Topic
-from ..slugs import german_slug
+from releases.html import clean_html, html_to_text
+from releases.models import (
+    Appointment,
+    Contact,
+    Organisation,
+    Person,
+    Release,
+    ReleasePerson,
+    Topic,
+)
+from releases.slugs import german_slug
+
 from .errors import DocumentError
 
 CONTENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "newsroom:content")

@@ -17,10 +17,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..ninjs import check_ninjs, from_ninjs
+from ..ninjs.check import check_ninjs
+from ..ninjs.read import from_ninjs
 from .document import DOCUMENT_SUFFIXES, parse_file, sidecar_path
 from .errors import DocumentError
-from .store import Lookups, store_release
+from .lookups import Lookups
+from .store import store_release
 
 JSON_SUFFIXES = (".json",)
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")

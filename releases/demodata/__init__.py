@@ -1,5 +1,0 @@
-"""Generated demo content (see generate.py); the seed itself lives in releases/seeding.py."""
-
-from .generate import generate_demo
-
-__all__ = ["generate_demo"]
