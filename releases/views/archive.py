@@ -1,8 +1,8 @@
 """The archive by year and month: Django's date-based views on public releases."""
 
 from django.db.models import Count
-from django.http import Http404
 from django.db.models.functions import TruncMonth, TruncYear
+from django.http import Http404
 from django.views.generic import ArchiveIndexView, MonthArchiveView, YearArchiveView
 
 from ..caching import CachedCountMixin
