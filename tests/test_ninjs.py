@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone, translation
 
-from exchange.ninjs import from_ninjs, releases_for_ninjs, to_ninjs
+from exchange.ninjs import check_ninjs, from_ninjs, releases_for_ninjs, to_ninjs
 from releases.models import (
     Appointment,
     Contact,
@@ -506,3 +506,33 @@ class TestForeignDocuments:
         values = from_ninjs({"uri": "x:1", "people": [
             {"name": "Eva", "uri": "https://elsewhere.example/people/eva"}]})
         assert values["people"][0]["slug"] == ""
+
+
+class TestCheckNinjs:
+    """What an import refuses before reading: a property from_ninjs reads, of a JSON type
+    it cannot use. ninjs 1.x shapes and properties it does not read pass."""
+
+    @pytest.mark.parametrize(("document", "message"), [
+        ({"headline": 5}, "headline: expected text, found a number."),
+        ({"bodies": "Text"}, "bodies: expected a list, found text."),
+        ({"pubstatus": "Usable"}, "pubstatus: 'Usable' is not one of usable, withheld, "
+                                  "canceled."),
+        ({"people": [{"name": ["Erika"]}]}, "people[0].name: expected text, found a list."),
+        ({"headlines": [{"role": "main", "value": None}]},
+         "headlines[0].value: expected text, found null."),
+        ({"associations": {"bild": "x.jpg"}},
+         "associations.bild: expected an object, found text."),
+        ({"subject": [{"name": "Kultur"}], "genres": [True]},
+         "genres[0]: expected an object, found true/false."),
+    ])
+    def test_refuses_a_wrong_type_naming_where(self, document, message):
+        with translation.override("en"), pytest.raises(ValueError) as raised:
+            check_ninjs({"uri": "urn:x", **document})
+        assert str(raised.value) == message
+
+    def test_takes_ninjs_1_shapes_and_unknown_properties(self):
+        check_ninjs({"uri": "urn:x", "headline": "Titel", "pubstatus": None,
+                     "associations": {"featuremedia": {"type": "picture", "renditions": {
+                         "original": {"href": "https://example.org/a.jpg"}}}},
+                     "subject": [{"code": "01000000", "name": "Kultur"}],
+                     "x-extension": {"anything": [1, 2]}})

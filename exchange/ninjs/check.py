@@ -1,20 +1,52 @@
-"""Checking ninjs: whether each property ``from_ninjs`` reads has a JSON type it can use."""
+"""Checking ninjs: whether each property ``from_ninjs`` reads has a JSON type it can use.
+
+What ``from_ninjs`` reads is stated below as a JSON Schema and checked with
+jsonschema. It is not the bundled ninjs 2.2 schema, which the export is tested
+against: an import also takes ninjs 1.x (Superdesk writes associations and
+renditions as objects keyed by name) and properties it does not read.
+"""
 
 from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
 
 from .vocabulary import NAMED_OBJECTS, PUBSTATUSES
 
-# What from_ninjs reads, by JSON type. from_ninjs itself skips what it cannot
-# use; an importer calls check_ninjs first so that a wrong type is an error.
 _TEXT_PROPERTIES = ("uri", "guid", "title", "headline", "slugline", "language", "pubstatus",
                     "profile", "contentcreated", "firstpublished", "embargoed",
                     "firstcreated", "versioncreated", "body_html", "body_text",
                     "description_text", "description_html")
-_LIST_PROPERTIES = ("headlines", "descriptions", "bodies", "altids", "genres", "people",
-                    "organisations", "subjects", "subject", "events", "places", "place",
-                    "associations")
 _VALUE_LISTS = ("headlines", "descriptions", "bodies", "altids")
 _NAME_LISTS = ("people", "organisations", "subjects", "subject", "events", "places", "place")
+_OBJECT_LISTS = ("genres",)
+
+
+def _list_of(item, key):
+    if key in NAMED_OBJECTS:  # a list, or (ninjs 1.x) an object of items keyed by name
+        return {"type": ["array", "object", "null"], "items": item,
+                "additionalProperties": item}
+    return {"type": ["array", "null"], "items": item}
+
+
+def _item(text_property=None):
+    item = {"type": "object"}
+    if text_property:
+        item["properties"] = {text_property: {"type": "string"}}
+    return item
+
+
+# Checked in this order; the first property found wrong is reported.
+READABLE = {
+    "type": "object",
+    "properties": {
+        **{key: {"type": ["string", "null"]} for key in _TEXT_PROPERTIES},
+        **{key: _list_of(_item("value"), key) for key in _VALUE_LISTS},
+        **{key: _list_of(_item(), key) for key in _OBJECT_LISTS},
+        **{key: _list_of(_item("name"), key) for key in _NAME_LISTS},
+        "associations": _list_of(_item(), "associations"),
+    },
+}
+READABLE["properties"]["pubstatus"] = {"enum": [*PUBSTATUSES, None]}
+_VALIDATOR = Draft202012Validator(READABLE)
 
 
 def check_ninjs(data):
@@ -26,29 +58,19 @@ def check_ninjs(data):
     if not isinstance(data, dict):
         raise ValueError(_("A ninjs document is a JSON object, not %(type)s.")
                          % {"type": _json_type(data)})
-    for key in _TEXT_PROPERTIES:
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise _wrong_type(key, "text", data[key])
-    pubstatus = data.get("pubstatus")
-    if pubstatus is not None and pubstatus not in PUBSTATUSES:
+    error = next(_VALIDATOR.iter_errors(data), None)
+    if error is None:
+        return
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                    for part in error.absolute_path).lstrip(".")
+    if error.validator == "enum":  # pubstatus
         raise ValueError(_("pubstatus: %(value)s is not one of %(allowed)s.")
-                         % {"value": shorten(pubstatus), "allowed": ", ".join(PUBSTATUSES)})
-    for key in _LIST_PROPERTIES:
-        value = data.get(key)
-        if value is None:
-            continue
-        if key in NAMED_OBJECTS and isinstance(value, dict):
-            value = list(value.values())
-        if not isinstance(value, list):
-            raise _wrong_type(key, "list", value)
-        for index, item in enumerate(value):
-            where = f"{key}[{index}]"
-            if not isinstance(item, dict):
-                raise _wrong_type(where, "object", item)
-            if key in _VALUE_LISTS and not isinstance(item.get("value", ""), str):
-                raise _wrong_type(f"{where}.value", "text", item["value"])
-            if key in _NAME_LISTS and not isinstance(item.get("name", ""), str):
-                raise _wrong_type(f"{where}.name", "text", item["name"])
+                         % {"value": shorten(error.instance), "allowed": ", ".join(PUBSTATUSES)})
+    expected = error.validator_value
+    expected = (_("a list") if "array" in expected else _("text") if "string" in expected
+                else _("an object"))
+    raise ValueError(_("%(where)s: expected %(expected)s, found %(found)s.")
+                     % {"where": where, "expected": expected, "found": _json_type(error.instance)})
 
 
 def _json_type(value):
@@ -65,14 +87,7 @@ def _json_type(value):
     return _("an object")
 
 
-def _wrong_type(where, expected, value):
-    expected = {"text": _("text"), "list": _("a list"), "object": _("an object")}[expected]
-    return ValueError(_("%(where)s: expected %(expected)s, found %(found)s.")
-                      % {"where": where, "expected": expected, "found": _json_type(value)})
-
-
 def shorten(value, limit=60):
     """``repr(value)``, cut after ``limit`` characters: a bad value quoted in a message."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
-
