@@ -14,7 +14,7 @@ from releases.links import absolute_url
 from releases.models import Event
 
 from . import emails, tokens
-from .calendar import ics_attachment
+from .ics_attachment import ics_attachment
 from .models import AccreditationRequest, AccreditationSettings, Journalist, new_feed_token
 from .subscriptions import MAIL_INTERVAL, deliver_now, normalise_email
 

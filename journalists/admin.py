@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import accreditation, services, subscriptions
+from . import accreditation, outbox, subscriptions
 from .models import (
     AccreditationRequest,
     AccreditationSettings,
@@ -54,7 +54,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.reschedule_held(obj)  # a pause ended or shortened here, too
+        outbox.reschedule_held(obj)  # a pause ended or shortened here, too
 
     def delete_model(self, request, obj):
         subscriptions.delete(obj)

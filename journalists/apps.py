@@ -13,11 +13,11 @@ class JournalistsConfig(AppConfig):
     def ready(self):
         from releases.signals import release_corrected, release_published, workflow_step
 
-        from . import services
+        from . import outbox
 
         # Queued in the publishing transaction: the outbox rows commit with it.
-        release_published.connect(services.on_release_published,
+        release_published.connect(outbox.on_release_published,
                                   dispatch_uid="journalists.published")
-        release_corrected.connect(services.on_release_corrected,
+        release_corrected.connect(outbox.on_release_corrected,
                                   dispatch_uid="journalists.corrected")
-        workflow_step.connect(services.on_workflow_step, dispatch_uid="journalists.step")
+        workflow_step.connect(outbox.on_workflow_step, dispatch_uid="journalists.step")

@@ -1,7 +1,7 @@
 """The editors' notifications: workflow steps by mail, through the outbox.
 
 The releases app sends ``workflow_step`` (releases/signals.py) inside the transaction
-of every logged step; services.on_workflow_step (connected in JournalistsConfig.ready())
+of every logged step; outbox.on_workflow_step (connected in JournalistsConfig.ready())
 queues one outbox row per recipient there, so the rows commit or roll back with the
 step. Who hears of what:
 
@@ -16,7 +16,7 @@ Never the person who took the step, never an account without an address. Each ed
 chooses (EditorNotificationSettings) one mail per step, one summary a day at
 ALERTS_DIGEST_HOUR, or none. A row's key names the edition, its version (every step
 saves a new one), the kind and the recipient: a step reported twice is queued once.
-The outbox sender (journalists/services.py) sends them with the journalists' mails.
+The outbox sender (journalists/outbox.py) sends them with the journalists' mails.
 """
 
 from django.contrib.auth import get_user_model

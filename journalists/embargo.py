@@ -5,12 +5,16 @@ Journalists additionally see releases that editors have released to the world
 (published or scheduled) but whose Sperrfrist (embargo_until) is not over. A
 scheduled release without a Sperrfrist is not shared early: until its time
 the editors may still change it, and nobody promised it to the press.
-Only the personal feed and the embargo mails use this module.
+Only the personal feed and the embargo mails use this module; both log each
+access (``log_embargo_access``).
 """
 
+from django.db.models import F
 from django.utils import timezone
 
 from releases.models import Release
+
+from .models import EmbargoAccess
 
 ZONE_NAMES = {"CET": "MEZ", "CEST": "MESZ"}
 
@@ -41,3 +45,16 @@ def berlin_label(moment):
 def embargo_notice(release):
     """The marking journalists know: "Sperrfrist: Veröffentlichung nicht vor … Uhr"."""
     return f"Sperrfrist: Veröffentlichung nicht vor {berlin_label(release.public_from)}"
+
+
+def log_embargo_access(journalist, release_ids, via, now=None):
+    """One row per journalist, release and way; later accesses count and move last_at."""
+    now = now or timezone.now()
+    for release_id in release_ids:
+        updated = EmbargoAccess.objects.filter(
+            journalist=journalist, release_id=release_id, via=via,
+        ).update(last_at=now, count=F("count") + 1)
+        if not updated:
+            EmbargoAccess.objects.bulk_create([EmbargoAccess(
+                journalist=journalist, release_id=release_id, via=via, first_at=now,
+                last_at=now)], ignore_conflicts=True)

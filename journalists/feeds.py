@@ -29,9 +29,8 @@ from releases.feeds import ReleaseItems, atom, with_feed_fields
 from releases.links import absolute_url
 from releases.models import Release
 
-from .embargo import embargo_notice, embargoed_for
+from .embargo import embargo_notice, embargoed_for, log_embargo_access
 from .models import EmbargoAccess, Journalist
-from .services import log_embargo_access
 
 ITEMS = 30
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from releases.links import absolute_url
 
-from . import emails, services, tokens
+from . import emails, outbox, tokens
 from .models import OutboxMessage, Subscription
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def confirm(subscription, now=None):
 def change(subscription, choices):
     with transaction.atomic():
         apply_choices(subscription, choices)
-        services.reschedule_held(subscription)
+        outbox.reschedule_held(subscription)
     return subscription
 
 

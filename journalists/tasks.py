@@ -3,7 +3,7 @@
 
 from django_tasks import task
 
-from .services import run_alerts
+from .outbox import run_alerts
 
 
 @task()

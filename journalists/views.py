@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from releases.clientaddress import client_ip
 from releases.models import Event
 
-from . import accreditation, services, subscriptions, tokens
+from . import accreditation, outbox, subscriptions, tokens
 from .forms import (
     AccreditationRequestForm,
     JournalistRegistrationForm,
@@ -152,7 +152,7 @@ class ManageView(SubscriptionLinkView):
         return render(request=self.request, template_name="journalists/subscription_manage.html",
                       context={"form": form, "subscription": self.subscription,
                                "token": self.token,
-                               "resume_at": services.resume_at(self.subscription)
+                               "resume_at": outbox.resume_at(self.subscription)
                                if self.subscription.paused_until else None,
                                "confirmed": "bestaetigt" in self.request.GET,
                                "saved": "gespeichert" in self.request.GET},

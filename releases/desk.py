@@ -27,7 +27,8 @@ Status = Release.Status
 SHOWN = 8  # items per block; the heading counts all
 WEEK = datetime.timedelta(days=7)
 
-# The list's filters (release_admin.EditionFilter, AuthorFilter, PublicFilter) by their values.
+# The list's filters (admin/release_filters.py: EditionFilter, AuthorFilter, PublicFilter) by
+# their values.
 RELEASES_AND_EDITIONS = {"fassung": "alle"}
 WORKING_EDITIONS = {"fassung": "arbeitsfassungen"}
 BY_ME, NOT_BY_ME = {"autor": "ich"}, {"autor": "andere"}

@@ -9,7 +9,8 @@ transaction, and deletes it; the live row keeps its address, uuid, number and
 publication date.
 
 These functions move content only. Who may do it and when is decided in
-releases/services.py, which calls them inside its transactions.
+releases/services/ (working_editions.py, content.py, drafts.py), which calls them
+inside its transactions.
 """
 
 from .models import Release

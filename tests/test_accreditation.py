@@ -141,7 +141,7 @@ class TestJournalistRegistration:
         assert journalist.feed_token in mailoutbox[-1].body
 
     def test_unverified_registrations_are_deleted_after_a_week(self, make_journalist):
-        from journalists.services import purge_expired
+        from journalists.outbox import purge_expired
 
         make_journalist(status="requested", email_verified_at=None,
                         created_at=timezone.now() - datetime.timedelta(days=8))

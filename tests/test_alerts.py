@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journalists import services, subscriptions, tokens
+from journalists import outbox, subscriptions, tokens
 from journalists.models import OutboxMessage, ReleaseNotification, Subscription
 from releases.models import (
     Appointment,
@@ -44,7 +44,7 @@ class BrokenBackend(BaseEmailBackend):
 
 def run():
     """One run of the periodic job, as cron would start it."""
-    return services.run_alerts()
+    return outbox.run_alerts()
 
 
 def subscribe(client, **data):
@@ -269,8 +269,8 @@ class TestWhoGetsWhat:
         release = make_release()
         release.topics.add(topic)
         make_subscription(topics=[topic])
-        assert services.enqueue_publication(release) == 1
-        assert services.enqueue_publication(release) == 0
+        assert outbox.enqueue_publication(release) == 1
+        assert outbox.enqueue_publication(release) == 0
         assert OutboxMessage.objects.count() == 1
 
     def test_release_public_before_the_confirmation_is_not_sent(
@@ -314,9 +314,9 @@ class TestWhoGetsWhat:
         make_subscription(topics=[topic])
         release = make_release()
         release.topics.add(topic)
-        services.enqueue_due()
+        outbox.enqueue_due()
         Release.objects.filter(pk=release.pk).update(status=Release.Status.WITHDRAWN)
-        services.send_due()
+        outbox.send_due()
         assert mailoutbox == []
 
 
@@ -369,16 +369,16 @@ class TestHolidayPause:
         subscription = make_subscription(topics=[topic])
         release = make_release(title="Vor dem Urlaub eingereiht")
         release.topics.add(topic)
-        services.enqueue_publication(release)
+        outbox.enqueue_publication(release)
         subscription.paused_until = timezone.localdate()
         subscription.save()
-        services.send_due()
+        outbox.send_due()
         assert mailoutbox == []
-        with time_machine.travel(services.resume_at(subscription) - SECOND, tick=False):
-            services.send_due()
+        with time_machine.travel(outbox.resume_at(subscription) - SECOND, tick=False):
+            outbox.send_due()
         assert mailoutbox == []
-        with time_machine.travel(services.resume_at(subscription) + SECOND, tick=False):
-            services.send_due()
+        with time_machine.travel(outbox.resume_at(subscription) + SECOND, tick=False):
+            outbox.send_due()
         assert len(mailoutbox) == 1
         assert "VOR DEM URLAUB EINGEREIHT" in mailoutbox[0].body
         assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
@@ -500,7 +500,7 @@ class TestSender:
         make_release(organisation=other).topics.add(topic)
         make_subscription(topics=[topic], frequency="daily")
         run()
-        with time_machine.travel(services.next_digest_at(timezone.now()) + SECOND):
+        with time_machine.travel(outbox.next_digest_at(timezone.now()) + SECOND):
             run()
         assert sender_of(mailoutbox[0]) == (("Medienservice Sachsen",
                                              settings.DEFAULT_FROM_EMAIL), [])
@@ -659,12 +659,12 @@ class TestDigest:
 
     def test_next_digest_time_is_the_configured_hour_in_berlin(self, settings):
         settings.ALERTS_DIGEST_HOUR = 7
-        assert services.next_digest_at(berlin(2026, 10, 25, 6, 0)) == berlin(2026, 10, 25, 7)
-        assert services.next_digest_at(berlin(2026, 10, 25, 7, 0)) == berlin(2026, 10, 26, 7)
+        assert outbox.next_digest_at(berlin(2026, 10, 25, 6, 0)) == berlin(2026, 10, 25, 7)
+        assert outbox.next_digest_at(berlin(2026, 10, 25, 7, 0)) == berlin(2026, 10, 26, 7)
         # 07:00 is 06:00 UTC in winter and 05:00 UTC in summer.
-        assert services.next_digest_at(berlin(2026, 10, 24, 8)).astimezone(
+        assert outbox.next_digest_at(berlin(2026, 10, 24, 8)).astimezone(
             datetime.UTC).hour == 6
-        assert services.next_digest_at(berlin(2026, 10, 23, 8)).astimezone(
+        assert outbox.next_digest_at(berlin(2026, 10, 23, 8)).astimezone(
             datetime.UTC).hour == 5
 
 
@@ -678,8 +678,8 @@ class TestCorrections:
         make_subscription(topics=[topic], confirmed_at=timezone.now())  # came later
         correction = Correction.objects.create(release=release,
                                                text="Das Datum war falsch.")
-        services.enqueue_correction(release, correction)
-        services.enqueue_correction(release, correction)
+        outbox.enqueue_correction(release, correction)
+        outbox.enqueue_correction(release, correction)
         run()
         corrections = [m for m in mailoutbox if m.subject.startswith("Berichtigung")]
         assert [m.to for m in corrections] == [[got_it.email]]
@@ -729,7 +729,7 @@ class TestJob:
         release = make_release()
         release.topics.add(topic)
         with django_capture_on_commit_callbacks(execute=True):
-            services.enqueue_publication(release)
+            outbox.enqueue_publication(release)
         assert len(mailoutbox) == 1
 
 

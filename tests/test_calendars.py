@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from releases.calendars import event_sequence
+from releases.ics import event_sequence
 from releases.models import Event, Release
 
 from .public_data import ANNOUNCED

@@ -18,7 +18,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from journalists import services as alerts
+from journalists import outbox as alerts
 from journalists.models import OutboxMessage
 from releases import caching, revisions, services
 from releases.links import preview_path

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from journalists import services as outbox
+from journalists import outbox
 from journalists.models import EditorNotificationSettings, OutboxMessage
 from releases import services
 from releases.models import AuditEntry, Release

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
-from journalists import accreditation, services
+from journalists import accreditation, outbox
 from journalists.embargo import embargo_notice, embargoed_for, under_embargo
 from journalists.models import EmbargoAccess, Journalist, OutboxMessage
 from releases import services as workflow
@@ -559,8 +559,8 @@ class TestEmbargoMails:
         journalist = make_journalist()
         make_journalist(status=Journalist.Status.REQUESTED)
         make_journalist(status=Journalist.Status.REVOKED)
-        services.run_alerts()
-        services.run_alerts()
+        outbox.run_alerts()
+        outbox.run_alerts()
         assert [message.to for message in mailoutbox] == [[journalist.email]]
         message = mailoutbox[0]
         assert message.subject.startswith("Sperrfrist: Veröffentlichung nicht vor ")
@@ -574,38 +574,38 @@ class TestEmbargoMails:
     def test_publishing_with_an_embargo_queues_the_mails_at_once(
             self, embargoed, make_journalist):
         make_journalist()
-        assert services.enqueue_publication(embargoed) == 1
+        assert outbox.enqueue_publication(embargoed) == 1
         assert OutboxMessage.objects.get().kind == "embargo"
 
     def test_journalist_approved_later_still_gets_the_mail(self, embargoed, make_journalist,
                                                            mailoutbox):
-        services.run_alerts()
+        outbox.run_alerts()
         journalist = make_journalist()
-        services.run_alerts()
+        outbox.run_alerts()
         assert [message.to for message in mailoutbox] == [[journalist.email]]
 
     def test_revoked_before_sending_gets_nothing(self, embargoed, make_journalist,
                                                  mailoutbox):
         journalist = make_journalist()
-        services.enqueue_due()
+        outbox.enqueue_due()
         accreditation.revoke_journalist(journalist)
-        services.send_due()
+        outbox.send_due()
         assert mailoutbox == []
 
     def test_nothing_is_mailed_early_once_the_embargo_is_over(self, embargoed,
                                                               make_journalist, mailoutbox):
         make_journalist()
-        services.enqueue_due()
+        outbox.enqueue_due()
         with time_machine.travel(embargoed.embargo_until + SECOND):
-            services.send_due()
+            outbox.send_due()
         assert mailoutbox == []
 
     def test_correction_reaches_journalists_who_got_the_embargoed_text(
             self, embargoed, make_journalist, mailoutbox):
         journalist = make_journalist()
-        services.run_alerts()
+        outbox.run_alerts()
         Correction.objects.create(release=embargoed, text="Zahl berichtigt.")
-        services.run_alerts()
+        outbox.run_alerts()
         assert [m.subject.split(":")[0] for m in mailoutbox] == ["Sperrfrist", "Berichtigung"]
         assert mailoutbox[1].to == [journalist.email]
         assert "List-Unsubscribe" not in mailoutbox[1].extra_headers

@@ -10,7 +10,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from journalists import services
+from journalists import outbox
 from journalists.models import OutboxMessage
 
 pytest_plugins = ["tests.journalist_fixtures"]
@@ -24,7 +24,7 @@ def queued(make_release, make_subscription, topic):
     subscriptions = [make_subscription(topics=[topic]) for _ in range(50)]
     release = make_release()
     release.topics.add(topic)
-    services.enqueue_due()
+    outbox.enqueue_due()
     return release, subscriptions
 
 
@@ -55,10 +55,10 @@ class TestIdempotency:
         assert OutboxMessage.make_key("embargo", 3, journalist_id=4) == "embargo:r3:j4"
 
     def test_running_the_whole_job_twice_mails_each_subscriber_once(self, queued, mailoutbox):
-        services.run_alerts()
-        services.run_alerts()
-        services.enqueue_due()
-        services.send_due()
+        outbox.run_alerts()
+        outbox.run_alerts()
+        outbox.enqueue_due()
+        outbox.send_due()
         assert len(mailoutbox) == 50
         assert len({message.to[0] for message in mailoutbox}) == 50
         assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
@@ -67,38 +67,38 @@ class TestIdempotency:
 @pytest.mark.django_db
 class TestClaims:
     def test_claimed_rows_are_not_claimed_again(self, queued):
-        first = services.claim(OutboxMessage.objects.all())
-        second = services.claim(OutboxMessage.objects.all())
-        assert len(first) == services.BATCH
+        first = outbox.claim(OutboxMessage.objects.all())
+        second = outbox.claim(OutboxMessage.objects.all())
+        assert len(first) == outbox.BATCH
         assert {row.pk for row in first}.isdisjoint({row.pk for row in second})
 
     def test_a_crash_after_claiming_is_retried_after_the_lease_and_sent_once(
             self, queued, settings, mailoutbox):
-        claimed = services.claim(OutboxMessage.objects.all())  # then the sender dies
-        assert services.send_due()[Status.SENT] == 0
+        claimed = outbox.claim(OutboxMessage.objects.all())  # then the sender dies
+        assert outbox.send_due()[Status.SENT] == 0
         assert mailoutbox == []
         later = timezone.now() + datetime.timedelta(seconds=settings.ALERTS_LEASE_SECONDS + 1)
         with time_machine.travel(later):
-            services.send_due()
-            services.send_due()
+            outbox.send_due()
+            outbox.send_due()
         assert len(mailoutbox) == len(claimed) == 50
 
     def test_a_late_sender_cannot_finish_a_claim_taken_over_by_another(self, queued):
-        stale = services.claim(OutboxMessage.objects.all())[0]
+        stale = outbox.claim(OutboxMessage.objects.all())[0]
         OutboxMessage.objects.filter(pk=stale.pk).update(claim_token=None,
                                                          status=Status.SENT)
-        services.finish([stale], Status.FAILED, error="late")
+        outbox.finish([stale], Status.FAILED, error="late")
         assert OutboxMessage.objects.get(pk=stale.pk).status == Status.SENT
 
     def test_a_crash_between_sending_and_marking_leaves_a_claim_not_a_new_mail(
             self, queued, settings):
         settings.EMAIL_BACKEND = "tests.test_outbox.CrashingBackend"
         with pytest.raises(SystemExit):
-            services.send_due()
+            outbox.send_due()
         assert OutboxMessage.objects.filter(status=Status.CLAIMED).count() == 50
         assert len(mail.outbox) == 1
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        services.send_due()  # within the lease nothing is sent again
+        outbox.send_due()  # within the lease nothing is sent again
         assert len(mail.outbox) == 1
 
 
@@ -108,34 +108,34 @@ class TestFailures:
             self, make_release, make_subscription, topic, settings, mailoutbox):
         make_subscription(topics=[topic])
         make_release().topics.add(topic)
-        services.enqueue_due()
+        outbox.enqueue_due()
         settings.EMAIL_BACKEND = "tests.test_outbox.FailingBackend"
         now = timezone.now()
         for attempt in range(1, 6):
             with time_machine.travel(now + datetime.timedelta(hours=attempt)):
-                assert services.send_due()[Status.FAILED] == 1
+                assert outbox.send_due()[Status.FAILED] == 1
         row = OutboxMessage.objects.get()
         assert row.status == Status.FAILED
         assert row.attempts == 5
         assert "ConnectionRefusedError" in row.last_error
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         with time_machine.travel(now + datetime.timedelta(days=1)):
-            services.send_due()
+            outbox.send_due()
         assert mailoutbox == []
 
     def test_a_failed_attempt_is_retried_and_then_sent(
             self, make_release, make_subscription, topic, settings, mailoutbox):
         make_subscription(topics=[topic])
         make_release().topics.add(topic)
-        services.enqueue_due()
+        outbox.enqueue_due()
         settings.EMAIL_BACKEND = "tests.test_outbox.FailingBackend"
-        services.send_due()
+        outbox.send_due()
         assert OutboxMessage.objects.get().status == Status.PENDING
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        services.send_due()
+        outbox.send_due()
         assert mailoutbox == []  # not before its retry time
         with time_machine.travel(timezone.now() + datetime.timedelta(minutes=3)):
-            services.send_due()
+            outbox.send_due()
         assert len(mailoutbox) == 1
 
 
@@ -166,10 +166,10 @@ def in_threads(target, count=2):
 class TestConcurrentSenders:
     def test_two_senders_at_once_send_each_mail_exactly_once(self, queued, mailoutbox,
                                                               monkeypatch):
-        monkeypatch.setattr(services, "BATCH", 5)  # many small claims: more chances to clash
+        monkeypatch.setattr(outbox, "BATCH", 5)  # many small claims: more chances to clash
         assert connection.vendor == "postgresql"
         assert OutboxMessage.objects.count() == 50
-        in_threads(services.send_due, count=3)
+        in_threads(outbox.send_due, count=3)
         recipients = [message.to[0] for message in mailoutbox]
         assert len(recipients) == 50
         assert sorted(recipients) == sorted(s.email for s in queued[1])
@@ -180,7 +180,7 @@ class TestConcurrentSenders:
         subscriptions = [make_subscription(topics=[topic]) for _ in range(30)]
         for _ in range(3):
             make_release().topics.add(topic)
-        in_threads(services.run_alerts, count=3)
+        in_threads(outbox.run_alerts, count=3)
         pairs = [(message.to[0], message.subject) for message in mailoutbox]
         assert len(pairs) == len(set(pairs)) == 90
         assert {to for to, _ in pairs} == {s.email for s in subscriptions}
@@ -201,7 +201,7 @@ class TestConcurrentSenders:
         holder.start()
         try:
             assert locked.wait(timeout=30)
-            claimed = services.claim(OutboxMessage.objects.all())
+            claimed = outbox.claim(OutboxMessage.objects.all())
         finally:
             release.set()
             holder.join(timeout=30)

@@ -160,7 +160,7 @@ class Release(models.Model):
     # heading alone (title, subtitle, the names the release carries).
     search_vector = SearchVectorField(null=True, editable=False)
     heading_vector = SearchVectorField(null=True, editable=False)
-    # Editions (see releases/services.py): a release that has been published or
+    # Editions (see releases/services/): a release that has been published or
     # scheduled keeps that content, its live edition, while a change to it is written
     # and reviewed in a working edition: a second row pointing here, which replaces
     # the live content when it is published and is then deleted.

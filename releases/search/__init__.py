@@ -43,7 +43,7 @@ public releases it occurs in. A release's words are counted when its
 publication is completed (``effects_done_at``: at once, or when the scheduled
 time or the embargo has come) and uncounted when it is withdrawn; a new live
 edition swaps its old words for its new ones (``count_public_words``, called
-by releases/services.py). A word whose count drops to nothing is deleted, so
+by releases/services/). A word whose count drops to nothing is deleted, so
 neither a suggestion nor an expansion ever spells a word that only a draft,
 an embargoed, scheduled, withdrawn or overwritten text contains.
 ``rebuild_search_index`` counts them afresh.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from ..calendars import CONTENT_TYPE, calendar, event_ics
+from ..ics import CONTENT_TYPE, calendar, event_ics
 from ..models import Event, Person, Topic
 
 PAST_DAYS = 90

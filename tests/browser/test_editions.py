@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from journalists import services as alerts
+from journalists import outbox as alerts
 from journalists.models import OutboxMessage
 from releases import services
 from releases.models import Correction, Release

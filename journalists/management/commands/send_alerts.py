@@ -1,11 +1,11 @@
 """Queue and send the journalist services' mails; for cron or a systemd timer (every minute).
 
-Idempotent and safe to run concurrently: see journalists/services.py.
+Idempotent and safe to run concurrently: see journalists/outbox.py.
 """
 
 from django.core.management.base import BaseCommand
 
-from journalists.services import run_alerts
+from journalists.outbox import run_alerts
 
 
 class Command(BaseCommand):

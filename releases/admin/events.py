@@ -1,4 +1,9 @@
-"""The editors' working place. The release's own admin is in release_admin.py."""
+"""Appointments and delegation trips: their pages, the trip's stops and programme.
+
+Their status, publication time and embargo are announced through
+releases/announcements.py (AnnouncementAdminMixin); the releases linked to them
+are only listed here, as a link is set in the release.
+"""
 
 import nested_admin
 from django import forms
@@ -8,95 +13,17 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from . import announcements, audit
-from .forms import (
-    AppointmentForm,
-    ContactForm,
-    DelegationForm,
-    DelegationStopForm,
-    EventForm,
-    PersonForm,
-)
-from .models import (
-    Appointment,
-    AuditEntry,
-    Contact,
+from .. import announcements, audit
+from ..forms import DelegationForm, DelegationStopForm, EventForm
+from ..models import (
     Counterpart,
     Delegation,
     DelegationMember,
     DelegationStop,
     Event,
-    Organisation,
-    Person,
-    PlaceGroup,
-    PlaceName,
     ProgrammeItem,
     Release,
-    Topic,
 )
-from .release_admin import ReleaseAdmin  # noqa: F401  registers the release's admin
-
-admin.site.site_header = _("Newsroom")
-admin.site.site_title = _("Newsroom")
-admin.site.index_title = _("Press releases and more")
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "press_email"]
-    list_filter = ["kind"]
-    search_fields = ["name", "short_name"]
-    prepopulated_fields = {"slug": ["short_name"]}
-    autocomplete_fields = ["parent"]
-    fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
-        (_("Contact"), {"fields": ["website", "press_email", "phone", "street", "postal_code",
-                                   "city"]}),
-        (_("Footer under releases"), {"fields": ["footer", "email_note_mark"]}),
-    ]
-
-
-@admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
-    form = ContactForm
-    list_display = ["name", "role", "phone", "email", "organisation", "is_active"]
-    list_filter = ["organisation", "is_active"]
-    list_select_related = ["organisation"]
-    search_fields = ["name", "role", "email"]
-    autocomplete_fields = ["organisation"]
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-class AppointmentInline(admin.TabularInline):
-    model = Appointment
-    form = AppointmentForm
-    extra = 0
-    # The model's verbose name ("appointment") is also the one of Event (a Termin);
-    # an office held is something else to an editor.
-    verbose_name = _("office")
-    verbose_name_plural = _("offices")
-    autocomplete_fields = ["organisation"]
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    form = PersonForm
-    list_display = ["full_name", "description"]
-    search_fields = ["family_name", "given_name", "description"]
-    prepopulated_fields = {"slug": ["given_name", "family_name"]}
-    inlines = [AppointmentInline]
-    fields = ["honorific", "given_name", "family_name", "slug", "description", "portrait",
-              "portrait_credit", "biography"]
-
-    @admin.display(description=_("name"), ordering="family_name")
-    def full_name(self, person):
-        return person.full_name
 
 
 class ListOnlyInline(admin.TabularInline):
@@ -349,45 +276,3 @@ class ProgrammeItemAdmin(TripPartAdmin):
     def delegation_of(self, item):
         return item.stop.delegation if item.stop_id else None
 
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit log, for the Administration group only (view_auditentry): read-only."""
-
-    # What an entry is about by its name at the time: a release, an appointment or a trip.
-    list_display = ["at", "actor_name", "action", "object_repr", "detail", "ip_address"]
-    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
-    date_hierarchy = "at"
-    search_fields = ["actor_name", "object_repr", "detail"]
-    search_help_text = _("User, release or detail.")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PlaceNameInline(admin.TabularInline):
-    model = PlaceName
-    fields = ["name", "language"]
-    extra = 2
-
-
-@admin.register(PlaceGroup)
-class PlaceGroupAdmin(admin.ModelAdmin):
-    """Names of a place in several languages (the search finds them all), and related places."""
-
-    list_display = ["__str__", "kind", "note"]
-    list_filter = ["kind"]
-    ordering = ["kind", "pk"]  # the places the search combines first
-    search_fields = ["note", "names__name"]
-    search_help_text = _("Any name of the place, or the note.")
-    fields = ["kind", "note"]
-    inlines = [PlaceNameInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("names")

@@ -1,11 +1,11 @@
 """An appointment as an iCalendar entry, attached to accreditation mails.
 
-Built by the project's calendar module (releases/calendars.py). The journalist's
+Built by the project's calendar builder (releases/ics.py). The journalist's
 entry carries the accreditation's own SEQUENCE, raised with each mail, and is
 CANCELLED when the journalist will not attend or the appointment is off.
 """
 
-from releases.calendars import event_ics, event_uid
+from releases.ics import event_ics, event_uid
 
 CONTENT_TYPE = "text/calendar"
 

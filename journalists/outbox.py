@@ -31,7 +31,7 @@ from django.utils import timezone
 from releases.models import Correction, Release
 
 from . import editors, emails
-from .embargo import under_embargo
+from .embargo import log_embargo_access, under_embargo
 from .models import EmbargoAccess, Journalist, OutboxMessage, ReleaseNotification, Subscription
 
 logger = logging.getLogger(__name__)
@@ -388,19 +388,6 @@ def claim_summary(user_id):
         if not list(held):
             return []
         return claim(OutboxMessage.objects.filter(is_digest=True, recipient_id=user_id))
-
-
-def log_embargo_access(journalist, release_ids, via, now=None):
-    """One row per journalist, release and way; later accesses count and move last_at."""
-    now = now or timezone.now()
-    for release_id in release_ids:
-        updated = EmbargoAccess.objects.filter(
-            journalist=journalist, release_id=release_id, via=via,
-        ).update(last_at=now, count=F("count") + 1)
-        if not updated:
-            EmbargoAccess.objects.bulk_create([EmbargoAccess(
-                journalist=journalist, release_id=release_id, via=via, first_at=now,
-                last_at=now)], ignore_conflicts=True)
 
 
 def purge_expired(now=None):

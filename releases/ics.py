@@ -1,7 +1,8 @@
 """Appointments as iCalendar (RFC 5545): the public calendars and the accreditation mails.
 
-The one calendar builder of the project; journalists/calendar.py uses it for
-the entry attached to accreditation mails.
+The one calendar builder of the project: the public calendars' views
+(releases/views/calendars.py) serve what it builds, and journalists/ics_attachment.py
+uses it for the entry attached to accreditation mails.
 
 - UID ``event-<pk>@<host of SITE_URL>`` is stable, so a calendar that has seen an
   appointment once updates it rather than adding it a second time.

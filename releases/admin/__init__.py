@@ -1,0 +1,15 @@
+"""The editors' working place: the admin of the releases app, one module per subject.
+
+Django imports this package (admin autodiscovery); importing the modules below
+registers their ModelAdmins. The release's own admin is release.py and the
+release_*.py modules it is built from.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import audit_log, events, organisations, people, places, release  # noqa: F401  register
+
+admin.site.site_header = _("Newsroom")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Press releases and more")

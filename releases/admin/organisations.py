@@ -1,0 +1,40 @@
+"""Organisations, their press contacts, and the topics releases are filed under."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ..forms import ContactForm
+from ..models import Contact, Organisation, Topic
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "press_email"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
+        (_("Contact"), {"fields": ["website", "press_email", "phone", "street", "postal_code",
+                                   "city"]}),
+        (_("Footer under releases"), {"fields": ["footer", "email_note_mark"]}),
+    ]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    form = ContactForm
+    list_display = ["name", "role", "phone", "email", "organisation", "is_active"]
+    list_filter = ["organisation", "is_active"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "role", "email"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
