@@ -5,11 +5,9 @@ entry carries the accreditation's own SEQUENCE, raised with each mail, and is
 CANCELLED when the journalist will not attend or the appointment is off.
 """
 
-from releases.ics import event_ics, event_uid
+from releases.ics import event_ics
 
 CONTENT_TYPE = "text/calendar"
-
-__all__ = ["CONTENT_TYPE", "event_ics", "event_uid", "ics_attachment"]
 
 
 def ics_attachment(event, sequence, cancelled=False):

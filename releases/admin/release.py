@@ -44,7 +44,6 @@ from .release_workflow import ReleaseWorkflowMixin
 
 # "123/2026": editors and journalists refer to releases by their number.
 NUMBER_SEARCH = re.compile(r"^\s*(\d+)\s*/\s*(\d{4})\s*$")
-Status = Release.Status
 
 
 class ReleasePersonInline(admin.TabularInline):
