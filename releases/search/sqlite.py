@@ -6,8 +6,8 @@ columns: its title, the rest of its heading (subtitle and the names it carries),
 its teaser and its text, each normalised as queries are (``text._document``) and
 split into words by the ``unicode61`` tokenizer. Whether a release may be shown is
 decided by the QuerySet of the caller, never by the index. A query reaches FTS5
-only as quoted strings of letters and digits (``_quote``) joined by operators
-built here: nothing a visitor types is read as FTS5 syntax.
+only as quoted strings of letters and digits joined by operators
+built in sqlite_queries.py: nothing a visitor types is read as FTS5 syntax.
 
 A search lists its results in the same groups as on PostgreSQL (text.GROUPS),
 read in order until the list is full (text.best_first): tier by tier (exact words
@@ -33,7 +33,7 @@ words (tier "expanded"), "Ländern" also by its folded spelling "landern".
 The words of public releases are counted in ``releases_searchword`` as on
 PostgreSQL; an FTS5 ``trigram`` table over them, kept in step by triggers, finds
 the compounds that contain a word and the candidates for correcting a typo, of
-which the one most similar by pg_trgm's measure (``similarity``) is taken.
+which the one most similar by pg_trgm's measure (``sqlite_queries.similarity``) is taken.
 Snippets are cut in Python (``text._python_snippet``), a corrected word marked too.
 """
 
@@ -44,32 +44,28 @@ from django.db import connections
 from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
+from .sqlite_queries import (
+    FTS_TABLE,
+    HEADING,
+    TRIGRAM_TABLE,
+    WORDS_TABLE,
+    _fts_queries,
+    _lookup,
+)
 from .text import (
-    FUZZY_SIMILARITY,
-    MAX_COMPOUNDS,
     MAX_RESULTS,
-    MIN_COMPOUND_CHARS,
     Query,
     Term,
     _document,
     _python_snippet,
     _snippet_source,
-    _variants,
     best_first,
     closer_tier,
-    lookup_words,
-    loosened,
     substring_condition,
 )
 
-FTS_TABLE = "releases_release_fts"
-WORDS_TABLE = "releases_searchword"
-TRIGRAM_TABLE = "releases_searchword_trigram"
-HEADING = "{title heading}"
 # bm25 weights of title, heading, teaser and text.
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)
-MAX_PHRASES = 16  # spellings of one phrase (each word has up to three)
-MAX_CANDIDATES = 200  # words sharing trigrams with a typo, by bm25, to compare
 BATCH_SIZE = 500
 DENSE = 0.5  # share of the rows matching from which the newest are read first
 
@@ -376,134 +372,3 @@ def _best_visible(releases, scores, wanted):
     if batch and len(found) < wanted:
         found += read(batch)
     return found
-
-
-# ---------------------------------------------------------------------------
-# FTS5 queries. Every word reaches MATCH as a quoted string of letters and digits.
-
-
-def _quote(word, prefix=False):
-    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
-
-
-def _any(parts):
-    parts = list(dict.fromkeys(parts))
-    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-
-
-def _phrases(words):
-    """A phrase of words in each of their spellings (the normalised one first)."""
-    spellings = itertools.islice(itertools.product(*map(_variants, words)), MAX_PHRASES)
-    return [_quote(" ".join(spelling)) for spelling in spellings]
-
-
-def _exact_term(term):
-    """The term's word or phrase, or any other name of the place it names."""
-    return _any(phrase for words in (term.words, *term.places) for phrase in _phrases(words))
-
-
-def _loose_term(term, lookups):
-    """A term also as a word's beginning, without a plural ending, or inside compounds."""
-    exact = _exact_term(term)
-    more = loosened(term, lookups)
-    if more is None:
-        return exact, exact
-    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in more["prefixes"]),
-                *map(_quote, more["compounds"])]
-    return _any(expanded), _any([*expanded, *map(_quote, more["corrections"])])
-
-
-def _all(parts):
-    return " AND ".join(f"({part})" for part in parts)
-
-
-def _fts_queries(query, db, *, look_up=True):
-    """The exact, expanded and fuzzy FTS5 queries of ``query``, with and without exclusions.
-
-    ``look_up=False``: without compounds and corrections from the public words (no query).
-    """
-    lookups = _lookup(query, db) if look_up else {}
-    exact = [_any(map(_exact_term, clause)) for clause in query.clauses]
-    loose = [[_loose_term(term, lookups) for term in clause] for clause in query.clauses]
-    expanded = [_any(pair[0] for pair in clause) for clause in loose]
-    fuzzy = [_any(pair[1] for pair in clause) for clause in loose]
-    exclusions = _any(map(_exact_term, query.exclusions)) if query.exclusions else ""
-
-    def without_exclusions(parts):
-        return f"({_all(parts)}) NOT ({exclusions})" if exclusions else _all(parts)
-
-    positive = {"exact": _all(exact), "expanded": _all(expanded), "fuzzy": _all(fuzzy)}
-    return {"exact": without_exclusions(exact), "expanded": without_exclusions(expanded),
-            "fuzzy": without_exclusions(fuzzy),
-            # Without the exclusions, which a heading alone cannot rule out.
-            "positive": positive, "exclusions": exclusions}
-
-
-# ---------------------------------------------------------------------------
-# Compounds and corrections from the words of public releases.
-
-
-def _trigrams(word):
-    """pg_trgm's trigrams of a word: padded with two blanks before and one after."""
-    padded = f"  {word} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
-
-
-def similarity(a, b):
-    """pg_trgm's similarity: shared trigrams over all trigrams of both words."""
-    ta, tb = _trigrams(a), _trigrams(b)
-    return len(ta & tb) / len(ta | tb)
-
-
-_LOOKUP_SQL = f"""
-SELECT q.value,
-    (SELECT json_group_array(word) FROM (
-        SELECT t.word FROM {TRIGRAM_TABLE} t
-        WHERE length(q.value) >= %s AND t.{TRIGRAM_TABLE} MATCH '"' || q.value || '"'
-          AND t.word LIKE '_%%' || q.value || '%%'
-        ORDER BY length(t.word), t.word LIMIT %s)),
-    EXISTS (SELECT 1 FROM {WORDS_TABLE} w
-            WHERE w.word >= q.value AND w.word < q.value || char(1114111))
-FROM json_each(%s) q
-"""
-
-
-def _lookup(query, db):
-    """Compounds containing each single-word term, and a correction if it is unknown.
-
-    One query per parsed query and database (and one per unknown word), remembered on
-    the parsed query. The MATCH strings and LIKE patterns are safe: words hold letters
-    and digits only.
-    """
-    if db not in query._lookups:
-        words = lookup_words(query)
-        found = {}
-        if words:
-            with connections[db].cursor() as cursor:
-                cursor.execute(_LOOKUP_SQL, [MIN_COMPOUND_CHARS, MAX_COMPOUNDS,
-                                             json.dumps(words)])
-                for word, compounds, known in cursor.fetchall():
-                    found[word] = {"compounds": json.loads(compounds), "correction": None,
-                                   "display": None}
-                    if not known:
-                        found[word].update(_correction(cursor, word))
-        query._lookups[db] = found
-    return query._lookups[db]
-
-
-def _correction(cursor, word):
-    """The known word most like ``word``, if it is like enough: {correction, display}."""
-    trigrams = {word[i:i + 3] for i in range(len(word) - 2)}
-    if not trigrams:
-        return {}
-    cursor.execute(
-        f"SELECT t.word, w.display FROM {TRIGRAM_TABLE} t JOIN {WORDS_TABLE} w ON w.word = t.word "
-        f"WHERE {TRIGRAM_TABLE} MATCH %s ORDER BY rank LIMIT %s",
-        [" OR ".join(map(_quote, sorted(trigrams))), MAX_CANDIDATES])
-    scored = [(similarity(candidate, word), candidate, display)
-              for candidate, display in cursor.fetchall()]
-    scored = [row for row in scored if row[0] >= FUZZY_SIMILARITY]
-    if not scored:
-        return {}
-    _, candidate, display = min(scored, key=lambda row: (-row[0], row[1]))
-    return {"correction": candidate, "display": display}

@@ -1,0 +1,196 @@
+"""PostgreSQL: the tsqueries of a search.
+
+Words reach to_tsquery only as quoted lexemes made of letters and digits, as a
+parameter. The tsqueries of a search are made once, in one query (``_written``);
+the queries that search use them as PostgreSQL writes them
+("'foerder' & 'erzgebirg':*"), each one parameter.
+"""
+
+import operator
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections
+
+from .text import (
+    FUZZY_SIMILARITY,
+    MAX_COMPOUNDS,
+    MIN_COMPOUND_CHARS,
+    MIN_FUZZY_CHARS,
+    TIERS,
+    _variants,
+    lookup_words,
+    loosened,
+    looser_tiers,
+)
+
+CONFIG = "german_unaccent"
+WORDS_TABLE = "releases_searchword"
+
+
+class _Building:
+    """SQL that makes a tsquery, with its parameters: combined with |, & and ~."""
+
+    def __init__(self, sql, params):
+        self.sql, self.params = sql, params
+
+    def __or__(self, other):
+        return _Building(f"({self.sql} || {other.sql})", self.params + other.params)
+
+    def __and__(self, other):
+        return _Building(f"({self.sql} && {other.sql})", self.params + other.params)
+
+    def __invert__(self):
+        return _Building(f"!!({self.sql})", self.params)
+
+
+class _Written(SearchQuery):
+    """A tsquery as PostgreSQL writes it, read as it is: no dictionary is asked again."""
+
+    template = "%(expressions)s::tsquery"
+
+    def __init__(self, text):
+        super().__init__(text, search_type="raw")
+
+
+def _written(building, db):
+    """{name: _Written} of {name: _Building}, made in one query (None stays None)."""
+    names = [name for name, value in building.items() if value is not None]
+    if not names:
+        return dict(building)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"({building[name].sql})::text" for name in names),
+                       [param for name in names for param in building[name].params])
+        texts = cursor.fetchone()
+    return {**building, **{name: _Written(text) for name, text in zip(names, texts, strict=True)}}
+
+
+def _quote(lexeme, prefix=False):
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def _any(words, prefix=False):
+    return " | ".join(_quote(word, prefix) for word in dict.fromkeys(words))
+
+
+def _raw(text, config=CONFIG):
+    return _Building("to_tsquery(%s::regconfig, %s)", [config, text])
+
+
+def _exact_term(term):
+    """The term's word or phrase, or any other name of the place it names.
+
+    A release number ("7/2021") is one token to PostgreSQL's parser: two numbers
+    are also looked for as that token.
+    """
+    phrases = [" <-> ".join(f"({_any(_variants(word))})" for word in words)
+               for words in (term.words, *term.places)]
+    if len(term.words) == 2 and all(word.isdecimal() for word in term.words):
+        phrases.append(_quote("/".join(term.words)))
+    return _raw(" | ".join(f"({phrase})" for phrase in phrases))
+
+
+def _exact(query, db):
+    """Each clause matched by a stem or phrase, no exclusion matched (None if empty)."""
+    return _written({"exact": _exact_building(query)}, db)["exact"]
+
+
+def _exact_building(query):
+    if not query:
+        return None
+    clauses = [reduce(operator.or_, map(_exact_term, clause)) for clause in query.clauses]
+    exclusions = [~_exact_term(term) for term in query.exclusions]
+    return reduce(operator.and_, clauses + exclusions)
+
+
+def _loose_term(term, lookups):
+    """A term also as a word's beginning, without a plural ending, or inside compounds."""
+    exact = _exact_term(term)
+    more = loosened(term, lookups)
+    if more is None:
+        return exact, exact
+    expanded = exact
+    if more["prefixes"]:
+        expanded |= _raw(_any(more["prefixes"], prefix=True), config="simple")
+    if more["compounds"]:
+        expanded |= _raw(_any(more["compounds"]))
+    fuzzy = expanded
+    if more["corrections"]:
+        fuzzy |= _raw(_any(more["corrections"]))
+    return expanded, fuzzy
+
+
+def _tsqueries(query, db, *, look_up=True):
+    """The exact, expanded and fuzzy tsqueries of ``query``; "positive": the same without
+    the exclusions; "exclusions"; "looser": the tiers that add matches (text.looser_tiers).
+
+    ``look_up=False``: without compounds and corrections from the public words.
+    Made once per parsed query and database (kept with the query).
+    """
+    key = ("tsqueries", db, look_up)
+    if key not in query._made:
+        query._made[key] = _make_tsqueries(query, db, look_up)
+    return query._made[key]
+
+
+def _make_tsqueries(query, db, look_up):
+    lookups = _lookup(query, db) if look_up else {}
+    expanded, fuzzy = [], []
+    for clause in query.clauses:
+        loose = [_loose_term(term, lookups) for term in clause]
+        expanded.append(reduce(operator.or_, (pair[0] for pair in loose)))
+        fuzzy.append(reduce(operator.or_, (pair[1] for pair in loose)))
+    exclusions = [~_exact_term(term) for term in query.exclusions]
+    written = _written({
+        "exact": _exact_building(query),
+        "expanded": reduce(operator.and_, expanded + exclusions),
+        "fuzzy": reduce(operator.and_, fuzzy + exclusions),
+        "exclusions": reduce(operator.and_, exclusions) if exclusions else None,
+        # Without the exclusions, which a heading alone cannot rule out.
+        "positive exact": reduce(operator.and_, [reduce(operator.or_, map(_exact_term, clause))
+                                                 for clause in query.clauses]),
+        "positive expanded": reduce(operator.and_, expanded),
+        "positive fuzzy": reduce(operator.and_, fuzzy),
+    }, db)
+    return {**{name: written[name] for name in ("exact", "expanded", "fuzzy", "exclusions")},
+            "positive": {tier: written[f"positive {tier}"] for tier in TIERS},
+            "looser": looser_tiers(query, lookups)}
+
+
+_LOOKUP_SQL = f"""
+WITH q AS (
+    SELECT word, EXISTS (SELECT 1 FROM {WORDS_TABLE} w
+                         WHERE w.word >= q.word AND w.word < q.word || chr(1114111)) AS known
+    FROM unnest(%s::text[]) AS q(word)
+)
+SELECT q.word,
+    ARRAY(SELECT w.word FROM {WORDS_TABLE} w
+          WHERE length(q.word) >= %s AND w.word LIKE '_%%' || q.word || '%%'
+          ORDER BY length(w.word), w.word LIMIT %s),
+    (SELECT ARRAY[w.word, w.display] FROM {WORDS_TABLE} w
+     WHERE NOT q.known AND length(q.word) >= %s
+       AND w.word %% q.word AND similarity(w.word, q.word) >= %s
+     ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT 1)
+FROM q
+"""
+
+
+def _lookup(query, db):
+    """Compounds containing each single-word term, and a correction if it is unknown.
+
+    One query per parsed query and database, remembered on the parsed query.
+    The LIKE patterns are safe: words hold letters and digits only.
+    """
+    if db not in query._lookups:
+        words = lookup_words(query)
+        found = {}
+        if words:
+            with connections[db].cursor() as cursor:
+                cursor.execute(_LOOKUP_SQL, [words, MIN_COMPOUND_CHARS, MAX_COMPOUNDS,
+                                             MIN_FUZZY_CHARS, FUZZY_SIMILARITY])
+                for word, compounds, correction in cursor.fetchall():
+                    found[word] = {"compounds": compounds,
+                                   "correction": correction[0] if correction else None,
+                                   "display": correction[1] if correction else None}
+        query._lookups[db] = found
+    return query._lookups[db]
