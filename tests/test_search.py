@@ -21,6 +21,7 @@ from releases.search import (
     did_you_mean,
     normalise,
     parse,
+    postgresql_tsqueries,
     search,
     update_search_vector,
 )
@@ -427,6 +428,36 @@ class TestQueriesAsText:
 
     def test_words_joined_by_a_plus_are_found_as_written(self, kattowitz, goerlitz):
         assert titles(search("simul+Werkstatt")) == [kattowitz.title]
+
+
+class TestTsqueryRepeats:
+    """PostgreSQL: an alternative asks for each match once, so that the planner, which
+    adds up the parts of an alternative, does not count a match twice."""
+
+    @pytest.mark.parametrize(("written", "simpler"), [
+        ("'erzgebirg' | 'erzgebirg':*", "'erzgebirg':*"),
+        ("'foerder' & ( 'erzgebirg' | 'erzgebirgskreis' | 'erzgebirg':* )",
+         "'foerder' & 'erzgebirg':*"),
+        ("'a' | 'a'", "'a'"),
+        ("!!( 'kattowitz' | 'kattowitz':* )", "!!'kattowitz':*"),
+    ])
+    def test_a_word_whose_beginning_is_asked_for_is_dropped(self, written, simpler):
+        assert postgresql_tsqueries._without_repeats(written) == simpler
+
+    @pytest.mark.parametrize("written", [
+        "'a' | 'a':* & 'b' <-> 'c' | !'d'",  # 'a':* belongs to "and", not to the alternative
+        "'x' <-> 'erzgebirg' | 'erzgebirg':*",  # a phrase is not one word
+        "( 'a' | 'b' ) <2> 'c'", "'a' <-> ( 'b' <-> 'c' )", "( 'a' & 'b' ) <-> 'c'",
+        "'foerder' | 'foerderung':*", "!( 'a' | 'b' ) & 'c'",
+    ])
+    def test_other_queries_stay_as_written(self, written):
+        assert postgresql_tsqueries._without_repeats(written) == written
+
+    @pytest.mark.postgres
+    def test_a_search_asks_for_a_word_and_its_beginning_once(self):
+        tiers = postgresql_tsqueries._tsqueries(parse("Förderung Erzgebirge"), "default")
+        [written] = tiers["positive"]["expanded"].source_expressions
+        assert written.value == "( 'foerder' | 'forder' | 'foerderung':* ) & 'erzgebirg':*"
 
 
 class TestIndexUpkeep:

@@ -7,6 +7,7 @@ the queries that search use them as PostgreSQL writes them
 """
 
 import operator
+import re
 from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery
@@ -62,7 +63,82 @@ def _written(building, db):
         cursor.execute("SELECT " + ", ".join(f"({building[name].sql})::text" for name in names),
                        [param for name in names for param in building[name].params])
         texts = cursor.fetchone()
-    return {**building, **{name: _Written(text) for name, text in zip(names, texts, strict=True)}}
+    return {**building, **{name: _Written(_without_repeats(text))
+                           for name, text in zip(names, texts, strict=True)}}
+
+
+# PostgreSQL's written tsquery: quoted lexemes (perhaps with :* or weights), operators.
+_TOKEN = re.compile(r"\s*('(?:[^'\\]|''|\\.)*'(?::[*A-D]+)?|<\d+>|<->|[|&!()])")
+_BINDING = {"|": 1, "&": 2, "<->": 3}  # <N> binds as <->; ! tighter than all
+
+
+def _without_repeats(text):
+    """``text`` without what another part of the same alternative already matches:
+    a word whose beginning is also asked for (``'erzgebirg' | 'erzgebirg':*`` is
+    ``'erzgebirg':*``), or the same part twice.
+
+    The matches stay the same; the planner, which adds up the parts of an
+    alternative as if each found other releases, no longer counts them twice.
+    """
+    tokens = _TOKEN.findall(text)
+    if "".join(tokens) != re.sub(r"\s+", "", text):
+        return text  # not as expected: left as it is
+    tree, rest = _parse(tokens, 1)
+    return text if rest else _write(tree)
+
+
+def _parse(tokens, binding):
+    """(tree, the tokens after it) of the operand binding at least ``binding``."""
+    head, *rest = tokens
+    if head == "!":
+        left, rest = _parse(rest, 4)
+        left = ("!", [left])
+    elif head == "(":
+        left, rest = _parse(rest, 1)
+        rest = rest[1:]  # ")"
+    else:
+        left = ("word", head)
+    while rest and rest[0] != ")":
+        operator_ = "<->" if rest[0].startswith("<") else rest[0]
+        if _BINDING[operator_] < binding:
+            break
+        right, after = _parse(rest[1:], _BINDING[operator_] + 1)
+        if operator_ == left[0] and operator_ in "|&":
+            left = (operator_, [*left[1], right])
+        else:
+            left = (rest[0], [left, right])
+        rest = after
+    return left, rest
+
+
+def _write(tree, binding=0):
+    operator_, parts = tree
+    if operator_ == "word":
+        return parts
+    if operator_ == "|":
+        parts = _alternatives(parts)
+        if len(parts) == 1:
+            return _write(parts[0], binding)
+    if operator_ == "!":
+        return "!" + _write(parts[0], 4)
+    own = _BINDING["<->" if operator_.startswith("<") else operator_]
+    text = f" {operator_} ".join(_write(part, own + (index > 0 and own == 3))
+                                 for index, part in enumerate(parts))
+    return f"( {text} )" if own < binding else text
+
+
+def _alternatives(parts):
+    """The parts of an alternative without repeats (see _without_repeats)."""
+    beginnings = [part[1][:-3] for part in parts if part[0] == "word" and part[1].endswith("':*")]
+    kept, seen = [], set()
+    for part in parts:
+        written = _write(part)
+        if written in seen or (part[0] == "word" and written.endswith("'") and any(
+                written[1:].startswith(beginning[1:]) for beginning in beginnings)):
+            continue
+        seen.add(written)
+        kept.append(part)
+    return kept
 
 
 def _quote(lexeme, prefix=False):
