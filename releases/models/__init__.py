@@ -5,12 +5,12 @@ from .events import Counterpart, Delegation, DelegationMember, DelegationStop, E
 from .organisations import Contact, Organisation, Topic
 from .people import Appointment, Person
 from .places import PlaceGroup, PlaceName
-from .releases import Release, ReleaseAttachment, ReleaseImage, ReleasePerson
+from .releases import Release, ReleaseAttachment, ReleaseImage, ReleasePerson, public_condition
 from .workflow import AuditEntry, Correction, PreviewLink
 
 __all__ = [
     "Appointment", "AuditEntry", "Contact", "Correction", "Counterpart", "Delegation",
     "DelegationMember", "DelegationStop", "EditLock", "EditorPresence", "Event", "Organisation",
     "Person", "PlaceGroup", "PlaceName", "PreviewLink", "ProgrammeItem", "Release",
-    "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "Topic",
+    "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "Topic", "public_condition",
 ]

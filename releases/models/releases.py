@@ -33,6 +33,12 @@ def public_by(moment):
 PUBLIC_FROM = Greatest("published_at", Coalesce("embargo_until", "published_at"))
 
 
+def public_condition(now=None):
+    """``ReleaseQuerySet.public`` as a condition, to combine or annotate with."""
+    return public_by(now or timezone.now()) & Q(
+        status__in=Release.VISIBLE_STATUSES, edition_of__isnull=True)
+
+
 class ReleaseQuerySet(models.QuerySet):
     def public(self, now=None):
         """The only definition of what the public may see.
@@ -43,8 +49,7 @@ class ReleaseQuerySet(models.QuerySet):
         release's live edition until a working edition replaces it. Visibility needs
         no job: it is a comparison with now.
         """
-        return self.filter(public_by(now or timezone.now()),
-                           status__in=Release.VISIBLE_STATUSES, edition_of__isnull=True)
+        return self.filter(public_condition(now))
 
     def documents(self):
         """Releases as documents: their first or live edition, no working editions."""

@@ -1,10 +1,12 @@
 """Start page, release pages and release listings. Every query starts from public()."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -17,6 +19,7 @@ from ..models import (
     Release,
     ReleasePerson,
     Topic,
+    public_condition,
 )
 from ..presentation import detail_context
 
@@ -57,18 +60,22 @@ class ReleaseDetailView(DetailView):
     (GOV.UK style), or 410 Gone and nothing else when removed for legal reasons.
     """
 
+    @cached_property
+    def now(self):
+        return timezone.now()
+
     def get_queryset(self):
         queryset = Release.objects.all()
         if not self.request.user.has_perm("releases.change_release"):
-            queryset = queryset.public() | queryset.documents().filter(
-                status=Release.Status.WITHDRAWN)
+            queryset = queryset.filter(public_condition(self.now) | Q(
+                status=Release.Status.WITHDRAWN, edition_of__isnull=True))
         return self.release_queryset(queryset)
 
     def release_queryset(self, queryset):
         """The release with all the page shows: its organisation in its own query, then a
         query for each relation the page lists, whatever the archive's size."""
         return queryset.annotate(
-            is_public=Exists(public_releases().filter(pk=OuterRef("pk"))),
+            is_public=ExpressionWrapper(public_condition(self.now), BooleanField()),
         ).select_related("organisation").prefetch_related(
             # minister_in_office() looks through these.
             Prefetch("organisation__appointments", queryset=Appointment.objects.filter(
@@ -79,7 +86,8 @@ class ReleaseDetailView(DetailView):
             "topics", "contacts", "images", "attachments", "delegations", "corrections",
             Prefetch("events", queryset=Event.objects.order_by("starts_at")),
             # The page shows title, address and date: their text stays in the database.
-            Prefetch("related", queryset=public_releases().select_related("organisation")
+            Prefetch("related", queryset=Release.objects.public(self.now)
+                     .select_related("organisation")
                      .defer("body", "search_vector", "heading_vector")
                      .order_by("-published_at", "-pk")),
         )

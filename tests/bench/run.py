@@ -46,7 +46,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load, search
+from . import load, profile, search
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -98,6 +98,9 @@ def parse_args(argv):
                              "(\"search\": the search latency alone)")
     parser.add_argument("--search-requests", type=int, default=50,
                         help="requests in turn per search query (default 50)")
+    parser.add_argument("--profile", type=int, default=30, metavar="N",
+                        help="profile each uncached page type in process over N requests "
+                             "(default 30; 0: skip)")
     return parser.parse_args(argv)
 
 
@@ -349,6 +352,23 @@ def pick_pages(args):
     return [page for page in pages if args.only in page.name]
 
 
+def profiled_pages(pages):
+    """The uncached pages, an appointment's page, and the feed's repeat poll (304)."""
+    from django.test import Client
+
+    from releases.models import Event
+
+    profiled = [page for page in pages if not page.cached]
+    event = Event.objects.public().order_by("-starts_at").first()
+    if event is not None:
+        profiled.append(Page("event page", [event.get_absolute_url()]))
+    answer = Client().get(FEED)
+    if answer.get("ETag"):
+        profiled.append(Page("RSS feed, repeat poll (304)", [FEED],
+                             headers={"If-None-Match": answer["ETag"]}))
+    return profiled
+
+
 def count_queries(pages):
     """Database queries per page (the second request, once per-process caches are warm)."""
     from django.test import Client
@@ -564,6 +584,11 @@ def main(argv=None):
         info = describe(site.database_url)
         pages = pick_pages(args)
         count_queries(pages)
+        profiles = ""
+        if args.profile:
+            profiled = profiled_pages(pages)
+            profiles = profile.report(profile.profile_pages(profiled, args.profile),
+                                      args.profile)
         queries = search.pick_queries(args)
         search.measure_in_process(queries, args, log)
         from django.db import connections
@@ -571,7 +596,7 @@ def main(argv=None):
         connections.close_all()
         if pinning:
             os.sched_setaffinity(0, {pinning[1]})
-        text = report_header(info, args, site.build_seconds, pinning, pages)
+        text = report_header(info, args, site.build_seconds, pinning, pages) + profiles
         print(text, flush=True)
         for cached in (False, True):
             phase = [page for page in pages if page.cached == cached]
