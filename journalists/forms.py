@@ -51,8 +51,7 @@ class ChoicesMixin(forms.Form):
         self.fields["organisations"].queryset = self.public_or_chosen(
             "organisations", Organisation, Organisation.objects.public())
         self.fields["ministers"].queryset = self.public_or_chosen(
-            "ministers", Person, Person.objects.current_ministers()).order_by(
-            "family_name", "given_name")
+            "ministers", Person, Person.objects.current_ministers())
         self.fields["frequency"].choices = Subscription.Frequency.choices
         # A list with nothing to choose (no minister in office yet) is left out, not shown
         # as an empty box.
