@@ -2,11 +2,34 @@
 request accreditation for an appointment. Each has a honeypot field."""
 
 from django import forms
+from django.core.validators import slug_re
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from releases.models import Organisation, Person, Release, Topic
+
+# A link from a topic's, organisation's or person's page opens the subscription form with
+# that choice made: ?topic=<slug>, ?organisation=<slug>, ?person=<slug> (the names the
+# search page uses). Anyone named in a public release can be chosen this way: alerts
+# match the people a release names, ministers or not.
+LINK_CHOICES = {"topic": ("topics", Topic), "organisation": ("organisations", Organisation),
+                "person": ("ministers", Person)}
+MAX_LINK_VALUES = 10
+
+
+def choices_from_link(query):
+    """Initial choices for the subscription form from the query of a link: the public rows
+    named by slug; an unknown or malformed value is left out."""
+    initial = {}
+    for parameter, (name, model) in LINK_CHOICES.items():
+        slugs = [slug for slug in query.getlist(parameter)[:MAX_LINK_VALUES]
+                 if slug_re.match(slug)]
+        if slugs:
+            pks = list(model.objects.public().filter(slug__in=slugs).values_list("pk", flat=True))
+            if pks:
+                initial[name] = pks
+    return initial
 
 
 class HoneypotMixin(forms.Form):
@@ -42,17 +65,20 @@ class ChoicesMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         from .models import Subscription
+        from .models.subscriptions import people_label
 
         super().__init__(*args, **kwargs)
         # What is public; what a subscriber chose before stays selectable for them (a
-        # former minister, a topic whose only release was withdrawn).
+        # former minister, a topic whose only release was withdrawn), and what a link
+        # chose (anyone a public release names, see choices_from_link).
         self.fields["topics"].queryset = self.public_or_chosen(
             "topics", Topic, Topic.objects.public())
         self.fields["organisations"].queryset = self.public_or_chosen(
             "organisations", Organisation, Organisation.objects.public())
         self.fields["ministers"].queryset = self.public_or_chosen(
-            "ministers", Person, Person.objects.current_ministers()).order_by(
-            "family_name", "given_name")
+            "ministers", Person, Person.objects.current_ministers())
+        if self.initial.get("ministers"):
+            self.fields["ministers"].label = people_label(self.fields["ministers"].queryset)
         self.fields["frequency"].choices = Subscription.Frequency.choices
         # A list with nothing to choose (no minister in office yet) is left out, not shown
         # as an empty box.

@@ -17,6 +17,7 @@ from releases.links import absolute_url
 
 from . import emails, outbox, tokens
 from .models import OutboxMessage, Subscription
+from .models.subscriptions import people_label
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ def summary(subscription):
         (_("Topics"), [topic.name for topic in subscription.topics.all()]),
         (_("Ministries and authorities"),
          [organisation.name for organisation in subscription.organisations.all()]),
-        (_("Ministers"), [person.full_name for person in subscription.ministers.all()]),
+        (people_label(subscription.ministers.all()),
+         [person.full_name for person in subscription.ministers.all()]),
         (_("Kinds of release"), [str(label) for label in subscription.kind_labels()]),
     ]
     return [(label, ", ".join(values)) for label, values in rows if values] + [

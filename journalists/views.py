@@ -24,6 +24,7 @@ from .forms import (
     JournalistRegistrationForm,
     ManageForm,
     SubscribeForm,
+    choices_from_link,
 )
 from .models import Subscription
 
@@ -94,6 +95,11 @@ class SubscribeView(PublicFormView):
     form_class = SubscribeForm
     scope = "subscribe"
     success_url_name = "journalists:subscribe-sent"
+
+    def get_initial(self):
+        # Also when the form is sent: it goes to the address it came from, so what the
+        # link offered beyond the usual choices (a person) stays a valid choice.
+        return choices_from_link(self.request.GET)
 
     def act(self, form):
         return subscriptions.subscribe(form.cleaned_data["email"], form.choices())

@@ -18,7 +18,7 @@ class ReleasesConfig(AppConfig):
 
         from django.core import checks
 
-        from . import audit, caching, links, revisions, search
+        from . import audit, caching, collation, links, revisions, search
 
         checks.register(links.check_site_url, checks.Tags.security, deploy=True)
 
@@ -26,6 +26,7 @@ class ReleasesConfig(AppConfig):
         audit.connect_auth_signals()  # logins, logouts and failed logins in the audit log
         caching.connect_signals()  # any public change drops the cached pages
         search.connect_signals()  # every save of a release keeps its search vector current
+        collation.connect_signals()  # SQLite learns German order on each connection
         # Impressum, Datenschutz and Barrierefreiheit exist from the first migrate on (with
         # placeholders to fill in); existing pages are never touched.
         post_migrate.connect(_legal_pages, sender=self, dispatch_uid="releases.legal-pages")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from releases.collation import German
 from releases.models import Release
 
 
@@ -53,7 +54,7 @@ class Journalist(models.Model):
     class Meta:
         verbose_name = _("accredited journalist")
         verbose_name_plural = _("accredited journalists")
-        ordering = ["name"]
+        ordering = [German("name")]
         permissions = [
             ("approve_journalist", _("Can approve and revoke journalists' accreditation")),
         ]

@@ -15,6 +15,13 @@ def confirmation_window():
     return datetime.timedelta(days=settings.ALERTS_CONFIRMATION_DAYS)
 
 
+def people_label(people):
+    """The heading of chosen ``people`` (a Person queryset): "Ministers" while all of them
+    are ministers in office, else "People" (someone quoted, a former minister)."""
+    ministers = Person.objects.current_ministers().values("pk")
+    return _("People") if people.exclude(pk__in=ministers).exists() else _("Ministers")
+
+
 class SubscriptionQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)

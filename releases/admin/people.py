@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ..collation import German
 from ..forms import AppointmentForm, PersonForm
 from ..models import Appointment, Person
 
@@ -28,7 +29,7 @@ class PersonAdmin(admin.ModelAdmin):
     fields = ["honorific", "given_name", "family_name", "slug", "description", "portrait",
               "portrait_credit", "biography"]
 
-    @admin.display(description=_("name"), ordering="family_name")
+    @admin.display(description=_("name"), ordering=German("family_name"))
     def full_name(self, person):
         return person.full_name
 

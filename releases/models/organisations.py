@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..collation import German
 from ..fields import SanitisedRichTextField
 
 
@@ -62,7 +63,7 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        ordering = [German("name")]
 
     def __str__(self):
         return self.name
@@ -114,7 +115,7 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("press contact")
         verbose_name_plural = _("press contacts")
-        ordering = ["organisation__name", "name"]
+        ordering = [German("organisation__name"), German("name")]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"],
                                     name="contact_unique_name_per_organisation"),
@@ -150,7 +151,7 @@ class Topic(models.Model):
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-        ordering = ["name"]
+        ordering = [German("name")]
 
     def __str__(self):
         return self.name

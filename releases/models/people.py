@@ -8,9 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..collation import German
 from ..images import reencode
 from ..uploads import generated_name, validate_image
 from .organisations import Organisation
+
+# Alphabetical by family name, in German order.
+NAME_ORDER = [German("family_name"), German("given_name")]
 
 
 def portrait_upload_to(instance, filename):
@@ -38,13 +42,13 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(appointments__isnull=False).distinct()
 
     def current_ministers(self, on=None):
-        """People holding a minister's office today (or on ``on``), in cabinet order."""
+        """People holding a minister's office today (or on ``on``), by name."""
         on = on or timezone.localdate()
         return (
             self.filter(appointments__in=Appointment.objects.current(on).filter(
                 kind=Appointment.Kind.MINISTER))
             .distinct()
-            .order_by("family_name", "given_name")
+            .order_by(*NAME_ORDER)
         )
 
 
@@ -70,7 +74,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["family_name", "given_name"]
+        ordering = NAME_ORDER
 
     def __str__(self):
         return self.full_name

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
+from ..collation import German
 from ..models import Contact
 from ..vcard import contact_vcard, contact_vcard_filename
 
@@ -17,7 +18,7 @@ class ContactListView(ListView):
 
     def get_queryset(self):
         return Contact.objects.public().filter(is_active=True).select_related(
-            "organisation").order_by("organisation__name", "name")
+            "organisation").order_by(German("organisation__name"), German("name"))
 
 
 def contact_vcard_view(request, pk):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..caching import CachedCountMixin, public_value
+from ..collation import German
 from ..models import (
     Appointment,
     Event,
@@ -251,7 +252,7 @@ class TopicListView(ListView):
     def get_queryset(self):
         # An aggregate drops Meta.ordering: ordered here.
         return Topic.objects.public().annotate(
-            release_count=public_release_count()).order_by("name")
+            release_count=public_release_count()).order_by(German("name"))
 
 
 class OrganisationListView(ListView):
@@ -260,4 +261,4 @@ class OrganisationListView(ListView):
 
     def get_queryset(self):
         return Organisation.objects.public().annotate(
-            release_count=public_release_count()).order_by("name")
+            release_count=public_release_count()).order_by(German("name"))

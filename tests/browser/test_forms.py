@@ -110,6 +110,7 @@ def forms(live_server):
     manage = tokens.subscription_token(tokens.MANAGE, confirmed)
     return live_server.url, {
         "subscribe": reverse("journalists:subscribe"),
+        "subscribe-topic": reverse("journalists:subscribe") + f"?topic={topic.slug}",
         "confirm": reverse("journalists:confirm", args=[
             tokens.subscription_token(tokens.CONFIRM, unconfirmed)]),
         "manage": reverse("journalists:manage", args=[manage]),

@@ -85,6 +85,13 @@ class TestVisitorWalk:
         result.first.click()
         assert page.url.endswith(site["release"].get_absolute_url())
 
+    def test_alert_link_of_a_topic_opens_the_form_with_the_topic_checked(self, site, page):
+        page.goto(site["base"] + site["topic"].get_absolute_url())
+        page.get_by_role("link", name="Medieninformationen zu diesem Thema per E-Mail "
+                                      "erhalten").click()
+        assert page.get_by_role("checkbox", name="Digitalisierung").is_checked()
+        assert page.locator("input[type=checkbox]:checked").count() == 1
+
     def test_event_and_delegation_pages_show_place_itinerary_and_counterparts(self, site, page):
         page.goto(site["base"] + site["event"].get_absolute_url())
         text = page.inner_text("main")
