@@ -11,9 +11,11 @@ references to other files and addresses. A logo needs none of that, so
   clipping, masks, filters, <style>, <use>), or metadata that editing
   programs write and browsers ignore (Inkscape, Sodipodi, RDF, Dublin Core);
 * no attribute is an event handler (``on...``);
-* every reference (``href``, ``xlink:href``, CSS ``url(...)``) points inside
-  the file (``#id``), CSS imports nothing, and no processing instruction
-  (``<?xml-stylesheet?>``) loads a style sheet.
+* every reference (``href``, ``xlink:href``, CSS ``url(...)`` and the other
+  functions that load images) points inside the file (``#id``), CSS imports
+  nothing and has no escapes (which could spell ``url``), no value holds a
+  ``javascript:`` address, and no processing instruction (``<?xml-stylesheet?>``)
+  loads a style sheet.
 
 Nothing is rewritten: a file that passes is stored as uploaded, one that fails
 is refused with a message saying what it contains.
