@@ -26,12 +26,13 @@ from releases.models import (
     Organisation,
     Person,
     ProgrammeItem,
+    SiteIdentity,
     Topic,
 )
 
 from .importers import DocumentError
 from .importers.document import DOCUMENT_SUFFIXES
-from .importers.rows import local_date, set_related, upsert
+from .importers.rows import CREATED, UNCHANGED, local_date, set_related, upsert
 from .importers.run import Importer
 from .ninjs.read import local_datetime
 
@@ -74,6 +75,8 @@ def load_reference(data, counts):
                                              _fields(item, "slug"), counts)
     organisations = _lookup(Organisation, organisations)
     topics = _lookup(Topic, topics)
+    if "site_identity" in data:
+        _load_identity(data["site_identity"], organisations, counts)
 
     for item in data.get("contacts", []):
         upsert(Contact, {"organisation": organisations(item["organisation"]),
@@ -122,6 +125,20 @@ def load_reference(data, counts):
         }, counts)
         set_related(event.ministers, map(people, item.get("ministers", [])), counts)
         set_related(event.topics, map(topics, item.get("topics", [])), counts)
+
+
+def _load_identity(item, organisations, counts):
+    """The site's identity from its organisation's name and address, unless one is saved:
+    what the press office set in the admin stays."""
+    if SiteIdentity.objects.exists():
+        counts[UNCHANGED] += 1
+        return
+    organisation = organisations(item["organisation"])
+    SiteIdentity.objects.create(
+        name=item["name"], body_name=organisation.name, street=organisation.street,
+        postal_code=organisation.postal_code, city=organisation.city,
+        phone=organisation.phone, email=organisation.press_email)
+    counts[CREATED] += 1
 
 
 def _load_stops(delegation, stops, people, counts):

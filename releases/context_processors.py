@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .links import absolute_url
+from .models import SiteIdentity
 
 # The main navigation: (URL name, label, the URL names that belong to its section).
 NAVIGATION = [
@@ -22,6 +24,8 @@ def site(request):
     current = match.url_name if match and match.namespace == "releases" else None
     return {
         "SITE_URL": settings.SITE_URL,
+        # Read when a template first uses it (the admin's pages do not).
+        "site_identity": SimpleLazyObject(SiteIdentity.get),
         "canonical_url": canonical_url(request),
         "navigation": [
             {"url_name": f"releases:{name}", "label": label,

@@ -23,6 +23,8 @@ feed of releases, the journalists' personal feed too:
 * The issuing organisation is the item's author (RSS <author> with its press
   address, or <dc:creator> without one; Atom <author>); the feed's author,
   which RFC 4287 requires of an Atom feed, is the site.
+* The feed's logo (RSS <image>, Atom <icon> and <logo>) is the site's; the feed
+  of an organisation with a logo of its own shows that. RSS takes no SVG there.
 * The lead image is the enclosure, its length the stored original's size
   (asked of the storage, no query). Topics are categories. The guid is the
   release's UUID, so it survives slug changes and is the same in every feed.
@@ -58,7 +60,15 @@ from django.views.decorators.http import condition
 
 from .html import html_to_text
 from .links import absolute_url
-from .models import Correction, Organisation, Person, Release, ReleaseImage, Topic
+from .models import (
+    Correction,
+    Organisation,
+    Person,
+    Release,
+    ReleaseImage,
+    SiteIdentity,
+    Topic,
+)
 
 ITEMS = 30
 # About 500 characters of German text.
@@ -80,7 +90,19 @@ def summary(body):
 
 
 class FullContentRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with the full body in <content:encoded> and the update as <atom:updated>."""
+    """RSS 2.0 with the full body in <content:encoded> and the update as <atom:updated>,
+    and the feed's logo as its <image>."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        logo = self.feed.get("logo")
+        # RSS 2.0 names GIF, JPEG and PNG for the channel's image; readers show no SVG.
+        if logo and not logo.lower().endswith(".svg"):
+            handler.startElement("image", {})
+            handler.addQuickElement("url", logo)
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
 
     def rss_attributes(self):
         return {**super().rss_attributes(),
@@ -95,7 +117,15 @@ class FullContentRssFeed(Rss201rev2Feed):
 
 
 class FullContentAtomFeed(Atom1Feed):
-    """Atom with the full body in <content type="html">."""
+    """Atom with the full body in <content type="html">, and the feed's logo as its
+    <icon> and <logo>."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        logo = self.feed.get("logo")
+        if logo:
+            handler.addQuickElement("icon", logo)
+            handler.addQuickElement("logo", logo)
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -143,7 +173,15 @@ class ReleaseItems:
         return xml_text(self.feed_description(obj))
 
     def author_name(self):
-        return _("Newsroom")
+        return xml_text(SiteIdentity.get().name)
+
+    def feed_logo(self, obj):
+        """The logo feed readers show with the feed (a stored file, or empty)."""
+        return SiteIdentity.get().logo
+
+    def feed_extra_kwargs(self, obj):
+        logo = self.feed_logo(obj)
+        return {"logo": absolute_url(logo.url) if logo else None}
 
     def author_link(self):
         return absolute_url(reverse("releases:home"))
@@ -305,6 +343,9 @@ class OrganisationFeed(TopicFeed):
 
     def get_object(self, request, slug):
         return get_object_or_404(Organisation.objects.public(), slug=slug)
+
+    def feed_logo(self, obj):
+        return obj.logo or super().feed_logo(obj)
 
 
 class KindFeed(ReleaseFeed):

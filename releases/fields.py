@@ -1,8 +1,11 @@
 """Model fields that carry their rules with them."""
 
 from ckeditor.fields import RichTextField
+from django.db import models
 
 from .html import clean_html
+from .images import stored_logo
+from .uploads import LOGO_FOLDER, generated_name, validate_logo
 
 
 class SanitisedRichTextField(RichTextField):
@@ -16,3 +19,35 @@ class SanitisedRichTextField(RichTextField):
         value = clean_html(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+
+def logo_upload_to(instance, filename):
+    return generated_name(LOGO_FOLDER, filename)
+
+
+class LogoField(models.FileField):
+    """An optional logo: PNG or SVG, checked (uploads.validate_logo) and stored as
+    images.stored_logo makes it, whichever way it is saved (admin, seed, import).
+
+    A FileField, not an ImageField: Pillow cannot read SVG.
+    """
+
+    ACCEPT = "image/png,image/svg+xml,.png,.svg"
+    default_validators = [validate_logo]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("upload_to", logo_upload_to)
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        logo = getattr(model_instance, self.attname)
+        if logo and not logo._committed:
+            setattr(model_instance, self.attname, stored_logo(logo))
+        return super().pre_save(model_instance, add)
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.widget.attrs.setdefault("accept", self.ACCEPT)
+        return field

@@ -7,6 +7,7 @@ the camera's serial number, XMP, comments, thumbnails, text chunks, bytes
 appended after the image) does not survive; a colour profile does, except
 that CMYK becomes sRGB. Credit and licence are fields of the release image,
 not metadata. Animations keep their first frame: a press photo is a still.
+Logos (``stored_logo``) are PNG, re-encoded so, or SVG, stored as checked.
 
 Renditions are scaled copies for ``srcset``, made from the stored original:
 every width of ``RENDITION_WIDTHS`` narrower than the original, as WebP and
@@ -27,7 +28,7 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from PIL import Image, ImageCms, ImageOps
 
-from .uploads import IMAGE_SUFFIXES, open_image
+from .uploads import IMAGE_SUFFIXES, is_svg, open_image, validate_logo
 
 RENDITION_WIDTHS = (480, 960, 1600)
 WEBP = "image/webp"
@@ -80,6 +81,20 @@ def reencode(upload):
     buffer = io.BytesIO()
     upright.save(buffer, image_format, **options)
     return ContentFile(buffer.getvalue(), name=f"image{IMAGE_SUFFIXES[image_format]}")
+
+
+def stored_logo(upload):
+    """A logo as it is stored: an SVG as uploaded, a PNG re-encoded; a ContentFile.
+
+    Checked first (``uploads.validate_logo``) whichever way it came, so that no
+    form, import or command can store an SVG that was not checked. The name's
+    suffix is that of the content.
+    """
+    validate_logo(upload)
+    if is_svg(upload):
+        upload.seek(0)
+        return ContentFile(upload.read(), name="logo.svg")
+    return reencode(upload)
 
 
 def make_renditions(field_file):

@@ -9,7 +9,7 @@ release with the form's values and relations, so nothing is saved to show it.
 from django.utils import timezone
 
 from .links import absolute_url
-from .models import Correction, Release
+from .models import Correction, Release, SiteIdentity
 
 
 def detail_context(release):
@@ -40,10 +40,18 @@ def present_as_live(edition):
 
 
 def news_article(release):
-    """schema.org NewsArticle of a release, for search engines (JSON-LD)."""
+    """schema.org NewsArticle of a release, for search engines (JSON-LD).
+
+    Its organisation is author and publisher; as publisher with a logo, its own
+    or else the site's.
+    """
     organisation = {"@type": "GovernmentOrganization", "name": release.organisation.name}
     if release.organisation.website:
         organisation["url"] = release.organisation.website
+    publisher = dict(organisation)
+    logo = release.organisation.logo or SiteIdentity.get().logo
+    if logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": absolute_url(logo.url)}
     url = absolute_url(release.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -54,7 +62,7 @@ def news_article(release):
         "inLanguage": "de",
         "articleSection": release.get_kind_display(),
         "author": organisation,
-        "publisher": organisation,
+        "publisher": publisher,
     }
     if release.published_at:
         data["datePublished"] = _schema_time(release.published_at,

@@ -4,7 +4,9 @@ Images are opened with Pillow under byte, pixel and frame limits before
 anything is decoded (``open_image``, also used by releases.images to
 re-encode them); attachments are sniffed against their suffix, and office
 documents are checked as ZIP containers before anything is unpacked. SVG is
-never accepted: it is a document that can carry script, not a picture.
+a document that can carry script, not a picture: it is accepted only as a
+logo (``validate_logo``), after releases.svg found nothing in it that could
+run or load anything.
 """
 
 import re
@@ -21,11 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from .svg import MAX_SVG_BYTES, check_svg
+
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # Suffix of the stored file and the Content-Type it is served with, by format.
 IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".webp": "image/webp", ".gif": "image/gif"}
+# Logos are stored in a folder of their own: only there is an SVG served.
+LOGO_FOLDER = "logos"
+LOGO_TYPES = {".svg": "image/svg+xml"}
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -136,6 +143,43 @@ def validate_image(upload):
             pass
     finally:
         upload.seek(position)
+
+
+def is_svg(upload):
+    """Whether ``upload`` is written as XML (an SVG, if anything): it starts with "<"."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        head = upload.read(512)
+    finally:
+        upload.seek(position)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def validate_logo(upload):
+    """Accept a PNG that Pillow can decode within the image limits, or a safe SVG."""
+    if _already_stored(upload):
+        return
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        if is_svg(upload):
+            upload.seek(0)
+            check_svg(upload.read(MAX_SVG_BYTES + 1))
+            return
+        try:
+            with open_image(upload) as image:
+                if image.format != "PNG":
+                    raise _not_a_logo()
+        except ValidationError as error:
+            if error.code in {"invalid_image", "image_format"}:
+                raise _not_a_logo() from error
+            raise
+    finally:
+        upload.seek(position)
+
+
+def _not_a_logo():
+    return ValidationError(_("A logo must be a PNG or SVG file."), code="logo_format")
 
 
 def _sniff_attachment(suffix, head, upload):

@@ -33,6 +33,7 @@ from releases.models import (
     ReleaseAttachment,
     ReleaseImage,
     ReleasePerson,
+    SiteIdentity,
     Topic,
 )
 from tests.admin_helpers import (
@@ -47,10 +48,11 @@ from tests.admin_helpers import (
 )
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-# The editors' models; the audit log is read-only and has its own tests (test_audit.py).
+# The editors' models; the audit log is read-only and has its own tests (test_audit.py), as
+# has the site's identity, a single page (test_identity.py).
 REGISTERED = sorted(
     (model for model in admin.site._registry
-     if model._meta.app_label == "releases" and model is not AuditEntry),
+     if model._meta.app_label == "releases" and model not in {AuditEntry, SiteIdentity}),
     key=lambda model: model._meta.model_name,
 )
 REGISTERED_IDS = [model._meta.model_name for model in REGISTERED]

@@ -15,7 +15,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["parent"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
+        (None, {"fields": ["name", "short_name", "slug", "kind", "parent", "logo"]}),
         (_("Contact"), {"fields": ["website", "press_email", "phone", "street", "postal_code",
                                    "city"]}),
         (_("Footer under releases"), {"fields": ["footer", "email_note_mark"]}),

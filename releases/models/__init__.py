@@ -2,6 +2,7 @@
 
 from .editing import EditLock, EditorPresence
 from .events import Counterpart, Delegation, DelegationMember, DelegationStop, Event, ProgrammeItem
+from .identity import SiteIdentity
 from .organisations import Contact, Organisation, Topic
 from .people import Appointment, Person
 from .places import PlaceGroup, PlaceName
@@ -12,5 +13,6 @@ __all__ = [
     "Appointment", "AuditEntry", "Contact", "Correction", "Counterpart", "Delegation",
     "DelegationMember", "DelegationStop", "EditLock", "EditorPresence", "Event", "Organisation",
     "Person", "PlaceGroup", "PlaceName", "PreviewLink", "ProgrammeItem", "Release",
-    "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "Topic", "public_condition",
+    "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "SiteIdentity", "Topic",
+    "public_condition",
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import German
-from ..fields import SanitisedRichTextField
+from ..fields import LogoField, SanitisedRichTextField
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -51,6 +51,8 @@ class Organisation(models.Model):
         _("footer"), blank=True,
         help_text=_("Shown under every release of this organisation, "
                     "e.g. the notice on electronic signatures."))
+    logo = LogoField(_("logo"), help_text=_(
+        "PNG or SVG. Shown small on its releases and as the logo of its feeds."))
     email_note_mark = models.CharField(
         _("note mark after e-mail addresses"), max_length=3, blank=True,
         help_text=_("A mark such as * that the letterhead puts after the e-mail address, "
@@ -77,6 +79,10 @@ class Organisation(models.Model):
         when the footer holds the note it refers to, otherwise nothing."""
         mark = self.email_note_mark.strip()
         return mark if mark and mark in self.footer else ""
+
+    @property
+    def logo_alt_text(self):
+        return _("Logo: %(name)s") % {"name": self.name}
 
     @property
     def postal_address(self):

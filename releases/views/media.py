@@ -4,7 +4,8 @@ Only files of the offered kinds are served, under their stored names, each with
 the Content-Type of its suffix (never guessed from the content, never HTML),
 ``nosniff`` and a policy that lets nothing in the file run even if a browser
 opened it as a page. Attachments are downloaded under their title; images are
-shown inline. Anything else, and any path that leaves the media folder, is 404.
+shown inline, SVG only where logos are stored (it is accepted nowhere else,
+releases/svg.py). Anything else, and any path that leaves the media folder, is 404.
 
 Files of releases that are not public yet are served too: their names are
 random (uuid4) and appear nowhere but on the editors' pages.
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
 from ..models import ReleaseAttachment
-from ..uploads import ATTACHMENT_TYPES, IMAGE_TYPES
+from ..uploads import ATTACHMENT_TYPES, IMAGE_TYPES, LOGO_FOLDER, LOGO_TYPES
 
 # The file may not load, run or frame anything, whatever a browser takes it for.
 MEDIA_CSP = "default-src 'none'; sandbox"
@@ -43,6 +44,8 @@ def serve_media(request, path):
     suffix = PurePosixPath(name).suffix.lower()
     if suffix in IMAGE_TYPES:
         content_type, disposition = IMAGE_TYPES[suffix], "inline"
+    elif suffix in LOGO_TYPES and name.startswith(f"{LOGO_FOLDER}/"):
+        content_type, disposition = LOGO_TYPES[suffix], "inline"
     elif suffix in ATTACHMENT_TYPES:
         content_type, disposition = ATTACHMENT_TYPES[suffix], _attachment_disposition(name)
     else:
