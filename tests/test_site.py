@@ -80,6 +80,31 @@ class TestEveryPage:
         assert ('<link rel="canonical" href="https://presse.example.de/medieninformationen/'
                 '?page=2">') in html
 
+    def test_every_page_names_its_german_english_and_default_versions(self, client, settings,
+                                                                      public_urls):
+        settings.SITE_URL = "https://presse.example.de"
+        site = "https://presse.example.de"
+        for url in public_urls + [reverse("releases:imprint")]:
+            for prefix in ("", "/en"):
+                head = client.get(prefix + url).content.decode().split("</head>")[0]
+                alternates = dict(re.findall(
+                    r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head))
+                assert alternates == {"de": site + url, "en": site + "/en" + url,
+                                      "x-default": site + url}, (prefix, url)
+
+    def test_alternates_keep_the_page_number_like_the_canonical(self, client, settings,
+                                                                archive):
+        archive(21)
+        settings.SITE_URL = "https://presse.example.de"
+        html = client.get(reverse("releases:release-list"), {"page": "2"}).content.decode()
+        assert ('<link rel="alternate" hreflang="en" href="https://presse.example.de/en/'
+                'medieninformationen/?page=2">') in html
+
+    def test_unknown_address_names_no_language_versions(self, client):
+        response = client.get("/gibt-es-nicht/")
+        assert response.status_code == 404
+        assert "hreflang=\"x-default\"" not in response.content.decode()
+
     def test_every_page_has_the_search_form_in_the_header(self, client, public_urls):
         for url in public_urls:
             header = client.get(url).content.decode().split("</header>")[0]
