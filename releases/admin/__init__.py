@@ -8,7 +8,15 @@ release_*.py modules it is built from.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import audit_log, events, organisations, people, places, release  # noqa: F401  register
+from . import (  # noqa: F401  register
+    accessibility,
+    audit_log,
+    events,
+    organisations,
+    people,
+    places,
+    release,
+)
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")

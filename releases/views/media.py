@@ -3,8 +3,9 @@
 Only files of the offered kinds are served, under their stored names, each with
 the Content-Type of its suffix (never guessed from the content, never HTML),
 ``nosniff`` and a policy that lets nothing in the file run even if a browser
-opened it as a page. Attachments are downloaded under their title; images are
-shown inline. Anything else, and any path that leaves the media folder, is 404.
+opened it as a page. Attachments are downloaded under their title; images, the
+sign-language video and its captions are shown inline. Anything else, and any
+path that leaves the media folder, is 404.
 
 Files of releases that are not public yet are served too: their names are
 random (uuid4) and appear nowhere but on the editors' pages.
@@ -24,8 +25,10 @@ from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
 from ..models import ReleaseAttachment
-from ..uploads import ATTACHMENT_TYPES, IMAGE_TYPES
+from ..uploads import ATTACHMENT_TYPES, CAPTIONS_TYPES, IMAGE_TYPES, VIDEO_TYPES
 
+# Shown in the page: images, and the sign-language video with its captions.
+INLINE_TYPES = {**IMAGE_TYPES, **VIDEO_TYPES, **CAPTIONS_TYPES}
 # The file may not load, run or frame anything, whatever a browser takes it for.
 MEDIA_CSP = "default-src 'none'; sandbox"
 CACHE_CONTROL = "public, max-age=86400"
@@ -41,8 +44,8 @@ _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", 
 def serve_media(request, path):
     name = _stored_name(path)
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix in IMAGE_TYPES:
-        content_type, disposition = IMAGE_TYPES[suffix], "inline"
+    if suffix in INLINE_TYPES:
+        content_type, disposition = INLINE_TYPES[suffix], "inline"
     elif suffix in ATTACHMENT_TYPES:
         content_type, disposition = ATTACHMENT_TYPES[suffix], _attachment_disposition(name)
     else:

@@ -1,0 +1,12 @@
+"""The sign-language video of the page "Gebärdensprache" (BITV 2.0 § 4)."""
+
+from django.contrib import admin
+
+from ..models import SignLanguageVideo
+
+
+@admin.register(SignLanguageVideo)
+class SignLanguageVideoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "video", "captions", "uploaded_at"]
+    fields = ["video", "captions", "poster"]
+    view_on_site = False
