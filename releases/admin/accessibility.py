@@ -8,5 +8,6 @@ from ..models import SignLanguageVideo
 @admin.register(SignLanguageVideo)
 class SignLanguageVideoAdmin(admin.ModelAdmin):
     list_display = ["__str__", "video", "captions", "uploaded_at"]
+    search_fields = ["video", "captions"]
     fields = ["video", "captions", "poster"]
     view_on_site = False
