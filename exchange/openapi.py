@@ -1,12 +1,16 @@
 """The OpenAPI 3.1 description of the read-only release API (served at /api/openapi.json).
 
 Release documents are described by the IPTC ninjs 2.2 JSON Schema itself,
-referenced by its public address; a copy lives in ``exchange/schemas/``.
+referenced by its public address; a copy lives in ``exchange/schemas/``. The
+document is in English; its texts are marked for translation (gettext_noop) so
+that the API's documentation page (exchange/documentation.py) shows them in the
+visitor's language.
 """
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from releases.models import Release
 
@@ -23,9 +27,9 @@ def openapi_document(page_size, max_page_size):
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Newsroom press releases",
+            "title": gettext_noop("Newsroom press releases"),
             "version": "1.0.0",
-            "description": (
+            "description": gettext_noop(
                 "Read-only access to the public press releases as IPTC ninjs 2.2 documents. "
                 "Releases under embargo, scheduled for later, unpublished or withdrawn are "
                 "not part of the API: asking for one answers 404."
@@ -35,42 +39,45 @@ def openapi_document(page_size, max_page_size):
         "paths": {
             list_path: {"get": {
                 "operationId": "listReleases",
-                "summary": "Public releases, newest first",
+                "summary": gettext_noop("Public releases, newest first"),
                 "parameters": [
-                    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1,
-                                                            "default": 1}),
-                    _query("page_size", "Releases per page.", {
+                    _query("page", gettext_noop("Page number, from 1."),
+                           {"type": "integer", "minimum": 1, "default": 1}),
+                    _query("page_size", gettext_noop("Releases per page."), {
                         "type": "integer", "minimum": 1, "maximum": max_page_size,
                         "default": page_size}),
-                    _query("topic", "Only releases filed under the topic with this slug.",
+                    _query("topic",
+                           gettext_noop("Only releases filed under the topic with this slug."),
                            {"type": "string"}),
                     _query("organisation",
-                           "Only releases of the organisation with this slug.",
+                           gettext_noop("Only releases of the organisation with this slug."),
                            {"type": "string"}),
-                    _query("kind", "Only releases of this kind.",
+                    _query("kind", gettext_noop("Only releases of this kind."),
                            {"type": "string", "enum": list(Release.Kind.values)}),
-                    _query("since", "Only releases published at or after this time "
-                           "(ISO 8601 date or date-time; without an offset Europe/Berlin).",
-                           {"type": "string"}),
+                    _query("since", gettext_noop(
+                        "Only releases published at or after this time (ISO 8601 date or "
+                        "date-time; without an offset Europe/Berlin)."), {"type": "string"}),
                 ],
                 "responses": {
-                    "200": _json("A page of releases.", {"$ref": "#/components/schemas/Page"}),
-                    "400": _json("A parameter cannot be used.", _ERROR),
-                    "404": _json("The page does not exist.", _ERROR),
+                    "200": _json(gettext_noop("A page of releases."),
+                                 {"$ref": "#/components/schemas/Page"}),
+                    "400": _json(gettext_noop("A parameter cannot be used."), _ERROR),
+                    "404": _json(gettext_noop("The page does not exist."), _ERROR),
                 },
             }},
             detail_path: {"get": {
                 "operationId": "getRelease",
-                "summary": "One public release",
+                "summary": gettext_noop("One public release"),
                 "parameters": [{
                     "name": "uuid", "in": "path", "required": True,
-                    "description": "The release's stable identifier (its ninjs uri is "
-                                   "urn:uuid:<uuid>).",
+                    "description": gettext_noop(
+                        "The release's stable identifier (its ninjs uri is urn:uuid:<uuid>)."),
                     "schema": {"type": "string", "format": "uuid"},
                 }],
                 "responses": {
-                    "200": _json("The release.", {"$ref": "#/components/schemas/Ninjs"}),
-                    "404": _json("No public release has this identifier.", _ERROR),
+                    "200": _json(gettext_noop("The release."),
+                                 {"$ref": "#/components/schemas/Ninjs"}),
+                    "404": _json(gettext_noop("No public release has this identifier."), _ERROR),
                 },
             }},
         },
@@ -80,7 +87,8 @@ def openapi_document(page_size, max_page_size):
                 "type": "object",
                 "required": ["count", "next", "previous", "results"],
                 "properties": {
-                    "count": {"type": "integer", "description": "Matching releases in all."},
+                    "count": {"type": "integer",
+                              "description": gettext_noop("Matching releases in all.")},
                     "next": {"type": ["string", "null"], "format": "uri"},
                     "previous": {"type": ["string", "null"], "format": "uri"},
                     "results": {"type": "array",

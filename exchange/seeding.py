@@ -5,7 +5,9 @@ Everything is keyed by natural keys (slugs, names) and written through
 through the importer (``import_releases --publish``), so what the demo shows
 is what the importer makes of a real document. They get a stable identity
 from their file name: correcting a typo in a seed document updates its
-release instead of adding a second one.
+release instead of adding a second one. The legal pages and those of BITV 2.0
+§ 4 (Leichte Sprache, Gebärdensprache), which migrate creates, are made sure of
+too; pages that exist are left as they are.
 """
 
 import json
@@ -16,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from releases.legal import ensure_legal_pages
 from releases.models import (
     Appointment,
     Contact,
@@ -61,6 +64,7 @@ def load_seed(directory=None):
     report = Importer(publish=True, counts=counts).run(documents, identity_for=document_identity)
     if report.failures:
         raise DocumentError("\n".join(f"{label}: {reason}" for label, reason in report.failures))
+    ensure_legal_pages()
     return counts
 
 

@@ -1,4 +1,5 @@
-"""The read-only JSON API (ninjs 2.2, see exchange/views.py) and its OpenAPI document.
+"""The read-only JSON API (ninjs 2.2, see exchange/views.py), its OpenAPI document and the
+page that documents it (exchange/documentation.py).
 
 Its pages share the namespace of the public site (``releases:api-release-list``):
 newsroom/urls.py includes these patterns together with those of releases/urls.py.
@@ -8,9 +9,10 @@ from django.urls import path
 
 from releases.caching import cache_patterns
 
-from . import views
+from . import documentation, views
 
 urlpatterns = [
+    path("api/", documentation.api_documentation, name="api-documentation"),
     path("api/releases/", views.release_list, name="api-release-list"),
     path("api/releases/<str:release_id>/", views.release_detail, name="api-release-detail"),
     path("api/openapi.json", views.openapi, name="api-openapi"),

@@ -55,19 +55,25 @@ def release_list(request):
     except BadRequest as error:
         return error_response(400, str(error))
 
-    paginator = Paginator(releases_for_ninjs(queryset).order_by("-published_at", "-pk"),
-                          page_size)
     try:
-        page = paginator.page(page_number)
+        return json_response(release_page(queryset, page_number, page_size,
+                                          lambda number: _page_url(request, number)))
     except EmptyPage:
         return error_response(404, _("There is no page %(page)d.") % {"page": page_number})
-    return json_response({
+
+
+def release_page(queryset, page_number, page_size, page_url):
+    """A page of the public releases in ``queryset``, newest first, as the list answers
+    it; ``page_url(number)`` is the address of another page. Raises EmptyPage."""
+    paginator = Paginator(releases_for_ninjs(queryset).order_by("-published_at", "-pk"),
+                          page_size)
+    page = paginator.page(page_number)
+    return {
         "count": paginator.count,
-        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
-        "previous": (_page_url(request, page.previous_page_number())
-                     if page.has_previous() else None),
+        "next": page_url(page.next_page_number()) if page.has_next() else None,
+        "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
         "results": [to_ninjs(release) for release in page.object_list],
-    })
+    }
 
 
 @require_safe

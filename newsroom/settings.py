@@ -240,6 +240,10 @@ MAX_IMAGE_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_FRAMES = 500
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+# The sign-language video (BITV 2.0 § 4) and its WebVTT captions; below nginx's
+# client_max_body_size (deploy/nginx.conf).
+MAX_VIDEO_BYTES = 55 * 1024 * 1024
+MAX_CAPTIONS_BYTES = 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
@@ -311,6 +315,8 @@ CONTENT_SECURITY_POLICY = {
         # data: only for the empty favicon (<link rel="icon" href="data:,">) that spares
         # browsers a request for /favicon.ico; an image cannot run anything.
         "img-src": [SELF, "data:"],
+        # The sign-language video and its captions (<video>, <track>): this site only.
+        "media-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -7,17 +7,20 @@ from django.urls import include, path, re_path
 from exchange import urls as exchange_urls
 from releases import urls as releases_urls
 from releases.caching import cache_public
-from releases.sitemaps import SITEMAPS
+from releases.sitemaps import NEWS_SITEMAPS, SITEMAPS, news_changes_at
 from releases.views.health import healthz
 from releases.views.media import serve_media
 from releases.views.site import robots_txt
 
-# Crawlers' files (one sitemap, one robots.txt) and the load balancer's health check
-# live outside the language prefix.
+# Crawlers' files (the sitemap, the news sitemap, robots.txt) and the load balancer's
+# health check live outside the language prefix.
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", cache_public(sitemap, query={"p"}), {"sitemaps": SITEMAPS},
          name="sitemap"),
+    path("sitemap-news.xml", cache_public(sitemap, query={"p"}, changes=news_changes_at),
+         {"sitemaps": NEWS_SITEMAPS, "template_name": "releases/sitemap_news.xml"},
+         name="sitemap-news"),
     path("healthz/", healthz, name="healthz"),
 ]
 

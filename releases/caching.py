@@ -143,12 +143,17 @@ def next_change(now):
     return min((moment for moment in moments if moment is not None), default=None)
 
 
-def window(generation_, now):
-    """The end (a timestamp, or inf) of the time window that ``now`` falls in."""
-    key = f"newsroom:window:{generation_}"
+def window(generation_, now, changes=None):
+    """The end (a timestamp, or inf) of the time window that ``now`` falls in.
+
+    ``changes`` stands in for ``next_change`` where one page changes by the clock at
+    moments of its own (see ``cache_public``).
+    """
+    changes_name = f"{changes.__module__}.{changes.__qualname__}:" if changes else ""
+    key = f"newsroom:window:{changes_name}{generation_}"
     until = cache.get(key) if generation_ is not None else None
     if until is None or until <= now:
-        moment = next_change(datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
+        moment = (changes or next_change)(datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
         until = moment.timestamp() if moment else math.inf
         if generation_ is not None:
             cache.set(key, until, math.ceil(min(settings.PAGE_CACHE_SECONDS, until - now)) + 1)
@@ -219,11 +224,14 @@ def _conditional(request, response):
         response=response)
 
 
-def cache_public(view, query=()):
+def cache_public(view, query=(), changes=None):
     """Answer anonymous GET requests for ``view`` from the page cache (see above).
 
     ``query`` names the query parameters the view reads; any other is dropped from
-    an anonymous request before the page is looked up or rendered.
+    an anonymous request before the page is looked up or rendered. ``changes``, a
+    function of now like ``next_change``, gives the next moment at which this view's
+    answer changes by the clock alone besides those of the whole site (a release
+    growing too old for the news sitemap): its window ends then too.
     """
     known = frozenset(query)
 
@@ -236,6 +244,8 @@ def cache_public(view, query=()):
         now = time.time()
         generation_ = generation()
         until = window(generation_, now)
+        if changes is not None:
+            until = min(until, window(generation_, now, changes))
         # None while the cache is away.
         key = _key(request, generation_, until) if generation_ is not None else None
         if key is not None:

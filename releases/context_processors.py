@@ -22,6 +22,7 @@ NAVIGATION = [
 def site(request):
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match and match.namespace == "releases" else None
+    versions = language_versions(request)
     return {
         "SITE_URL": settings.SITE_URL,
         # Read when a template first uses it (the admin's pages do not).
@@ -33,16 +34,42 @@ def site(request):
              else ""}
             for name, label, section in NAVIGATION
         ],
-        "other_languages": [
-            {"code": code, "name": get_language_info(code)["name_local"],
-             "url": translate_url(request.path, code)}
-            for code, _name in settings.LANGUAGES if code != get_language()
-        ],
+        "other_languages": [version for version in versions
+                            if version["code"] != get_language()],
+        "language_alternates": language_alternates(request, versions),
     }
 
 
 def canonical_url(request):
     """The page's address on the public site; only the page number survives of the query."""
+    return absolute_url(request.path) + _page_query(request)
+
+
+def _page_query(request):
     page = request.GET.get("page", "")
-    query = f"?page={page}" if page.isdigit() and page.lstrip("0") not in {"", "1"} else ""
-    return absolute_url(request.path) + query
+    return f"?page={page}" if page.isdigit() and page.lstrip("0") not in {"", "1"} else ""
+
+
+def language_versions(request):
+    """This page in each of the site's languages: the footer's language links and,
+    absolute, the head's hreflang alternates (German at /, English under /en/)."""
+    return [
+        {"code": code, "name": get_language_info(code)["name_local"],
+         "url": translate_url(request.path, code)}
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def language_alternates(request, versions):
+    """(hreflang, absolute URL) of every language version and x-default, the German one.
+
+    Empty for an address that names no page (a 404 for an unknown path): it has no
+    versions in other languages.
+    """
+    if getattr(request, "resolver_match", None) is None:
+        return []
+    query = _page_query(request)
+    alternates = [(version["code"], absolute_url(version["url"]) + query)
+                  for version in versions]
+    default = dict(alternates)[settings.LANGUAGE_CODE]
+    return [*alternates, ("x-default", default)]

@@ -2,14 +2,17 @@
 
 Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit are
 created with placeholder text that the press office must adapt (square
-brackets mark what to fill in). ensure_legal_pages() is idempotent and never
-overwrites a page that exists, so edits made in the admin survive.
+brackets mark what to fill in); with them the pages in Leichte Sprache and
+Gebärdensprache that BITV 2.0 § 4 asks for (releases/bitv.py).
+ensure_legal_pages() is idempotent and never overwrites a page that exists, so
+edits made in the admin survive.
 """
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 
+from .bitv import BITV_PAGES
 from .links import site_domain
 from .models import Organisation
 
@@ -102,7 +105,9 @@ def ensure_legal_pages(email=None):
 
     ``email`` is the contact named on the pages (feedback on accessibility
     among them); by default the first organisation's press e-mail, else a
-    placeholder.
+    placeholder. A page created with the placeholder (by the first migrate,
+    before there was an organisation) and never edited gets the address once
+    there is one.
     """
     if email is None:
         email = (
@@ -116,10 +121,14 @@ def ensure_legal_pages(email=None):
         site.domain = site_domain()
         site.save(update_fields=["domain"])
     created_pages = []
-    for url, title, template in LEGAL_PAGES:
+    for url, title, template in LEGAL_PAGES + BITV_PAGES:
         page, created = FlatPage.objects.get_or_create(
             url=url, defaults={"title": title, "content": template.format(email=email).strip()})
         page.sites.add(site)
+        if email != PLACEHOLDER_EMAIL and page.content == template.format(
+                email=PLACEHOLDER_EMAIL).strip():
+            page.content = template.format(email=email).strip()
+            page.save(update_fields=["content"])
         if created:
             created_pages.append(page)
     return created_pages

@@ -33,6 +33,9 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
 # Logos are stored in a folder of their own: only there is an SVG served.
 LOGO_FOLDER = "logos"
 LOGO_TYPES = {".svg": "image/svg+xml"}
+# The sign-language video and its captions (BITV 2.0 § 4), shown inline.
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+CAPTIONS_TYPES = {".vtt": "text/vtt; charset=utf-8"}
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -264,3 +267,61 @@ def validate_attachment(upload):
         raise ValidationError(
             _("The content of the file does not match its type %(type)s.")
             % {"type": suffix.lstrip(".").upper()}, code="attachment_content")
+
+
+# MP4 brands of QuickTime files, which browsers other than Safari do not play.
+_QUICKTIME_BRANDS = {b"qt  "}
+# The DocType element (ID 0x4282), its size in one to eight bytes, then "webm".
+_WEBM_DOCTYPE = re.compile(rb"\x42\x82[\x01-\xff][\x00-\xff]{0,7}?webm")
+_WEBVTT_SIGNATURE = re.compile(rb"\A(?:\xef\xbb\xbf)?WEBVTT(?:[ \t\r\n]|\Z)")
+
+
+def _is_video(suffix, head):
+    if suffix == ".mp4":
+        # An ISO media file begins with its "ftyp" box: size, "ftyp", major brand.
+        return head[4:8] == b"ftyp" and head[8:12] not in _QUICKTIME_BRANDS
+    # WebM is Matroska (an EBML header) whose DocType says "webm".
+    return head.startswith(b"\x1a\x45\xdf\xa3") and _WEBM_DOCTYPE.search(head) is not None
+
+
+def validate_video(upload):
+    """Accept MP4 and WebM files whose content matches their name, within the size limit."""
+    if _already_stored(upload):
+        return
+    _check_size(upload, settings.MAX_VIDEO_BYTES)
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in VIDEO_TYPES:
+        raise ValidationError(_("Videos must be MP4 or WebM files."), code="video_type")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        head = upload.read(64)
+    finally:
+        upload.seek(position)
+    if not _is_video(suffix, head):
+        raise ValidationError(
+            _("The content of the file does not match its type %(type)s.")
+            % {"type": suffix.lstrip(".").upper()}, code="video_content")
+
+
+def validate_captions(upload):
+    """Accept WebVTT captions: UTF-8 text that begins with the WEBVTT signature."""
+    if _already_stored(upload):
+        return
+    _check_size(upload, settings.MAX_CAPTIONS_BYTES)
+    if Path(upload.name or "").suffix.lower() not in CAPTIONS_TYPES:
+        raise ValidationError(_("Captions must be a WebVTT file (.vtt)."), code="captions_type")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        content = upload.read()
+    finally:
+        upload.seek(position)
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        content = b""
+    if not _WEBVTT_SIGNATURE.match(content) or b"\x00" in content:
+        raise ValidationError(
+            _("The captions are not a WebVTT file: it must be UTF-8 text that begins with "
+              "“WEBVTT”."), code="captions_content")

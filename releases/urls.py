@@ -6,7 +6,7 @@ from django.urls import path, re_path
 from . import feeds
 from .caching import cache_patterns
 from .legal import ACCESSIBILITY_URL, IMPRINT_URL, PRIVACY_URL
-from .views import archive, calendars, contacts, events, pages, preview
+from .views import archive, bitv, calendars, contacts, events, pages, preview
 from .views.search import FILTERS, SearchAtomFeed, SearchFeed, SearchView
 
 app_name = "releases"
@@ -66,6 +66,9 @@ urlpatterns = [
     path("impressum/", flatpage, {"url": IMPRINT_URL}, name="imprint"),
     path("datenschutz/", flatpage, {"url": PRIVACY_URL}, name="privacy"),
     path("barrierefreiheit/", flatpage, {"url": ACCESSIBILITY_URL}, name="accessibility"),
+    # BITV 2.0 § 4 (releases/bitv.py).
+    path("leichte-sprache/", bitv.easy_language, name="easy-language"),
+    path("gebaerdensprache/", bitv.sign_language, name="sign-language"),
 ]
 
 # Every page here is served from the page cache to anonymous visitors (releases/caching.py)

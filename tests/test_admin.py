@@ -33,6 +33,7 @@ from releases.models import (
     ReleaseAttachment,
     ReleaseImage,
     ReleasePerson,
+    SignLanguageVideo,
     SiteIdentity,
     Topic,
 )
@@ -160,9 +161,13 @@ def objects(organisation, topic, contact, person, make_release):
         delegation=delegation)
     event.ministers.add(person)
     release.events.add(event)
+    video = SignLanguageVideo.objects.create(
+        video=SimpleUploadedFile("gebaerden.webm", b"\x1a\x45\xdf\xa3\x42\x82\x84webm"),
+        captions=SimpleUploadedFile("gebaerden.vtt", b"WEBVTT\n"))
     return {Organisation: organisation, Contact: contact, Topic: topic, Person: person,
             Release: release, Event: event, Delegation: delegation, DelegationStop: stop,
-            ProgrammeItem: item, PlaceGroup: PlaceGroup.objects.get(names__name="Zgorzelec")}
+            ProgrammeItem: item, PlaceGroup: PlaceGroup.objects.get(names__name="Zgorzelec"),
+            SignLanguageVideo: video}
 
 
 @pytest.mark.django_db

@@ -126,8 +126,9 @@ def problem(client, url):
     if response.status_code >= 500:
         return f"{url[:120]} -> {response.status_code}", response.status_code
     # The API's own answers are JSON, refusals included (an address no pattern
-    # matches gets the site's 404 page).
-    if path.removeprefix("/en").startswith("/api/") and resolves(path) and not (
+    # matches gets the site's 404 page); its documentation at /api/ is a page for people.
+    if path.removeprefix("/en").startswith("/api/") and resolves(path) and (
+            resolve(path).url_name != "api-documentation") and not (
             response["Content-Type"].startswith("application/json")):
         return f"{url[:120]} -> {response['Content-Type']}", response.status_code
     return None, response.status_code

@@ -156,9 +156,10 @@ class TestNeverPublic:
                     reverse("releases:feed")):
             assert "/vorschau/" not in client.get(url).content.decode(), url
 
-    def test_preview_page_names_no_canonical_address(self, client, link):
+    def test_preview_page_names_no_canonical_address_nor_language_versions(self, client, link):
         content = client.get(preview_path(link)).content.decode()
         assert 'rel="canonical"' not in content
+        assert "hreflang=\"x-default\"" not in content
 
     def test_expiry_is_shown_in_the_banner(self, client, link):
         local = timezone.localtime(link.expires_at)

@@ -180,6 +180,10 @@ def add_a_legal_page(client, world):
     return client.get(reverse("admin:flatpages_flatpage_add")).status_code == 200
 
 
+def upload_a_sign_language_video(client, world):
+    return client.get(reverse("admin:releases_signlanguagevideo_add")).status_code == 200
+
+
 def read_the_audit_log(client, world):
     return client.get(reverse("admin:releases_auditentry_changelist")).status_code == 200
 
@@ -211,6 +215,7 @@ MATRIX = {
     "read the audit log": (read_the_audit_log, (False, False, True)),
     "add a user": (add_a_user, (False, False, True)),
     "add a legal page": (add_a_legal_page, (False, False, True)),
+    "upload a sign-language video": (upload_a_sign_language_video, (False, False, True)),
 }
 
 

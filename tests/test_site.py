@@ -80,6 +80,31 @@ class TestEveryPage:
         assert ('<link rel="canonical" href="https://presse.example.de/medieninformationen/'
                 '?page=2">') in html
 
+    def test_every_page_names_its_german_english_and_default_versions(self, client, settings,
+                                                                      public_urls):
+        settings.SITE_URL = "https://presse.example.de"
+        site = "https://presse.example.de"
+        for url in public_urls + [reverse("releases:imprint")]:
+            for prefix in ("", "/en"):
+                head = client.get(prefix + url).content.decode().split("</head>")[0]
+                alternates = dict(re.findall(
+                    r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head))
+                assert alternates == {"de": site + url, "en": site + "/en" + url,
+                                      "x-default": site + url}, (prefix, url)
+
+    def test_alternates_keep_the_page_number_like_the_canonical(self, client, settings,
+                                                                archive):
+        archive(21)
+        settings.SITE_URL = "https://presse.example.de"
+        html = client.get(reverse("releases:release-list"), {"page": "2"}).content.decode()
+        assert ('<link rel="alternate" hreflang="en" href="https://presse.example.de/en/'
+                'medieninformationen/?page=2">') in html
+
+    def test_unknown_address_names_no_language_versions(self, client):
+        response = client.get("/gibt-es-nicht/")
+        assert response.status_code == 404
+        assert "hreflang=\"x-default\"" not in response.content.decode()
+
     def test_every_page_has_the_search_form_in_the_header(self, client, public_urls):
         for url in public_urls:
             header = client.get(url).content.decode().split("</header>")[0]
@@ -88,10 +113,12 @@ class TestEveryPage:
             assert re.search(r'<label for="site-search">[^<]+</label>', header), url
             assert 'name="q"' in header, url
 
-    def test_every_page_links_the_legal_pages_in_the_footer(self, client, public_urls):
-        for url in public_urls:
+    def test_every_page_links_the_legal_bitv_and_api_pages_in_the_footer(self, client,
+                                                                        public_urls):
+        for url in public_urls + [reverse("releases:api-documentation")]:
             footer = client.get(url).content.decode().split('<footer class="site-footer">')[1]
-            for name in ["imprint", "privacy", "accessibility"]:
+            for name in ["imprint", "privacy", "accessibility", "easy-language",
+                         "sign-language", "api-documentation"]:
                 assert f'href="{reverse(f"releases:{name}")}"' in footer, (url, name)
 
     def test_anonymous_pages_set_no_cookies(self, client, public_urls):
@@ -347,8 +374,8 @@ class TestLegalPages:
         for name in ("imprint", "privacy", "accessibility"):
             assert client.get(reverse(f"releases:{name}")).status_code == 200, name
 
-    def test_ensure_legal_pages_creates_the_three_pages(self, client, organisation, no_pages):
-        assert len(ensure_legal_pages()) == 3
+    def test_ensure_legal_pages_creates_the_five_pages(self, client, organisation, no_pages):
+        assert len(ensure_legal_pages()) == 5
         for name, title in [("imprint", "Impressum"), ("privacy", "Datenschutzerklärung"),
                             ("accessibility", "Erklärung zur Barrierefreiheit")]:
             html = client.get(reverse(f"releases:{name}")).content.decode()
@@ -365,8 +392,17 @@ class TestLegalPages:
         ensure_legal_pages()
         FlatPage.objects.filter(url="/impressum/").update(content="<p>Angepasst</p>")
         assert ensure_legal_pages() == []
-        assert FlatPage.objects.count() == 3
+        assert FlatPage.objects.count() == 5
         assert FlatPage.objects.get(url="/impressum/").content == "<p>Angepasst</p>"
+
+    def test_pages_made_with_the_placeholder_get_the_address_once_there_is_one(
+            self, client, no_pages):
+        ensure_legal_pages()  # the first migrate: no organisation yet
+        FlatPage.objects.filter(url="/datenschutz/").update(content="<p>Angepasst</p>")
+        ensure_legal_pages(email="presse@example.de")
+        html = client.get(reverse("releases:accessibility")).content.decode()
+        assert 'href="mailto:presse@example.de"' in html and "[E-Mail-Adresse]" not in html
+        assert FlatPage.objects.get(url="/datenschutz/").content == "<p>Angepasst</p>"
 
     def test_missing_legal_page_is_not_found_not_an_error(self, client, no_pages):
         assert client.get(reverse("releases:imprint")).status_code == 404

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import (  # noqa: F401  register
+    accessibility,
     audit_log,
     events,
     identity,

@@ -1,5 +1,6 @@
 """The newsroom's content model, split by concept."""
 
+from .accessibility import SignLanguageVideo
 from .editing import EditLock, EditorPresence
 from .events import Counterpart, Delegation, DelegationMember, DelegationStop, Event, ProgrammeItem
 from .identity import SiteIdentity
@@ -13,6 +14,6 @@ __all__ = [
     "Appointment", "AuditEntry", "Contact", "Correction", "Counterpart", "Delegation",
     "DelegationMember", "DelegationStop", "EditLock", "EditorPresence", "Event", "Organisation",
     "Person", "PlaceGroup", "PlaceName", "PreviewLink", "ProgrammeItem", "Release",
-    "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "SiteIdentity", "Topic",
-    "public_condition",
+    "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "SignLanguageVideo", "SiteIdentity",
+    "Topic", "public_condition",
 ]

@@ -3,9 +3,10 @@
 Only files of the offered kinds are served, under their stored names, each with
 the Content-Type of its suffix (never guessed from the content, never HTML),
 ``nosniff`` and a policy that lets nothing in the file run even if a browser
-opened it as a page. Attachments are downloaded under their title; images are
-shown inline, SVG only where logos are stored (it is accepted nowhere else,
-releases/svg.py). Anything else, and any path that leaves the media folder, is 404.
+opened it as a page. Attachments are downloaded under their title; images, the
+sign-language video and its captions are shown inline, SVG only where logos are
+stored (it is accepted nowhere else, releases/svg.py). Anything else, and any path
+that leaves the media folder, is 404.
 
 Files of releases that are not public yet are served too: their names are
 random (uuid4) and appear nowhere but on the editors' pages.
@@ -25,8 +26,17 @@ from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
 from ..models import ReleaseAttachment
-from ..uploads import ATTACHMENT_TYPES, IMAGE_TYPES, LOGO_FOLDER, LOGO_TYPES
+from ..uploads import (
+    ATTACHMENT_TYPES,
+    CAPTIONS_TYPES,
+    IMAGE_TYPES,
+    LOGO_FOLDER,
+    LOGO_TYPES,
+    VIDEO_TYPES,
+)
 
+# Shown in the page: images, and the sign-language video with its captions.
+INLINE_TYPES = {**IMAGE_TYPES, **VIDEO_TYPES, **CAPTIONS_TYPES}
 # The file may not load, run or frame anything, whatever a browser takes it for.
 MEDIA_CSP = "default-src 'none'; sandbox"
 CACHE_CONTROL = "public, max-age=86400"
@@ -42,8 +52,8 @@ _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", 
 def serve_media(request, path):
     name = _stored_name(path)
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix in IMAGE_TYPES:
-        content_type, disposition = IMAGE_TYPES[suffix], "inline"
+    if suffix in INLINE_TYPES:
+        content_type, disposition = INLINE_TYPES[suffix], "inline"
     elif suffix in LOGO_TYPES and name.startswith(f"{LOGO_FOLDER}/"):
         content_type, disposition = LOGO_TYPES[suffix], "inline"
     elif suffix in ATTACHMENT_TYPES:

@@ -15,5 +15,6 @@ def robots_txt(request):
         "Disallow: /en/admin/",
         "Allow: /",
         f"Sitemap: {absolute_url(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap-news'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

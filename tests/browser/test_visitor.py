@@ -60,6 +60,9 @@ def page_types(site):
         "imprint": reverse("releases:imprint"),
         "privacy": reverse("releases:privacy"),
         "accessibility": reverse("releases:accessibility"),
+        "easy language": reverse("releases:easy-language"),
+        "sign language": reverse("releases:sign-language"),
+        "API documentation": reverse("releases:api-documentation"),
         "not found": "/gibt-es-nicht/",
         "english start": "/en/",
     }
