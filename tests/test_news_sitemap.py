@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from releases.models import Release
+from releases.models import Release, SiteIdentity
 
 from .public_data import berlin
 
@@ -59,6 +59,14 @@ class TestNewsSitemap:
         assert entries == {SITE + release.get_absolute_url(): (
             "Newsroom", "de", "2026-05-04T10:30:00+02:00",
             "Große Resonanz bei simul+Werkstatt in Kattowitz")}
+
+    def test_publication_is_named_as_the_site(self, client, make_release):
+        SiteIdentity.objects.create(name="Medienservice Sachsen")
+        with at(PUBLISHED - SECOND):
+            make_release(published_at=PUBLISHED)
+        with at(PUBLISHED + datetime.timedelta(hours=1)):
+            [(name, *_)] = news(client).values()
+        assert name == "Medienservice Sachsen"
 
     def test_release_leaves_the_sitemap_two_days_after_publication_though_cached(
             self, client, make_release):
