@@ -100,6 +100,7 @@ class TestAside:
         html = page(client, full_release.get_absolute_url())
         text, aside = html.split('<aside class="release-aside"')
         assert "Rund 70 Teilnehmer diskutierten." in text  # the text comes first
+        assert "{#" not in html and "{%" not in html
         assert 'id="press-contact"' in aside and "Frank Meyer" in aside
         assert ('<dt>Veröffentlicht</dt><dd><time datetime="2021-10-08T10:30:00+02:00">'
                 '8. Oktober 2021, 10:30 Uhr</time></dd>') in aside
