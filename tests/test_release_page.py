@@ -228,3 +228,11 @@ class TestPrintOnlySource:
         assert ".letterhead, .print-only { display: block; }" in shown
         assert ".print-only { display: none; }" in css.split("@media print")[0]
 
+
+class TestHeader:
+    def test_navigation_folds_behind_a_menu_control_and_keeps_the_current_section(
+            self, client, full_release):
+        html = page(client, full_release.get_absolute_url())
+        nav = html.split('<nav class="site-nav"')[1].split("</nav>")[0]
+        assert '<details class="menu">' in nav and "<summary>Menü</summary>" in nav
+        assert f'<a href="{reverse("releases:release-list")}" aria-current="true">' in nav
