@@ -6,7 +6,11 @@ shows a release as the form holds it: ``UnsavedRelease`` stands in for the
 release with the form's values and relations, so nothing is saved to show it.
 """
 
+from urllib.parse import quote
+
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from .links import absolute_url
 from .models import Correction, Release, SiteIdentity
@@ -23,6 +27,27 @@ def detail_context(release):
         corrections = list(release.corrections.all())
     return {"corrections": corrections, "minister": release.minister_in_office(),
             "structured_data": news_article(release)}
+
+
+def share_links(release):
+    """Plain links that pass the release on: (label, href) for e-mail and the networks.
+
+    Nothing is loaded from the networks before a visitor follows a link; each address
+    carries the release's title and canonical URL, encoded here.
+    """
+    url = absolute_url(release.get_absolute_url())
+    text = f"{release.title} {url}"
+    # mailto: wants %20 for a space (RFC 6068), not the "+" of a form's query string.
+    mail = "&".join(f"{name}={quote(value, safe='')}"
+                    for name, value in (("subject", release.title), ("body", url)))
+    return [
+        (_("E-mail"), f"mailto:?{mail}"),
+        ("Mastodon", "https://mastodon.social/share?" + urlencode({"text": text})),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": text})),
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?"
+         + urlencode({"url": url})),
+        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": release.title})),
+    ]
 
 
 def present_as_live(edition):

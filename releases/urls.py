@@ -25,6 +25,8 @@ urlpatterns = [
     path("medieninformationen/", pages.ReleaseListView.as_view(), name="release-list"),
     path("medieninformationen/<int:pk>-<slug:slug>/", pages.ReleaseDetailView.as_view(),
          name="release-detail"),
+    path("medieninformationen/<int:pk>-<slug:slug>/druckansicht/",
+         pages.ReleasePrintView.as_view(), name="release-print"),
     # Signed, expiring links to unpublished releases (releases/views/preview.py).
     path("vorschau/<str:token>/", preview.preview, name="preview"),
     path("medieninformationen/art/<slug:kind>/", pages.KindDetailView.as_view(),

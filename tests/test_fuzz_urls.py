@@ -80,6 +80,7 @@ def valid(full_release, organisation, topic, minister, event, delegation, contac
     month = full_release.published_at
     return {
         "releases:release-detail": {"pk": full_release.pk, "slug": full_release.slug},
+        "releases:release-print": {"pk": full_release.pk, "slug": full_release.slug},
         "releases:preview": {"token": preview_token(link)},
         "releases:kind-detail": {"kind": full_release.kind},
         "releases:kind-feed": {"kind": full_release.kind},

@@ -229,7 +229,7 @@ class TestPictureMarkup:
         assert img["src"] == image.image.url
         assert re.fullmatch(rf"/media/\S+-480w\.jpg 480w, /media/\S+-960w\.jpg 960w, "
                             rf"{re.escape(image.image.url)} 1000w", img["srcset"])
-        assert source["sizes"] == img["sizes"] and "66rem" in img["sizes"]
+        assert source["sizes"] == img["sizes"] and "44rem" in img["sizes"]
         assert (img["width"], img["height"], img["alt"]) == (
             "1000", "600", "Staatsminister am Rednerpult")
         assert "loading" not in img

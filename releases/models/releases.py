@@ -281,6 +281,14 @@ class Release(models.Model):
         return max(moment for moment in moments if moment is not None)
 
     @property
+    def changed_after_publication_at(self):
+        """When the public text last changed after it became public (a published change or
+        correction, or an imported item's later version), or None if it has not: the
+        page's "last updated" line."""
+        changed, public_from = self.public_changed_at, self.public_from
+        return changed if changed and public_from and changed > public_from else None
+
+    @property
     def local_published_at(self):
         return timezone.localtime(self.published_at) if self.published_at else None
 

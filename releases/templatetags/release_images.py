@@ -6,9 +6,11 @@ from ..images import WEBP
 
 register = template.Library()
 
-# The width an image takes on the release page: the content column (.wrap, 68rem with
-# 1rem padding on either side), or the viewport less the padding on narrower screens.
-RELEASE_IMAGE_SIZES = "(min-width: 68rem) 66rem, calc(100vw - 2rem)"
+# The width an image takes on the release page: from 60rem the text column beside the
+# aside (.wrap's 66rem of content less the 19rem aside and the 3rem gap), or the viewport
+# less the padding on narrower screens (site.css, .release-layout).
+RELEASE_IMAGE_SIZES = ("(min-width: 68rem) 44rem, (min-width: 60rem) calc(100vw - 24rem), "
+                       "calc(100vw - 2rem)")
 
 
 @register.inclusion_tag("includes/picture.html")

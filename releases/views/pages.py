@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from ..caching import CachedCountMixin, public_value
 from ..collation import German
+from ..links import absolute_url
 from ..models import (
     Appointment,
     Event,
@@ -22,7 +23,7 @@ from ..models import (
     Topic,
     public_condition,
 )
-from ..presentation import detail_context
+from ..presentation import detail_context, share_links
 
 PAGE_SIZE = 20
 
@@ -98,7 +99,7 @@ class ReleaseDetailView(DetailView):
         if self.object.status == Release.Status.WITHDRAWN and not self.object.is_public:
             return withdrawn_response(request, self.object, kwargs["slug"])
         if self.object.slug != kwargs["slug"]:
-            return redirect(self.object, permanent=True)
+            return redirect(self.address(self.object), permanent=True)
         is_preview = not self.object.is_public
         context = self.get_context_data(object=self.object, is_preview=is_preview)
         response = self.render_to_response(context)
@@ -107,9 +108,40 @@ class ReleaseDetailView(DetailView):
             response["Cache-Control"] = "private, no-store"
         return response
 
+    def address(self, release):
+        """Where this view shows ``release``: a wrong slug is redirected there."""
+        return release.get_absolute_url()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(detail_context(self.object))
+        if not kwargs.get("is_preview"):
+            context["share_links"] = share_links(self.object)
+        return context
+
+
+class ReleasePrintView(ReleaseDetailView):
+    """The release as it looks on paper: letterhead, number, date, contact and its address,
+    without the site's navigation; printed with the browser's own command, as the pages
+    have no JavaScript.
+
+    What it shows and to whom is the release page's (the same queryset and checks); it is
+    not indexed, and its canonical address is the release page's.
+    """
+
+    template_name = "releases/release_print.html"
+
+    def address(self, release):
+        return reverse("releases:release-print", kwargs={"pk": release.pk, "slug": release.slug})
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.setdefault("X-Robots-Tag", "noindex")
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["canonical_url"] = absolute_url(self.object.get_absolute_url())
         return context
 
 
