@@ -56,6 +56,9 @@ EASY_LANGUAGE = """
 <h2>Wie finden Sie sich auf der Internet-Seite zurecht?</h2>
 <p>Oben auf jeder Seite ist ein Menü.</p>
 <p>Das Menü ist eine Liste mit Links.</p>
+<p>Auf einem Handy ist das Menü zugeklappt.</p>
+<p>Dann klicken Sie auf das Wort: Menü.</p>
+<p>Jetzt sehen Sie die Links.</p>
 <p>Ein Link ist ein Wort zum Anklicken.</p>
 <p>Dann kommen Sie auf eine andere Seite.</p>
 <p>Im Menü stehen Links zu den Bereichen von der Internet-Seite.</p>
@@ -119,7 +122,8 @@ dürfen. Außerdem finden Sie hier:</p>
 <li>das Archiv mit allen älteren Medieninformationen, nach Jahr und Monat.</li>
 </ul>
 <h2>Wie finden Sie sich zurecht?</h2>
-<p>Oben auf jeder Seite steht das Menü mit diesen Bereichen. Darüber ist das Suchfeld:
+<p>Oben auf jeder Seite steht das Menü mit diesen Bereichen; auf dem Handy öffnet es sich mit
+„Menü“. Darüber ist das Suchfeld:
 Schreiben Sie ein Wort hinein und wählen Sie „Suchen“. Der Name der Website oben links führt
 immer zurück zur Startseite.</p>
 <p>Unten auf jeder Seite stehen das Impressum, die Datenschutzerklärung, die Erklärung zur
