@@ -6,12 +6,15 @@ Every module here sets ``pytestmark = pytest.mark.browser``.
 
 import importlib
 import os
+import threading
 import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.test.testcases import LiveServerThread
 
 from tests.browser.helpers import user
 from tests.conftest import CHROMIUM
@@ -30,7 +33,33 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 # The data migrations that make the editorial groups and grant their permissions.
 ROLE_MIGRATIONS = [("releases.migrations.0004_roles", "create_roles"),
-                   ("releases.migrations.0007_editions_and_announcements", "grant_announcing")]
+                   ("releases.migrations.0007_editions_and_announcements", "grant_announcing"),
+                   ("releases.migrations.0016_site_identity_and_logos", "grant_identity"),
+                   ("releases.migrations.0017_sign_language_video", "grant")]
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time (each connection still in a
+    thread of its own): with an in-memory SQLite database all its threads share the
+    test's one connection, and two requests at once (two browsers' heartbeats) would
+    interleave their transactions and savepoints."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_on_sqlite():
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = _OneRequestAtATime
+    yield
+    LiveServerThread.server_class = ThreadedWSGIServer
 
 
 @pytest.fixture(scope="session")
