@@ -421,7 +421,10 @@ def view(feed_class):
 
     def etag(request, **kwargs):
         rows = feed_state(request, feed_class, kwargs)
-        return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
+        # The feed names the site and shows its logo: a new name or logo is a new feed.
+        identity = SiteIdentity.get()
+        state = (rows, identity.name, identity.logo.name)
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
     feed = feed_class()
 

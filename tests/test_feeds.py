@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
-from releases.models import Correction, Release, ReleasePerson, Topic
+from releases.models import Correction, Release, ReleasePerson, SiteIdentity, Topic
 
 from .public_data import HIDDEN
 
@@ -209,6 +209,16 @@ def test_repeat_polls_get_304(client, make_release, scoped, topic, minister, org
     # A new release in scope: the poll gets the feed again.
     scoped(make_release(published_at=timezone.now()))
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def test_a_new_site_name_is_a_new_feed(client, make_release):
+    make_release()
+    url = reverse("releases:feed-atom")  # the site is the Atom feed's author
+    first = client.get(url)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    SiteIdentity.objects.create(name="Medienservice Sachsen")
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200 and b"Medienservice Sachsen" in again.content
 
 
 def test_all_releases_304_makes_one_query(client, no_page_cache, make_release,
