@@ -58,6 +58,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
+from .caching import public_value
 from .html import html_to_text
 from .links import absolute_url
 from .models import (
@@ -397,17 +398,24 @@ def feed_state(request, feed_class, kwargs):
     key = "_feed_state"
     if not hasattr(request, key):
         scope = feed_class.request_scope(request, kwargs)
-        latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
-            "-published_at").values("published_at")[:1]
-        # Only a withdrawal of something the feed showed is news to it.
-        latest_withdrawal = Release.objects.withdrawn_after_public().filter(**scope).order_by(
-            "-withdrawn_at").values("withdrawn_at")[:1]
-        rows = Release.objects.public().filter(**scope).order_by("-published_at", "-pk").annotate(
-            corrected=Subquery(latest_correction), withdrawn=Subquery(latest_withdrawal),
-        ).values_list("pk", "published_at", "embargo_until", "updated_at", "corrected",
-                      "withdrawn")[:ITEMS]
-        setattr(request, key, list(rows))
+        # Kept in the cache while what the public sees stays the same: a repeat poll is
+        # then answered without asking the database.
+        name = hashlib.sha256(repr((feed_class.__qualname__, sorted(scope.items())))
+                              .encode()).hexdigest()
+        setattr(request, key, public_value(f"feed-state:{name}", lambda: _feed_rows(scope)))
     return getattr(request, key)
+
+
+def _feed_rows(scope):
+    latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
+        "-published_at").values("published_at")[:1]
+    # Only a withdrawal of something the feed showed is news to it.
+    latest_withdrawal = Release.objects.withdrawn_after_public().filter(**scope).order_by(
+        "-withdrawn_at").values("withdrawn_at")[:1]
+    return list(Release.objects.public().filter(**scope).order_by("-published_at", "-pk").annotate(
+        corrected=Subquery(latest_correction), withdrawn=Subquery(latest_withdrawal),
+    ).values_list("pk", "published_at", "embargo_until", "updated_at", "corrected",
+                  "withdrawn")[:ITEMS])
 
 
 def view(feed_class):

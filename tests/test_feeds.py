@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from releases import feeds
 from releases.models import Correction, Release, ReleasePerson, SiteIdentity, Topic
 
 from .public_data import HIDDEN
@@ -209,6 +210,31 @@ def test_repeat_polls_get_304(client, make_release, scoped, topic, minister, org
     # A new release in scope: the poll gets the feed again.
     scoped(make_release(published_at=timezone.now()))
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def test_repeat_poll_is_answered_from_the_cache_without_the_page(
+        rf, make_release, django_assert_num_queries):
+    """The validators are kept while nothing public changes, whether or not the page
+    cache holds the feed (the view is called here without it)."""
+    make_release()
+    view = feeds.view(feeds.ReleaseFeed)
+    etag = view(rf.get("/feed/"))["ETag"]
+    with django_assert_num_queries(0):
+        assert view(rf.get("/feed/", headers={"if-none-match": etag})).status_code == 304
+    make_release(title="Neu", published_at=timezone.now())
+    assert view(rf.get("/feed/", headers={"if-none-match": etag})).status_code == 200
+
+
+def test_repeat_poll_sees_an_embargo_end_though_cached(rf, make_release):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        make_release(published_at=now - datetime.timedelta(hours=1),
+                     embargo_until=now + datetime.timedelta(minutes=5))
+        view = feeds.view(feeds.ReleaseFeed)
+        etag = view(rf.get("/feed/"))["ETag"]
+        assert view(rf.get("/feed/", headers={"if-none-match": etag})).status_code == 304
+    with time_machine.travel(now + datetime.timedelta(minutes=5), tick=False):
+        assert view(rf.get("/feed/", headers={"if-none-match": etag})).status_code == 200
 
 
 def test_a_new_site_name_is_a_new_feed(client, make_release):
