@@ -182,6 +182,17 @@ class TestAdmin:
             assert response.status_code == 200
             assert [row.family_name for row in response.context["cl"].result_list] == expected
 
+    @pytest.mark.parametrize("changelist", ["topic", "organisation"])
+    def test_name_column_sorts_in_german_order_both_ways(self, admin_client, topics,
+                                                         organisations, changelist):
+        url = reverse(f"admin:releases_{changelist}_changelist")
+        default = [row.name for row in admin_client.get(url).context["cl"].result_list]
+        assert default == sorted(default, key=sort_key)
+        for order, expected in (("1", default), ("-1", default[::-1])):
+            response = admin_client.get(url, {"o": order})
+            assert response.status_code == 200
+            assert [row.name for row in response.context["cl"].result_list] == expected
+
     def test_contact_and_journalist_changelists_work(self, admin_client, contact):
         for name in ("admin:releases_contact_changelist",
                      "admin:journalists_journalist_changelist"):

@@ -3,13 +3,23 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ..collation import German
 from ..forms import ContactForm
 from ..models import Contact, Organisation, Topic
 
 
+class NameColumn:
+    """The name column, sorted in German order when its heading is clicked, as the list
+    is by default."""
+
+    @admin.display(description=_("name"), ordering=German("name"))
+    def name_column(self, obj):
+        return obj.name
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "press_email"]
+class OrganisationAdmin(NameColumn, admin.ModelAdmin):
+    list_display = ["name_column", "short_name", "kind", "press_email"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
@@ -23,9 +33,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(NameColumn, admin.ModelAdmin):
     form = ContactForm
-    list_display = ["name", "role", "phone", "email", "organisation", "is_active"]
+    list_display = ["name_column", "role", "phone", "email", "organisation", "is_active"]
     list_filter = ["organisation", "is_active"]
     list_select_related = ["organisation"]
     search_fields = ["name", "role", "email"]
@@ -33,8 +43,8 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+class TopicAdmin(NameColumn, admin.ModelAdmin):
+    list_display = ["name_column", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
