@@ -448,7 +448,7 @@ class TestTsqueryRepeats:
         "'a' | 'a':* & 'b' <-> 'c' | !'d'",  # 'a':* belongs to "and", not to the alternative
         "'x' <-> 'erzgebirg' | 'erzgebirg':*",  # a phrase is not one word
         "( 'a' | 'b' ) <2> 'c'", "'a' <-> ( 'b' <-> 'c' )", "( 'a' & 'b' ) <-> 'c'",
-        "'foerder' | 'foerderung':*", "!( 'a' | 'b' ) & 'c'",
+        "'foerder' | 'foerderung':*", "!( 'a' | 'b' ) & 'c'", "",
     ])
     def test_other_queries_stay_as_written(self, written):
         assert postgresql_tsqueries._without_repeats(written) == written

@@ -81,8 +81,8 @@ def _without_repeats(text):
     alternative as if each found other releases, no longer counts them twice.
     """
     tokens = _TOKEN.findall(text)
-    if "".join(tokens) != re.sub(r"\s+", "", text):
-        return text  # not as expected: left as it is
+    if not tokens or "".join(tokens) != re.sub(r"\s+", "", text):
+        return text  # empty, or not as expected: left as it is
     tree, rest = _parse(tokens, 1)
     return text if rest else _write(tree)
 
