@@ -126,7 +126,7 @@ def release_context(release):
 
 def alert(subscription, release, key):
     context = {**release_context(release), **subscription_links(subscription)}
-    subject = f"{release.get_kind_display()}: {release.title}"
+    subject = f"{release.kind_label}: {release.title}"
     return build(subscription.email, subject,
                  render("journalists/mail/alert.txt", context),
                  render("journalists/mail/alert.html", context),
@@ -137,7 +137,7 @@ def digest(subscription, releases, key):
     links = subscription_links(subscription)
     context = {"items": [release_context(release) for release in releases], **links}
     if len(releases) == 1:
-        subject = f"{releases[0].get_kind_display()}: {releases[0].title}"
+        subject = f"{releases[0].kind_label}: {releases[0].title}"
     else:
         subject = f"{len(releases)} neue Medieninformationen"
     # From one office when all its releases are; else from the service.

@@ -328,18 +328,20 @@ class CachedCountMixin:
         return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
 
 
-def public_value(name, compute):
+def public_value(name, compute, *, timed=True):
     """``compute()``, kept while what the public sees stays the same.
 
     Filed, as pages are, under the content generation and the time window: never
     stale, never early. Without a cache (or with the page cache off) it is computed
     each time. For values that cost a query over the whole archive on every page,
-    such as the public topics a search form offers.
+    such as the public topics a search form offers. ``timed=False``: for a value
+    the clock cannot change (no publication time or embargo decides it), filed
+    under the generation alone.
     """
     generation_ = generation() if settings.PAGE_CACHE_SECONDS > 0 else None
     if generation_ is None:
         return compute()
-    until = window(generation_, time.time())
+    until = window(generation_, time.time()) if timed else "untimed"
     key = f"newsroom:value:{name}:{generation_}:{until}"
     value = cache.get(key)
     if value is None:

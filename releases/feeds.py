@@ -143,7 +143,7 @@ def with_feed_fields(releases):
     # The lead image (Release.lead_image's order).
     lead_image = ReleaseImage.objects.filter(release=OuterRef("pk")).order_by(
         "order", "pk").values("image")[:1]
-    return releases.for_listing().annotate(
+    return releases.for_listing(text=True).annotate(
         corrected_at=Subquery(latest_correction), lead_image_name=Subquery(lead_image))
 
 

@@ -7,12 +7,14 @@ check below makes sure a production site has set it.
 """
 
 import ipaddress
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks, signing
 from django.http.request import validate_host
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 
 def site_protocol():
@@ -33,6 +35,23 @@ def absolute_url(path):
     if path.startswith(("https://", "http://", "//")):
         return path
     return f"{site_protocol()}://{site_domain()}{path}"
+
+
+def page_url(viewname, **kwargs):
+    """``reverse(viewname, kwargs=kwargs)``, remembered.
+
+    A list of twenty releases links each release and each of its topics: reversing
+    every link anew costs more than the rest of the list. The answer depends only on
+    the URL configuration, the script prefix and the language (the paths have a
+    language prefix), so they are part of what it is remembered by.
+    """
+    return _reversed(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language(),
+                     viewname, tuple(kwargs.items()))
+
+
+@lru_cache(maxsize=10_000)
+def _reversed(root_urlconf, urlconf, script_prefix, language, viewname, kwargs):
+    return reverse(viewname, kwargs=dict(kwargs))
 
 
 def check_site_url(app_configs=None, **kwargs):

@@ -85,7 +85,7 @@ def news_article(release):
         "url": url,
         "mainEntityOfPage": url,
         "inLanguage": "de",
-        "articleSection": release.get_kind_display(),
+        "articleSection": release.kind_label,
         "author": organisation,
         "publisher": publisher,
     }

@@ -80,7 +80,7 @@ class _Export:
             "type": "text",
             "representationtype": "full",
             "profile": release.kind,
-            "genres": [{"name": str(release.get_kind_display()), "literal": release.kind}],
+            "genres": [{"name": release.kind_label, "literal": release.kind}],
             "title": release.title,
             "slugline": release.slug,
             "language": "de",

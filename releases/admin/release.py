@@ -187,7 +187,7 @@ class ReleaseAdmin(ReleaseWorkflowMixin, ReleaseLocksMixin, LivePreviewMixin,
         if release.kind == Release.Kind.PRESS_RELEASE:
             return release.title
         return format_html('{}<span class="list-kind">{}</span>', release.title,
-                           release.get_kind_display())
+                           release.kind_label)
 
     @admin.display(description=_("published"), ordering="published_at")
     def published_label(self, release):

@@ -2,12 +2,12 @@
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import German
 from ..fields import LogoField, SanitisedRichTextField
+from ..links import page_url
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -71,7 +71,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("releases:organisation-detail", kwargs={"slug": self.slug})
+        return page_url("releases:organisation-detail", slug=self.slug)
 
     @property
     def footer_email_mark(self):
@@ -163,4 +163,4 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("releases:topic-detail", kwargs={"slug": self.slug})
+        return page_url("releases:topic-detail", slug=self.slug)

@@ -8,12 +8,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import SanitisedRichTextField
 from ..images import make_renditions, reencode
+from ..links import page_url
 from ..uploads import generated_name, validate_attachment, validate_image
 from .events import Delegation, Event, describe_link
 from .organisations import Contact, Organisation, Topic
@@ -64,10 +64,22 @@ class ReleaseQuerySet(models.QuerySet):
         return self.filter(public_by(F("withdrawn_at")), status=Release.Status.WITHDRAWN,
                            edition_of__isnull=True)
 
-    def for_listing(self):
-        """What list pages show of each release, in a fixed number of queries."""
-        return self.select_related("organisation").prefetch_related("topics").order_by(
+    def for_listing(self, *, text=False):
+        """What list pages show of each release, in a fixed number of queries; its text
+        (``body``) only where asked for (feeds)."""
+        releases = self.select_related("organisation").prefetch_related("topics").order_by(
             "-published_at", "-pk")
+        return releases if text else releases.defer("body")
+
+
+# The search index's vectors, kept in the row and read by the database alone (see
+# releases.search): never loaded with a release.
+SEARCH_VECTORS = ("search_vector", "heading_vector")
+
+
+class ReleaseManager(models.Manager.from_queryset(ReleaseQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().defer(*SEARCH_VECTORS)
 
 
 class Release(models.Model):
@@ -184,7 +196,7 @@ class Release(models.Model):
                     "release. Leave empty for a minor change without a note, such as a "
                     "typo."))
 
-    objects = ReleaseQuerySet.as_manager()
+    objects = ReleaseManager()
 
     class Meta:
         verbose_name = _("press release")
@@ -232,7 +244,7 @@ class Release(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("releases:release-detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return page_url("releases:release-detail", pk=self.pk, slug=self.slug)
 
     @property
     def public_from(self):
@@ -256,6 +268,12 @@ class Release(models.Model):
             return self.working_edition
         except Release.DoesNotExist:
             return None
+
+    @property
+    def kind_label(self):
+        """The kind in words, as get_kind_display() gives it, without its cost per call
+        (it rebuilds the choices each time: a list of twenty pays for it twenty times)."""
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def number_label(self):
@@ -305,6 +323,8 @@ class Release(models.Model):
                 return appointment
         return None
 
+
+KIND_LABELS = dict(Release.Kind.choices)
 
 for _links in (Release.contacts, Release.topics, Release.events, Release.delegations,
                Release.related):

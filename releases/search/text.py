@@ -10,6 +10,7 @@ from functools import lru_cache, reduce
 from django.db.models import Q
 from django.utils.html import escape
 
+from ..caching import public_value
 from ..html import html_to_text
 from ..models import PlaceGroup, PlaceName
 
@@ -24,7 +25,9 @@ MIN_FUZZY_CHARS = 4
 FUZZY_SIMILARITY = 0.5
 PLURAL_ENDINGS = ("es", "en", "er", "s", "n", "e")
 
-MAX_RESULTS = 1000  # a search shows at most this many, the best
+# A search shows at most this many, the best: ten pages of twenty. A visitor who has not
+# found it there narrows the search; ranking more would cost every search its time.
+MAX_RESULTS = 200
 
 SNIPPET_WORDS = 30
 SNIPPET_SOURCE_CHARS = 20_000
@@ -277,22 +280,29 @@ def _place_keys(words):
 
 
 def _place_names(keys, db):
-    """{key: the names (tuples of words) of the places ``keys`` name}, in one query.
+    """{key: the names (tuples of words) of the places ``keys`` name}.
 
     Only names of the same place count: related places (twin towns) are not searched.
     """
-    if not keys:
-        return {}
-    groups = PlaceName.objects.filter(key__in=keys).values("group")
-    rows = (PlaceName.objects.using(db)
-            .filter(group__in=groups, group__kind=PlaceGroup.Kind.EQUIVALENT)
-            .order_by("pk").values_list("group", "key", "name"))
-    by_group, groups_of = {}, {}
-    for group, key, name in rows:
-        by_group.setdefault(group, {})[tuple(_WORD.findall(name))] = None
-        groups_of.setdefault(key, []).append(group)
-    return {key: [words for group in groups_of[key] for words in by_group[group]]
-            for key in keys & groups_of.keys()}
+    places = _places(db)
+    return {key: places[key] for key in keys & places.keys()}
+
+
+def _places(db):
+    """{key: the names (tuples of words) of every place that name is one of}: the whole
+    list, a few hundred names, read once while nothing public changes (a place name is
+    edited in the admin, which moves the content generation)."""
+    def read():
+        rows = (PlaceName.objects.using(db).filter(group__kind=PlaceGroup.Kind.EQUIVALENT)
+                .order_by("pk").values_list("group", "key", "name"))
+        by_group, groups_of = {}, {}
+        for group, key, name in rows:
+            by_group.setdefault(group, {})[tuple(_WORD.findall(name))] = None
+            groups_of.setdefault(key, []).append(group)
+        return {key: [words for group in groups for words in by_group[group]]
+                for key, groups in groups_of.items()}
+
+    return public_value(f"search:places:{db}", read, timed=False)
 
 
 def _with_places(query, db):

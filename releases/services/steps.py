@@ -34,8 +34,10 @@ def _lock(release, version=None, *, check_version=True):
 
 def _copy_state(source, target):
     if target is not source:
+        deferred = source.get_deferred_fields()  # the search vectors: kept by the index
         for field in Release._meta.concrete_fields:
-            setattr(target, field.attname, getattr(source, field.attname))
+            if field.attname not in deferred:
+                setattr(target, field.attname, getattr(source, field.attname))
 
 
 def _save(current, user, comment, also=None, *, bump=True):

@@ -60,6 +60,17 @@ def time_element(value, has_time=True):
     return format_html('<time datetime="{}">{}</time>', machine, datetime_label(value, has_time))
 
 
+@register.simple_tag
+def day_element(value, has_time=True):
+    """A <time> element showing the day of ``value`` in Berlin, machine-readable with its
+    time when the time is known (``has_time``)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    machine = local.isoformat() if has_time else local.date().isoformat()
+    return format_html('<time datetime="{}">{}</time>', machine, date_format(local, "DATE_FORMAT"))
+
+
 @register.filter
 def file_extension(field_file):
     """"PDF" for a stored file "…/abc.pdf"."""

@@ -90,7 +90,7 @@ class ReleaseDetailView(DetailView):
             # The page shows title, address and date: their text stays in the database.
             Prefetch("related", queryset=Release.objects.public(self.now)
                      .select_related("organisation")
-                     .defer("body", "search_vector", "heading_vector")
+                     .defer("body")
                      .order_by("-published_at", "-pk")),
         )
 

@@ -197,7 +197,8 @@ class SearchView(TemplateView):
             page = ResultPaginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
             context.update(suggestion=did_you_mean(query, releases))
         elif browsing:
-            page = Paginator(releases.for_listing(), PAGE_SIZE).get_page(
+            # With their texts: the snippets are cut from them.
+            page = Paginator(releases.for_listing(text=True), PAGE_SIZE).get_page(
                 self.request.GET.get("page"))
             context.update(feed=filtered_feed_links(form))
         else:
