@@ -272,6 +272,12 @@ class ReleaseFeed(ReleaseItems, Feed):
     def get_object(self, request, **kwargs):
         return None
 
+    @staticmethod
+    def subject_state(kwargs):
+        """What the feed shows of its subject (a name, a logo), from the URL: part of
+        its ETag, so that a renamed topic is a new feed."""
+        return ()
+
     def scope_of(self, obj):
         """The scope of the feed of ``obj``: the same lookup as its address gives."""
         return self.scope(**self.url_kwargs(obj))
@@ -314,6 +320,10 @@ class TopicFeed(ReleaseFeed):
         # A topic that is not public has no feed: its name would be the feed's title.
         return get_object_or_404(Topic.objects.public(), slug=slug)
 
+    @staticmethod
+    def subject_state(kwargs):
+        return list(Topic.objects.filter(slug=kwargs["slug"]).values_list("name"))
+
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
 
@@ -331,6 +341,11 @@ class PersonFeed(TopicFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Person.objects.public(), slug=slug)
 
+    @staticmethod
+    def subject_state(kwargs):
+        return list(Person.objects.filter(slug=kwargs["slug"]).values_list(
+            "honorific", "given_name", "family_name"))
+
     def subject(self, obj):
         return obj.full_name
 
@@ -344,6 +359,11 @@ class OrganisationFeed(TopicFeed):
 
     def get_object(self, request, slug):
         return get_object_or_404(Organisation.objects.public(), slug=slug)
+
+    @staticmethod
+    def subject_state(kwargs):
+        return list(Organisation.objects.filter(slug=kwargs["slug"]).values_list(
+            "name", "logo"))
 
     def feed_logo(self, obj):
         return obj.logo or super().feed_logo(obj)
@@ -406,6 +426,14 @@ def feed_state(request, feed_class, kwargs):
     return getattr(request, key)
 
 
+def feed_subject_state(feed_class, kwargs):
+    """``feed_class.subject_state``, kept as the feed's rows are."""
+    name = hashlib.sha256(repr((feed_class.__qualname__, sorted(kwargs.items())))
+                          .encode()).hexdigest()
+    return public_value(f"feed-subject:{name}", lambda: feed_class.subject_state(kwargs),
+                        timed=False)
+
+
 def _feed_rows(scope):
     latest_correction = Correction.objects.filter(release=OuterRef("pk")).order_by(
         "-published_at").values("published_at")[:1]
@@ -431,7 +459,8 @@ def view(feed_class):
         rows = feed_state(request, feed_class, kwargs)
         # The feed names the site and shows its logo: a new name or logo is a new feed.
         identity = SiteIdentity.get()
-        state = (rows, identity.name, identity.logo.name)
+        state = (rows, identity.name, identity.logo.name,
+                 feed_subject_state(feed_class, kwargs))
         return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
     feed = feed_class()

@@ -14,6 +14,7 @@ from lxml import etree
 from releases import feeds
 from releases.models import Correction, Release, ReleasePerson, SiteIdentity, Topic
 
+from .logo_data import svg_upload
 from .public_data import HIDDEN
 
 pytest_plugins = ["tests.public_fixtures"]
@@ -247,6 +248,30 @@ def test_a_new_site_name_is_a_new_feed(client, make_release):
     assert again.status_code == 200 and b"Medienservice Sachsen" in again.content
 
 
+def test_a_renamed_topic_is_a_new_feed(client, make_release, topic):
+    make_release().topics.add(topic)
+    url = reverse("releases:topic-feed", kwargs={"slug": topic.slug})
+    first = client.get(url)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    topic.name = "Grenzüberschreitende Zusammenarbeit"
+    topic.save()
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert "Grenzüberschreitende Zusammenarbeit" in again.content.decode()
+
+
+def test_a_new_organisation_logo_is_a_new_feed(client, make_release, organisation):
+    make_release()
+    # Atom shows an SVG logo (RSS 2.0 only GIF, JPEG and PNG)
+    url = reverse("releases:organisation-feed-atom", kwargs={"slug": organisation.slug})
+    first = client.get(url)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    organisation.logo = svg_upload()
+    organisation.save()
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200 and organisation.logo.url in again.content.decode()
+
+
 def test_all_releases_304_makes_one_query(client, no_page_cache, make_release,
                                          django_assert_max_num_queries):
     for _ in range(5):
@@ -319,7 +344,9 @@ def test_query_count_is_fixed(client, no_page_cache, make_release, scoped, topic
         release.topics.add(extra)
     url = feed_url(name, topic, minister, organisation)
     client.get(url)  # the sites framework caches the current site after the first request
-    with django_assert_max_num_queries(4):
+    # the conditional-GET state, the subject, what the ETag takes of it (kept in the cache,
+    # which is off here), the items and their topics
+    with django_assert_max_num_queries(5):
         assert client.get(url).status_code == 200
 
 

@@ -153,6 +153,11 @@ class TestAdmin:
         field = page(spokesperson_client, CHANGE_URL).get_element_by_id("id_logo")
         assert field.get("accept") == "image/png,image/svg+xml,.png,.svg"
 
+    def test_the_admin_is_headed_and_titled_with_the_site_name(self, identity, editor_client):
+        tree = page(editor_client, reverse("admin:index"))
+        assert tree.get_element_by_id("site-name").text_content().strip() == "Pressestelle SMR"
+        assert tree.findtext(".//title").endswith("| Pressestelle SMR")
+
     def test_redaktion_may_not_see_or_change_it(self, editor_client):
         assert editor_client.get(CHANGE_URL).status_code == 403
         assert editor_client.post(CHANGE_URL, form_data()).status_code == 403
