@@ -15,9 +15,9 @@ or phrases, then beginnings of words, words without a plural ending and
 compounds, then typo corrections), the releases whose heading (title or heading
 column) matches, then those that match in their teaser or text only; within a
 group by bm25 with the title weighing most, then the newer release. Where the
-headings of a group match few releases (up to four times MAX_RESULTS,
-``_many_matches``), every one of them is a candidate, however old (``_headings``:
-read best first, until enough are found). Where they match more (the name of
+headings of a group match few releases (up to 4,000, ``_many_matches``), every
+one of them is a candidate, however old (``_headings``: read best first, until
+enough are found). Where they match more (the name of
 the office that every release carries, a common word of titles), the newest of
 them take part, as on PostgreSQL: bm25 costs about as much for each match as
 reading it. Of the releases that match in their text only, the newest that the
@@ -250,8 +250,9 @@ def _newest_by_date(releases, match, limit):
 
 def _many_matches():
     """From how many matches the newest of them take part: ranking all of a few
-    thousand costs a few milliseconds, of tens of thousands a tenth of a second."""
-    return 4 * (MAX_RESULTS + 1)
+    thousand costs a few milliseconds, of tens of thousands a tenth of a second.
+    Whatever the length of the list: up to here every heading match is a candidate."""
+    return 4_000
 
 
 def _many(db, match):
