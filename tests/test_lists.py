@@ -1,0 +1,69 @@
+"""Lists of releases (list pages, search results): what each entry says of its release, and
+what they leave in the database."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from releases.models import Release
+
+pytestmark = pytest.mark.django_db
+
+# The night the clocks went forward: 01:30 UTC is 03:30 in Berlin.
+SPRING_NIGHT = datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def grenzlandtag(make_release, topic):
+    release = make_release(title="Grenzlandtag in Görlitz", published_at=SPRING_NIGHT,
+                           kind=Release.Kind.INVITATION)
+    release.topics.add(topic)
+    return release
+
+
+PAGES = {"list": (reverse("releases:release-list"), {}),
+         "search": (reverse("releases:search"), {"q": "Grenzlandtag"})}
+
+
+@pytest.mark.parametrize("page", PAGES)
+class TestEntry:
+    def test_gives_kind_day_and_moment_in_berlin_time(self, client, grenzlandtag, page):
+        path, params = PAGES[page]
+        content = client.get(path, params).content.decode()
+        assert "Presseeinladung" in content
+        assert '<time datetime="2026-03-29T03:30:00+02:00">29. März 2026</time>' in content
+
+    def test_gives_the_day_alone_when_only_the_day_is_known(self, client, grenzlandtag, page):
+        Release.objects.filter(pk=grenzlandtag.pk).update(has_publication_time=False)
+        path, params = PAGES[page]
+        content = client.get(path, params).content.decode()
+        assert '<time datetime="2026-03-29">29. März 2026</time>' in content
+
+    def test_links_the_release_and_its_topics_in_the_language_of_the_page(
+            self, client, grenzlandtag, topic, page):
+        path, params = PAGES[page]
+        german = client.get(path, params).content.decode()
+        with translation.override("en"):
+            english = client.get(f"/en{path}", params).content.decode()
+        for url in (grenzlandtag.get_absolute_url(), topic.get_absolute_url()):
+            assert f'href="{url}"' in german and f'href="/en{url}"' in english
+
+
+def test_a_list_leaves_texts_and_search_vectors_in_the_database(client, grenzlandtag):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("releases:release-list")).status_code == 200
+    selected = [query["sql"] for query in queries if '"releases_release"."title"' in query["sql"]]
+    assert selected
+    for sql in selected:
+        assert '"releases_release"."body"' not in sql
+        assert '"releases_release"."search_vector"' not in sql
+        assert '"releases_release"."heading_vector"' not in sql
+
+
+def test_a_release_is_loaded_without_its_search_vectors(grenzlandtag):
+    assert Release.objects.get(pk=grenzlandtag.pk).get_deferred_fields() == {
+        "search_vector", "heading_vector"}
