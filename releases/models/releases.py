@@ -66,7 +66,7 @@ class ReleaseQuerySet(models.QuerySet):
 
     def for_listing(self, *, text=False):
         """What list pages show of each release, in a fixed number of queries; its text
-        (``body``) only where asked for (feeds)."""
+        (``body``) only where asked for (feeds carry it; search snippets are cut from it)."""
         releases = self.select_related("organisation").prefetch_related("topics").order_by(
             "-published_at", "-pk")
         return releases if text else releases.defer("body")

@@ -10,22 +10,22 @@ only as quoted strings of letters and digits joined by operators
 built in sqlite_queries.py: nothing a visitor types is read as FTS5 syntax.
 
 A search lists its results in the same groups as on PostgreSQL (text.GROUPS),
-read in order until the list is full (text.best_first): tier by tier (exact words
-or phrases, then beginnings of words, words without a plural ending and
+read in order until the list is full (text.best_first): tier by tier (exact
+words or phrases, then beginnings of words, words without a plural ending and
 compounds, then typo corrections), the releases whose heading (title or heading
 column) matches, then those that match in their teaser or text only; within a
 group by bm25 with the title weighing most, then the newer release. Where the
 headings of a group match few releases (up to 4,000, ``_many_matches``), every
 one of them is a candidate, however old (``_headings``: read best first, until
-enough are found). Where they match more (the name of
-the office that every release carries, a common word of titles), the newest of
-them take part, as on PostgreSQL: bm25 costs about as much for each match as
-reading it. Of the releases that match in their text only, the newest that the
-list has room for are ranked, so that a word found in half the archive is not
-scored in all its mentions. The newest matches of a rare word come from the
-index, those of a common word from the date index, which is walked with the
-matches as a set to look each release up in (``_newest``); a count of the
-matches that stops at the limit decides (``_many``).
+enough are found). Where they match more (the name of the office that every
+release carries, a common word of titles), the newest of them take part, as on
+PostgreSQL: bm25 costs about as much for each match as reading it. Of the
+releases that match in their text only, the newest that the list has room for
+are ranked, so that a word found in half the archive is not scored in all its
+mentions. The newest matches of a rare word come from the index, those of a
+common word from the date index, which is walked with the matches as a set to
+look each release up in (``_newest``); a count of the matches that stops at the
+limit decides (``_many``).
 
 SQLite has no German stemmer: a word finds its inflections as the beginning of
 words (tier "expanded"), "Ländern" also by its folded spelling "landern".
