@@ -150,7 +150,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while an editor saves; IMMEDIATE avoids
         # "database is locked" errors when two writes start at once.
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A search for a common word reads thousands of pages of the full-text index:
+        # with SQLite's default page cache of 2 MiB it reads them again for every search
+        # (32 MiB: 100,000 releases, a common word's page 45 to 66 ms of CPU before, 38 to
+        # 40 after). Each connection fills it only as far as it reads.
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                         "PRAGMA cache_size=-32768;"),
     }
 # Read replicas (PostgreSQL streaming replicas of DATABASE_URL): aliases "replica",
 # "replica2", ... Public pages read from them; writes and the editorial workflow stay on

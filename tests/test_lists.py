@@ -67,3 +67,10 @@ def test_a_list_leaves_texts_and_search_vectors_in_the_database(client, grenzlan
 def test_a_release_is_loaded_without_its_search_vectors(grenzlandtag):
     assert Release.objects.get(pk=grenzlandtag.pk).get_deferred_fields() == {
         "search_vector", "heading_vector"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own page cache")
+def test_sqlite_keeps_32_mib_of_pages_per_connection():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -32768
