@@ -420,18 +420,23 @@ def feed_state(request, feed_class, kwargs):
         scope = feed_class.request_scope(request, kwargs)
         # Kept in the cache while what the public sees stays the same: a repeat poll is
         # then answered without asking the database.
-        name = hashlib.sha256(repr((feed_class.__qualname__, sorted(scope.items())))
-                              .encode()).hexdigest()
-        setattr(request, key, public_value(f"feed-state:{name}", lambda: _feed_rows(scope)))
+        setattr(request, key, public_value(_feed_key("feed-state", feed_class, scope),
+                                           lambda: _feed_rows(scope)))
     return getattr(request, key)
 
 
 def feed_subject_state(feed_class, kwargs):
     """``feed_class.subject_state``, kept as the feed's rows are."""
-    name = hashlib.sha256(repr((feed_class.__qualname__, sorted(kwargs.items())))
-                          .encode()).hexdigest()
-    return public_value(f"feed-subject:{name}", lambda: feed_class.subject_state(kwargs),
-                        timed=False)
+    return public_value(_feed_key("feed-subject", feed_class, kwargs),
+                        lambda: feed_class.subject_state(kwargs), timed=False)
+
+
+def _feed_key(kind, feed_class, values):
+    """A cache name for a value of the feed ``feed_class`` given ``values`` (its scope or
+    its URL's arguments)."""
+    digest = hashlib.sha256(repr((feed_class.__qualname__, sorted(values.items())))
+                            .encode()).hexdigest()
+    return f"{kind}:{digest}"
 
 
 def _feed_rows(scope):

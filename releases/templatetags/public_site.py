@@ -53,22 +53,22 @@ def datetime_label(value, has_time=True):
 def time_element(value, has_time=True):
     """A <time> element of ``value``: date and time in Berlin, or the day alone (also in
     its machine-readable form) when only the day is known."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    machine = local.isoformat() if has_time else local.date().isoformat()
-    return format_html('<time datetime="{}">{}</time>', machine, datetime_label(value, has_time))
+    return _time_element(value, has_time, lambda local: datetime_label(local, has_time))
 
 
 @register.simple_tag
 def day_element(value, has_time=True):
     """A <time> element showing the day of ``value`` in Berlin, machine-readable with its
     time when the time is known (``has_time``)."""
+    return _time_element(value, has_time, lambda local: date_format(local, "DATE_FORMAT"))
+
+
+def _time_element(value, has_time, label):
     if not value:
         return ""
     local = timezone.localtime(value)
     machine = local.isoformat() if has_time else local.date().isoformat()
-    return format_html('<time datetime="{}">{}</time>', machine, date_format(local, "DATE_FORMAT"))
+    return format_html('<time datetime="{}">{}</time>', machine, label(local))
 
 
 @register.filter
