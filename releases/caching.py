@@ -1,6 +1,7 @@
 """Public pages and feeds from the cache, never stale and never early.
 
-A cached response is filed under two things besides its address:
+A cached response is filed under its address and language, and kept with two
+things that decide whether it may still be given:
 
 * the content generation, a counter in the cache that every change to what the
   public may see moves on (model signals, see ``connect_signals``; commands that
@@ -15,6 +16,10 @@ A cached response is filed under two things besides its address:
   begins or ends). Once that moment is reached a new window begins, with nothing
   cached in it, so a scheduled release appears on time and an embargoed one
   never early. The same moment caps Cache-Control max-age for a CDN in front.
+
+An entry of an older generation or a past window is not given; the page rendered
+anew takes its place. So a page is answered from the cache with one call to it,
+which asks for the generation and the entry together.
 
 Only anonymous requests are answered from the cache: a request carrying a
 session or a message is rendered for its user. Cached responses carry an ETag
@@ -39,6 +44,7 @@ import datetime
 import hashlib
 import math
 import os
+import re
 import time
 from functools import cached_property, wraps
 
@@ -169,6 +175,11 @@ def _cacheable_request(request):
     )
 
 
+MAX_AGE = re.compile(r"\bmax-age=\d+")
+CONDITIONAL_HEADERS = frozenset({"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE",
+                                 "HTTP_IF_UNMODIFIED_SINCE"})
+
+
 # What a cached page may vary by besides its address: the cookie (a visitor without
 # one gets the cached page), the language (it is in the address) and the encoding
 # (compression comes after the cache).
@@ -202,22 +213,49 @@ def _drop_parameters(request, known):
     request.META["QUERY_STRING"] = query
 
 
-def _key(request, generation_, until):
+def page_key(request):
+    """The name a page for ``request`` is kept under: its address and language."""
     # The query in one spelling: ?page=2&, ?page=%32 and ?page=2 are one page.
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    query = urlencode(sorted(request.GET.lists()), doseq=True) if request.GET else ""
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"newsroom:page:{generation_}:{until}:{get_language()}:{digest}"
+    return f"newsroom:page:{get_language()}:{digest}"
+
+
+def _kept(key, now):
+    """The content generation (None while the cache is away) and the response kept
+    under ``key`` if it is still good: of this generation and this time window."""
+    values = cache.get_many([GENERATION_KEY, key])
+    generation_ = values.get(GENERATION_KEY)
+    if generation_ is None or _cache_was_away:
+        generation_ = generation()
+    entry = values.get(key)
+    if generation_ is not None and entry is not None:
+        kept_generation, until, max_age, response = entry
+        if kept_generation == generation_ and now < until:
+            # Counted down to the end of the window.
+            response["Cache-Control"] = MAX_AGE.sub(
+                f"max-age={_seconds(max_age, until, now)}", response["Cache-Control"], count=1)
+            return generation_, until, response
+    return generation_, None, None
+
+
+def _seconds(max_age, until, now):
+    return max(0, math.floor(min(max_age, until - now)))
 
 
 def _headers(response, until, now):
-    """Cache-Control for a CDN, never beyond the window; an ETag if the view set none."""
-    seconds = min(get_max_age(response) or settings.PAGE_MAX_AGE, until - now)
-    patch_cache_control(response, public=True, max_age=max(0, math.floor(seconds)))
+    """Cache-Control for a CDN, never beyond the window, and Vary: Cookie. Returns the
+    max-age the page asks for (its own, or PAGE_MAX_AGE)."""
+    max_age = get_max_age(response) or settings.PAGE_MAX_AGE
+    patch_cache_control(response, public=True, max_age=_seconds(max_age, until, now))
     patch_vary_headers(response, ["Cookie"])
+    return max_age
 
 
 def _conditional(request, response):
+    if not any(header in request.META for header in CONDITIONAL_HEADERS):
+        return response
     return get_conditional_response(
         request, etag=response.get("ETag"),
         last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
@@ -242,18 +280,15 @@ def cache_public(view, query=(), changes=None):
         if not known.issuperset(request.GET):
             _drop_parameters(request, known)
         now = time.time()
-        generation_ = generation()
+        key = page_key(request)
+        generation_, until, response = _kept(key, now)
+        if response is not None:
+            return _conditional(request, response)
         until = window(generation_, now)
         if changes is not None:
             until = min(until, window(generation_, now, changes))
-        # None while the cache is away.
-        key = _key(request, generation_, until) if generation_ is not None else None
-        if key is not None:
+        if generation_ is not None:  # else the cache is away: nothing is kept
             request.page_cache_state = (generation_, until)  # for CachedCountMixin
-            response = cache.get(key)
-            if response is not None:
-                _headers(response, until, now)
-                return _conditional(request, response)
         response = view(request, *args, **kwargs)
 
         def store(response):
@@ -267,10 +302,10 @@ def cache_public(view, query=(), changes=None):
             response.content = response.content  # one piece, however it was written
             if not response.has_header("ETag"):
                 response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-            _headers(response, until, now)
+            max_age = _headers(response, until, now)
             timeout = math.ceil(min(settings.PAGE_CACHE_SECONDS, until - now))
-            if key is not None and timeout > 0:
-                cache.set(key, response, timeout)
+            if generation_ is not None and timeout > 0:
+                cache.set(key, (generation_, until, max_age, response), timeout)
             return _conditional(request, response)
 
         if getattr(response, "is_rendered", True):

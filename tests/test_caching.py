@@ -93,6 +93,33 @@ class TestServedFromTheCache:
                                headers={"if-none-match": response["ETag"]})
         assert again.status_code == 304 and again.content == b""
 
+    def test_a_page_from_the_cache_costs_one_call_to_the_cache(
+            self, client, page_cache, published, pages, monkeypatch):
+        from django.core.cache import caches
+
+        backend = caches["default"]
+        for url in [*pages, published.get_absolute_url()]:
+            client.get(url)
+        calls, depth = [], [0]
+
+        def counted(name, method):
+            def call(*args, **kwargs):
+                if not depth[0]:  # not what the back end does inside (get_many: gets)
+                    calls.append(name)
+                depth[0] += 1
+                try:
+                    return method(*args, **kwargs)
+                finally:
+                    depth[0] -= 1
+            return call
+
+        for name in ("get", "get_many", "set", "add", "incr", "delete"):
+            monkeypatch.setattr(backend, name, counted(name, getattr(backend, name)))
+        for url in [*pages, published.get_absolute_url()]:
+            calls.clear()
+            assert client.get(url).status_code == 200
+            assert calls == ["get_many"], url
+
     def test_anonymous_pages_set_no_cookie_and_may_be_kept_by_a_cdn(
             self, client, page_cache, published, pages, settings):
         for url in [*pages, published.get_absolute_url()]:

@@ -65,6 +65,7 @@ class Page:
     cached: bool = False
     queries: object = None
     samples: list = field(default_factory=list)  # (page Result, bare Result) per round
+    before: object = None  # profile only: run ahead of each request
 
 
 def argument_parser(prog, description):
@@ -364,9 +365,28 @@ def profiled_pages(pages):
         profiled.append(Page("event page", [event.get_absolute_url()]))
     answer = Client().get(FEED)
     if answer.get("ETag"):
-        profiled.append(Page("RSS feed, repeat poll (304)", [FEED],
-                             headers={"If-None-Match": answer["ETag"]}))
+        validators = {"If-None-Match": answer["ETag"]}
+        profiled.append(Page("RSS feed, repeat poll (304), page cache off", [FEED],
+                             headers=validators))
+        poll = Page("RSS feed, repeat poll (304), page cache on, the feed not in it", [FEED],
+                    headers=validators, cached=True)
+        poll.before = evicter(FEED)
+        profiled.append(poll)
     return profiled
+
+
+def evicter(path):
+    """A function that drops ``path``'s page from the page cache (its kept values stay)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from releases import caching
+
+    with translation.override(settings.LANGUAGE_CODE):  # the path has no language prefix
+        key = caching.page_key(RequestFactory().get(path))
+    return lambda: cache.delete(key)
 
 
 def count_queries(pages):
