@@ -39,6 +39,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _german():
+    """Each test starts in German: a request under /en/ leaves English active in the
+    thread, and reverse() would then give English addresses."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no page of another test's data."""
     from django.core.cache import cache

@@ -7,21 +7,12 @@ import json
 import re
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/api/"
-
-
-@pytest.fixture(autouse=True)
-def _german():
-    """Each test starts in German: a request under /en/ leaves English active."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def page(client, url=PAGE):

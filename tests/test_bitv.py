@@ -6,13 +6,11 @@ import re
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
 
 from releases.bitv import EASY_LANGUAGE, SIGN_LANGUAGE
 from releases.html import html_to_text
@@ -27,14 +25,6 @@ WEBM = (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x
         b"\x08\x42\x82\x84webm\x42\x87\x81\x04\x42\x85\x81\x02" + b"\x00" * 64)
 MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 64
 VTT = b"WEBVTT\n\n00:00.000 --> 00:04.000\nWillkommen auf dieser Website.\n"
-
-
-@pytest.fixture(autouse=True)
-def _german():
-    """Each test starts in German: a request under /en/ leaves English active."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def upload(name, content):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.defaults import server_error
 
 from releases.legal import ensure_legal_pages
@@ -25,13 +25,6 @@ from .public_data import HIDDEN
 pytest_plugins = ["tests.public_fixtures"]
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _german():
-    """Each test starts in German: a request under /en/ leaves English active in the thread."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -200,13 +200,6 @@ class TestGermanVocabulary:
 
 @pytest.mark.django_db
 class TestPagesSpeakTheLanguageOfTheirAddress:
-    @pytest.fixture(autouse=True)
-    def _german(self):
-        """Each test starts in German: a request under /en/ leaves English active."""
-        translation.activate(settings.LANGUAGE_CODE)
-        yield
-        translation.activate(settings.LANGUAGE_CODE)
-
     def test_german_is_the_default_language(self):
         assert settings.LANGUAGE_CODE == "de"
 
