@@ -2,10 +2,15 @@
 database is away and not-found answers that no cache keeps."""
 
 import logging
+from functools import lru_cache
 
-from csp.constants import UNSAFE_INLINE
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -39,8 +44,48 @@ def has_ckeditor(response):
             and CKEDITOR_MARKER in response.content)
 
 
+@lru_cache(maxsize=1)
+def settings_policies():
+    """The policy and the report-only policy of the settings, as django-csp writes them
+    ("" for none); None where the settings leave some addresses out (django-csp then
+    decides for each response)."""
+    configured = [getattr(settings, name, None) or {} for name in (
+        "CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")]
+    if any(config.get("EXCLUDE_URL_PREFIXES") for config in configured):
+        return None
+    return build_policy(), build_policy(report_only=True)
+
+
+@receiver(setting_changed)
+def _policies_changed(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        settings_policies.cache_clear()
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware; admin pages with CKEditor get what the editor needs."""
+    """django-csp's middleware; admin pages with CKEditor get what the editor needs.
+
+    Nearly every response gets the policy of the settings as it is: that one is built
+    once, not for each response (building it was a quarter of what the site's
+    middleware costs a request). A response that asks for more is left to django-csp:
+    one marked by its decorators (``_csp_...`` attributes), one whose page used a
+    nonce, an admin page with CKEditor, and any response while DEBUG is on (django-csp
+    then spares Django's error pages).
+    """
+
+    def process_response(self, request, response):
+        policies = settings_policies()
+        if (policies is None or settings.DEBUG
+                or getattr(request, "_csp_nonce", None) is not None
+                or any(name.startswith("_csp") for name in vars(response))
+                or is_admin(request)):
+            return super().process_response(request, response)
+        for header, policy in zip((HEADER, HEADER_REPORT_ONLY), policies, strict=True):
+            if policy and header not in response:
+                response[header] = policy
+        # As django-csp does: a nonce asked for after this point is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

@@ -235,6 +235,69 @@ class TestContentSecurityPolicy:
                                            "style-src 'self' 'unsafe-inline'"}
         assert not any("unsafe-eval" in part for part in relaxed)
 
+    def test_a_changed_policy_setting_applies_at_once(self, client, settings):
+        assert policy(client.get(reverse("releases:home"))) == PUBLIC_POLICY
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+            "default-src": ["'self'"], "img-src": ["https://bilder.example"]}}
+        settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {
+            "default-src": ["'none'"]}}
+        response = client.get(reverse("releases:home"))
+        assert policy(response) == {"default-src 'self'", "img-src https://bilder.example"}
+        assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+    def test_the_policy_of_the_settings_is_built_once_not_for_each_response(
+            self, client, monkeypatch):
+        import csp.middleware
+
+        from releases import middleware
+
+        built = []
+
+        def counted(*args, **kwargs):
+            built.append(kwargs.get("report_only", False))
+            return csp.middleware.build_policy(*args, **kwargs)
+
+        monkeypatch.setattr(middleware, "build_policy", counted)
+        middleware.settings_policies.cache_clear()
+        for _ in range(3):
+            assert policy(client.get(reverse("releases:home"))) == PUBLIC_POLICY
+        assert built == [False, True]  # the policy and the report-only one, once each
+
+    @pytest.mark.parametrize("asks", ["nothing", "decorator", "nonce", "exempt"])
+    def test_each_response_gets_the_policy_django_csp_gives_it(self, rf, settings, asks):
+        """The policy of the settings is built once; a response that asks for another
+        (django-csp's decorators, a nonce) gets what django-csp itself gives it."""
+        from csp.constants import NONCE, SELF
+        from csp.decorators import csp_exempt, csp_update
+        from csp.middleware import CSPMiddleware
+        from django.http import HttpResponse
+
+        from releases.middleware import ContentSecurityPolicyMiddleware
+
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+            "default-src": [SELF], "script-src": [SELF, NONCE]}}
+
+        def view(request):
+            if asks == "nonce":
+                return HttpResponse(f'<script nonce="{request.csp_nonce}"></script>')
+            return HttpResponse("ok")
+
+        decorate = {"decorator": csp_update({"img-src": "https://bilder.example"}),
+                    "exempt": csp_exempt()}.get(asks, lambda view: view)
+        ours = ContentSecurityPolicyMiddleware(decorate(view))(rf.get("/"))
+        theirs = CSPMiddleware(decorate(view))(rf.get("/"))
+        header = "Content-Security-Policy"
+        if asks == "nonce":  # a new nonce for each response
+            nonce = ours.content.decode().split('"')[1]
+            assert policy(ours) == {"default-src 'self'", f"script-src 'self' 'nonce-{nonce}'"}
+            assert "'nonce-" in theirs[header]
+        else:
+            assert ours.get(header) == theirs.get(header)
+        if asks == "decorator":
+            assert "img-src https://bilder.example" in policy(ours)
+        if asks == "exempt":
+            assert header not in ours
+
     def test_public_release_page_holds_no_script_but_its_json_ld(self, client, make_release):
         text = client.get(make_release().get_absolute_url()).content.decode()
         assert text.count("<script") == 1
