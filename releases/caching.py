@@ -230,7 +230,8 @@ def _kept(key, now):
     if generation_ is None or _cache_was_away:
         generation_ = generation()
     entry = values.get(key)
-    if generation_ is not None and entry is not None:
+    # Anything else under the key (kept by another version of this code) is no page.
+    if generation_ is not None and isinstance(entry, tuple) and len(entry) == 4:
         kept_generation, until, max_age, response = entry
         if kept_generation == generation_ and now < until:
             # Counted down to the end of the window.

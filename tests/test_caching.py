@@ -120,6 +120,20 @@ class TestServedFromTheCache:
             assert client.get(url).status_code == 200
             assert calls == ["get_many"], url
 
+    def test_an_entry_of_another_shape_under_a_pages_name_is_rendered_over(
+            self, client, rf, page_cache, published):
+        from django.core.cache import cache
+        from django.http import HttpResponse
+
+        from releases.caching import page_key
+
+        url = published.get_absolute_url()
+        for foreign in (HttpResponse("alt"), (1, 2, HttpResponse("alt")), "alt"):
+            cache.set(page_key(rf.get(url)), foreign)
+            response = client.get(url)
+            assert response.status_code == 200 and TITLE in response.content.decode()
+            assert client.get(url).content == response.content  # kept in its place
+
     def test_anonymous_pages_set_no_cookie_and_may_be_kept_by_a_cdn(
             self, client, page_cache, published, pages, settings):
         for url in [*pages, published.get_absolute_url()]:
