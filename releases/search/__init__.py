@@ -205,12 +205,6 @@ def add_snippets(releases, query):
     return releases
 
 
-def snippets_need_texts(db):
-    """Whether ``add_snippets`` reads the releases' texts on database ``db``: not on
-    PostgreSQL, which cuts the snippets from the stored columns itself."""
-    return not backend(db).SNIPPETS_FROM_STORED_TEXTS
-
-
 def did_you_mean(query, releases=None):
     """The query with misspelt words corrected, if that finds public releases; else ""."""
     query = parse(query)

@@ -158,10 +158,6 @@ _SNIPPET_SOURCE = (
     "nullif(btrim(regexp_replace({body}, '<([^>\"]|\"[^\"]*\")*>', ' ', 'g')), '')), %s)")
 
 
-# add_snippets needs no text of a release: the database cuts snippets from the columns.
-SNIPPETS_FROM_STORED_TEXTS = True
-
-
 def snippets(releases, query, db):
     """{pk: escaped text with <mark>}: ts_headline over the stored texts, in one query."""
     table = connections[db].ops.quote_name(Release._meta.db_table)

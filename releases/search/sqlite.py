@@ -129,10 +129,6 @@ def shown(releases):
     return releases
 
 
-# add_snippets cuts snippets from the releases' texts, loaded with them.
-SNIPPETS_FROM_STORED_TEXTS = False
-
-
 def snippets(releases, query, db):
     """{pk: escaped text with <mark>}: computed in Python; corrected typos marked too."""
     if query:

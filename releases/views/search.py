@@ -26,7 +26,6 @@ from ..search import (
     did_you_mean,
     parse,
     search,
-    snippets_need_texts,
 )
 
 PAGE_SIZE = 20
@@ -193,10 +192,8 @@ class SearchView(TemplateView):
                        filter_text=form.describe_filters())
         releases = Release.objects.public().filter(**form.filter_lookups())
         if query:
-            shown = releases.select_related("organisation").prefetch_related("topics")
-            if not snippets_need_texts(releases.db):
-                shown = shown.defer("body")
-            results = search(query, shown, order=data.get("sort") or "relevance")
+            results = search(query, releases.select_related("organisation").prefetch_related(
+                "topics"), order=data.get("sort") or "relevance")
             page = ResultPaginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
             context.update(suggestion=did_you_mean(query, releases))
         elif browsing:
