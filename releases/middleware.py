@@ -69,8 +69,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     once, not for each response (building it was a quarter of what the site's
     middleware costs a request). A response that asks for more is left to django-csp:
     one marked by its decorators (``_csp_...`` attributes), one whose page used a
-    nonce, an admin page with CKEditor, and any response while DEBUG is on (django-csp
-    then spares Django's error pages).
+    nonce, admin pages (which may carry CKEditor), and any response while DEBUG is on
+    (django-csp then spares Django's error pages).
     """
 
     def process_response(self, request, response):

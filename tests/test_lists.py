@@ -64,6 +64,18 @@ def test_a_list_leaves_texts_and_search_vectors_in_the_database(client, grenzlan
         assert '"releases_release"."heading_vector"' not in sql
 
 
+@pytest.mark.postgres
+def test_search_results_leave_texts_to_the_database_that_cuts_their_snippets(client,
+                                                                              grenzlandtag):
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(*PAGES["search"]).content.decode()
+    assert "Grenzlandtag" in content
+    selected = [query["sql"] for query in queries if '"releases_release"."title"' in query["sql"]]
+    assert selected
+    for sql in selected:
+        assert '"releases_release"."body"' not in sql
+
+
 def test_a_release_is_loaded_without_its_search_vectors(grenzlandtag):
     assert Release.objects.get(pk=grenzlandtag.pk).get_deferred_fields() == {
         "search_vector", "heading_vector"}
