@@ -368,10 +368,8 @@ def profiled_pages(pages):
         validators = {"If-None-Match": answer["ETag"]}
         profiled.append(Page("RSS feed, repeat poll (304), page cache off", [FEED],
                              headers=validators))
-        poll = Page("RSS feed, repeat poll (304), page cache on, the feed not in it", [FEED],
-                    headers=validators, cached=True)
-        poll.before = evicter(FEED)
-        profiled.append(poll)
+        profiled.append(Page("RSS feed, repeat poll (304), page cache on, the feed not in it",
+                             [FEED], headers=validators, cached=True, before=evicter(FEED)))
     return profiled
 
 
