@@ -175,7 +175,7 @@ def _cacheable_request(request):
     )
 
 
-MAX_AGE = re.compile(r"\bmax-age=\d+")
+MAX_AGE_DIRECTIVE = re.compile(r"\bmax-age=\d+")
 CONDITIONAL_HEADERS = frozenset({"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE",
                                  "HTTP_IF_UNMODIFIED_SINCE"})
 
@@ -235,7 +235,7 @@ def _kept(key, now):
         kept_generation, until, max_age, response = entry
         if kept_generation == generation_ and now < until:
             # Counted down to the end of the window.
-            response["Cache-Control"] = MAX_AGE.sub(
+            response["Cache-Control"] = MAX_AGE_DIRECTIVE.sub(
                 f"max-age={_seconds(max_age, until, now)}", response["Cache-Control"], count=1)
             return generation_, until, response
     return generation_, None, None
