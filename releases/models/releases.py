@@ -215,6 +215,11 @@ class Release(models.Model):
             # a topic's releases does not read the wide rows).
             models.Index(fields=["status", "published_at"], name="release_visibility_idx",
                          include=["embargo_until", "id"], condition=Q(edition_of__isnull=True)),
+            # An organisation's public releases (which organisations are public: one
+            # probe each, rather than a pass over the table for each).
+            models.Index(fields=["organisation", "status", "published_at"],
+                         name="release_org_visibility_idx", include=["embargo_until"],
+                         condition=Q(edition_of__isnull=True)),
             models.Index(fields=["-published_at", "-id"], name="release_newest_idx"),
             # When the next embargo ends (releases/caching.py).
             models.Index(fields=["embargo_until"], name="release_embargo_idx",
