@@ -211,14 +211,16 @@ class Release(models.Model):
             ("withdraw_release", _("Can withdraw and restore releases")),
         ]
         indexes = [
-            # Covers Release.objects.public() (PostgreSQL: index-only scans, so counting
-            # a topic's releases does not read the wide rows).
-            models.Index(fields=["status", "published_at"], name="release_visibility_idx",
-                         include=["embargo_until", "id"], condition=Q(edition_of__isnull=True)),
+            # Covers Release.objects.public(), so that counting public releases does not
+            # read the wide rows: the embargo is a column of the index, not an included
+            # one, which SQLite would leave out.
+            models.Index(fields=["status", "published_at", "embargo_until"],
+                         name="release_visibility_idx", include=["id"],
+                         condition=Q(edition_of__isnull=True)),
             # An organisation's public releases (which organisations are public: one
             # probe each, rather than a pass over the table for each).
-            models.Index(fields=["organisation", "status", "published_at"],
-                         name="release_org_visibility_idx", include=["embargo_until"],
+            models.Index(fields=["organisation", "status", "published_at", "embargo_until"],
+                         name="release_org_visibility_idx",
                          condition=Q(edition_of__isnull=True)),
             models.Index(fields=["-published_at", "-id"], name="release_newest_idx"),
             # When the next embargo ends (releases/caching.py).
