@@ -554,6 +554,17 @@ class TestSearchView:
         assert response.context["suggestion"] == "Kattowitz Schlesien"
         assert "q=Kattowitz+Schlesien" in response.text
 
+    def test_a_suggestion_must_find_a_public_release_within_the_filters(
+            self, client, make_release, kattowitz):
+        # A speech about Kattowitz exists, but only as a draft: the corrected words would
+        # find nothing among the public speeches.
+        make_release(title="Rede in Kattowitz", kind=Release.Kind.SPEECH,
+                     status=Release.Status.DRAFT)
+        speeches = client.get(self.url, {"q": "Kattowtz", "kind": Release.Kind.SPEECH})
+        assert speeches.context["suggestion"] == ""
+        everything = client.get(self.url, {"q": "Kattowtz"})
+        assert everything.context["suggestion"] == "Kattowitz"
+
     def test_filters_narrow_the_results(self, client, make_release, days_ago, topic):
         other = Organisation.objects.create(name="Staatskanzlei", slug="sk")
         on_topic = make_release(title="Oppeln eins", published_at=days_ago(10))

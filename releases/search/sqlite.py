@@ -117,7 +117,15 @@ def editorial(query, releases):
 
 
 def has_exact_match(query, releases):
-    return releases.filter(pk__in=_matching(_fts_queries(query, releases.db)["exact"])).exists()
+    # The matches in the index's order, each looked up until one is of ``releases``:
+    # not all of them first, as a list (7 ms for a word in 25,000 releases).
+    match = _fts_queries(query, releases.db)["exact"]
+    sql, params = (releases.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).order_by()
+                   .values("pk").query.sql_with_params())
+    with connections[releases.db].cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                       f"AND EXISTS ({sql}) LIMIT 1", [match, *params])
+        return cursor.fetchone() is not None
 
 
 def lookup(query, db):
