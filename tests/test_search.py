@@ -352,6 +352,10 @@ class TestVisibility:
         releases = Release.objects.public().exclude(pk=kattowitz.pk)
         assert titles(search("Kattowitz oder Görlitz", releases)) == [goerlitz.title]
 
+    def test_no_releases_suggest_nothing(self, kattowitz):
+        assert did_you_mean("Kattowtz", Release.objects.public()) == "Kattowitz"
+        assert did_you_mean("Kattowtz", Release.objects.none()) == ""
+
 
 class TestSnippets:
     def test_matches_are_marked_in_the_text(self, kattowitz):

@@ -40,6 +40,7 @@ Snippets are cut in Python (``text._python_snippet``), a corrected word marked t
 import itertools
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
@@ -120,8 +121,11 @@ def has_exact_match(query, releases):
     # The matches in the index's order, each looked up until one is of ``releases``:
     # not all of them first, as a list (7 ms for a word in 25,000 releases).
     match = _fts_queries(query, releases.db)["exact"]
-    sql, params = (releases.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).order_by()
-                   .values("pk").query.sql_with_params())
+    try:
+        sql, params = (releases.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).order_by()
+                       .values("pk").query.sql_with_params())
+    except EmptyResultSet:  # releases.none()
+        return False
     with connections[releases.db].cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
                        f"AND EXISTS ({sql}) LIMIT 1", [match, *params])
