@@ -166,7 +166,8 @@ def test_a_correction_written_by_redaktion_goes_live_only_when_the_pressestelle_
     # A workflow button would leave the unsaved text behind: the browser asks first.
     asked = []
     editor.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-    workflow_button(editor, edition, "submit").click()
+    with editor.expect_event("dialog"):
+        workflow_button(editor, edition, "submit").click()
     assert asked and "nicht gesichert" in asked[0]
     assert editor.url == base + change_url(edition)
     expect(editor.locator("#id_title")).to_have_value(NEW_TITLE)

@@ -78,8 +78,9 @@ def test_redaktion_locks_and_the_pressestelle_sees_it_and_releases_it(
     screenshots(paul, "notice")
 
     # She locks it.
-    erika.get_by_role("button", name="Zum Bearbeiten sperren").click()
-    erika.wait_for_url(base + path)
+    # The forms lead back to the page they are on: wait_for_url would not wait.
+    with erika.expect_navigation(url=base + path):
+        erika.get_by_role("button", name="Zum Bearbeiten sperren").click()
     expect(erika.locator(".editing-lock")).to_contain_text(
         "Sie haben diese Medieninformation seit")
     screenshots(erika, "locked-own")
@@ -99,8 +100,8 @@ def test_redaktion_locks_and_the_pressestelle_sees_it_and_releases_it(
         r"Erika Muster hat diese Medieninformation seit \d\d:\d\d Uhr zum Bearbeiten "
         r"gesperrt\."))
     paul.fill("#id_teaser", "Vorspann der Pressestelle.")
-    paul.locator('input[name="_continue"]').first.click()
-    paul.wait_for_load_state()
+    with paul.expect_navigation():
+        paul.locator('input[name="_continue"]').first.click()
     expect(paul.locator(".errornote, .errorlist").first).to_be_visible()
     expect(paul.locator("#release_form")).to_contain_text(
         "Ihre Änderungen wurden nicht gespeichert; sie stehen noch im Formular.")
@@ -110,8 +111,8 @@ def test_redaktion_locks_and_the_pressestelle_sees_it_and_releases_it(
 
     # The Pressestelle releases her lock.
     paul.once("dialog", lambda dialog: dialog.accept())
-    paul.get_by_role("button", name="Sperre aufheben").click()
-    paul.wait_for_url(base + path)
+    with paul.expect_navigation(url=base + path):
+        paul.get_by_role("button", name="Sperre aufheben").click()
     expect(paul.locator(".messagelist")).to_contain_text("Die Sperre ist aufgehoben.")
     assert not EditLock.objects.filter(release=release).exists()
     erika.reload()
@@ -135,11 +136,12 @@ def test_a_refused_save_shows_the_other_change_and_takes_both(
 
     # He saves a new title first; her new teaser is refused, and kept.
     paul.fill("#id_title", "Große Resonanz in Kattowitz")
-    paul.locator('input[name="_continue"]').first.click()
-    paul.wait_for_url(base + path)
+    # His save is stored before hers is sent.
+    with paul.expect_navigation(url=base + path):
+        paul.locator('input[name="_continue"]').first.click()
     erika.fill("#id_teaser", "Sachsen und Schlesien arbeiten enger zusammen.")
-    erika.locator('input[name="_continue"]').first.click()
-    erika.wait_for_load_state()
+    with erika.expect_navigation():
+        erika.locator('input[name="_continue"]').first.click()
     other = erika.locator(".other-change")
     expect(other).to_contain_text("Was Paul Sprecher geändert hat")
     expect(other.locator("del")).to_contain_text(["bei simul+Werkstatt"])
@@ -147,8 +149,8 @@ def test_a_refused_save_shows_the_other_change_and_takes_both(
         "Sachsen und Schlesien arbeiten enger zusammen.")
     screenshots(erika, "refused-other-change")
 
-    erika.get_by_role("button", name="Beides übernehmen").click()
-    erika.wait_for_url(base + path)
+    with erika.expect_navigation(url=base + path):
+        erika.get_by_role("button", name="Beides übernehmen").click()
     expect(erika.locator(".messagelist")).to_contain_text(
         "Beide Änderungen sind gespeichert. Aus der anderen Änderung übernommen: Titel.")
     stored = fresh(release)

@@ -180,7 +180,8 @@ class TestPrint:
         context, page = visit(browser, DESKTOP)
         try:
             page.goto(base + paths["release"])
-            page.get_by_role("link", name="Druckansicht").click()
+            with page.expect_navigation():
+                page.get_by_role("link", name="Druckansicht").click()
             assert page.get_by_text("Drücken Sie Strg+P / Cmd+P zum Drucken.").is_visible()
             assert page.locator(".source").is_visible()
             assert page.locator("nav.site-nav").count() == 0

@@ -66,7 +66,8 @@ def test_on_a_phone_the_filters_open_with_one_control(base, small_phone):
     assert filters.is_visible()
     page.get_by_label("Thema").select_option("digitalisierung")
     page.get_by_label("Suchbegriffe").fill("")
-    page.get_by_role("button", name="Suchen").last.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Suchen").last.click()
     assert page.locator("ol.index-list article").count() > 0
     # The list the filters select offers its feed.
     assert page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute(

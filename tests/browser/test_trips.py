@@ -106,7 +106,9 @@ def test_pressestelle_builds_a_trip_with_stops_programme_and_counterpart_on_one_
     page.locator("[name=_continue]").first.click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     shot(page, f"trip-appointment-{width}")
-    page.locator("a.trip-link").click()
+    # The appointment's page has a link of that name too (its message): wait for the trip's.
+    with page.expect_navigation():
+        page.locator("a.trip-link").click()
     expect(page.get_by_role("link", name="simul+Werkstatt in Kattowitz")).to_be_visible()
     assert trip.events.get().title == "simul+Werkstatt in Kattowitz"
     assert violations(page) == []

@@ -72,26 +72,34 @@ class TestVisitorWalk:
     def test_visitor_finds_the_seed_release_by_browsing_and_searching(self, site, page):
         base = site["base"]
         page.goto(base + "/")
-        page.get_by_role("navigation", name=re.compile("Haupt|Main")).get_by_role(
-            "link", name=re.compile("Themen|Topics")).click()
-        page.get_by_role("link", name="Digitalisierung").first.click()
+        # Each click opens a page; what follows reads that page, once it has loaded.
+        with page.expect_navigation():
+            page.get_by_role("navigation", name=re.compile("Haupt|Main")).get_by_role(
+                "link", name=re.compile("Themen|Topics")).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Digitalisierung").first.click()
         assert "Digitalisierung" in page.get_by_role("heading", level=1).inner_text()
-        page.get_by_role("link", name=re.compile("Große Resonanz")).first.click()
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile("Große Resonanz")).first.click()
         assert "Zusammenarbeit zwischen Sachsen und Schlesien ausgebaut" in page.content()
-        page.get_by_role("link", name="Thomas Schmidt").first.click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Thomas Schmidt").first.click()
         assert "Staatsminister für Regionalentwicklung" in page.inner_text("main")
 
         page.get_by_role("searchbox").fill("Wertschöpfung Kattowitz")
-        page.get_by_role("searchbox").press("Enter")
+        with page.expect_navigation():
+            page.get_by_role("searchbox").press("Enter")
         result = page.get_by_role("link", name=re.compile("Große Resonanz"))
         assert result.count() >= 1
-        result.first.click()
+        with page.expect_navigation():
+            result.first.click()
         assert page.url.endswith(site["release"].get_absolute_url())
 
     def test_alert_link_of_a_topic_opens_the_form_with_the_topic_checked(self, site, page):
         page.goto(site["base"] + site["topic"].get_absolute_url())
-        page.get_by_role("link", name="Medieninformationen zu diesem Thema per E-Mail "
-                                      "erhalten").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Medieninformationen zu diesem Thema per E-Mail "
+                                          "erhalten").click()
         assert page.get_by_role("checkbox", name="Digitalisierung").is_checked()
         assert page.locator("input[type=checkbox]:checked").count() == 1
 
@@ -111,7 +119,8 @@ class TestVisitorWalk:
         try:
             page.goto(site["base"] + "/")
             page.get_by_role("searchbox").fill("simul")
-            page.get_by_role("searchbox").press("Enter")
+            with page.expect_navigation():
+                page.get_by_role("searchbox").press("Enter")
             assert "/suche/" in page.url
             assert page.get_by_role("link", name=re.compile("Große Resonanz")).count() >= 1
         finally:
