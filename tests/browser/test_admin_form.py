@@ -99,8 +99,8 @@ def test_counters_preview_and_leaving_warning_in_the_change_form(
     # Leaving with the unsaved title: the browser asks; staying keeps the text.
     asked = []
     page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
-    page.locator("#site-name a, .breadcrumbs a").first.click()
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.locator("#site-name a, .breadcrumbs a").first.click()
     assert asked == ["beforeunload"]
     assert page.url == base + change_url(written)
     expect(page.locator("#id_title")).to_have_value(UNSAVED_TITLE)
