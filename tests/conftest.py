@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from releases.models import Contact, Organisation, Person, Release, Topic
@@ -31,6 +32,15 @@ def _require_environment(request):
         skip_or_fail("needs PostgreSQL (set DATABASE_URL)")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         skip_or_fail(f"needs Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Passwords hashed in a millisecond rather than half a second: tests log in often."""
+    hashers = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    hashers.enable()
+    yield
+    hashers.disable()
 
 
 @pytest.fixture(autouse=True)

@@ -19,11 +19,6 @@ CHANGELIST = "admin:releases_auditentry_changelist"
 PASSWORD = "Kattowitz-2021-Werkstatt"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def with_password(editor):
     editor.set_password(PASSWORD)

@@ -97,8 +97,7 @@ class TestSeed:
         for name in ("easy-language", "sign-language", "imprint"):
             assert client.get(reverse(f"releases:{name}")).status_code == 200, name
 
-    def test_demo_creates_the_pages(self, client, settings, no_pages):
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    def test_demo_creates_the_pages(self, client, no_pages):
         call_command("demo", "--no-serve", stdout=StringIO())
         for name in ("easy-language", "sign-language"):
             assert client.get(reverse(f"releases:{name}")).status_code == 200, name

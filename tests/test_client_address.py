@@ -35,8 +35,7 @@ CHAINS = pytest.mark.parametrize("proxies", [0, 1, 2], ids=["direct", "nginx",
 
 
 @pytest.fixture
-def editor(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def editor(db):
     return User.objects.create_user("redakteurin", password=PASSWORD, is_staff=True)
 
 

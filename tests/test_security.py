@@ -50,10 +50,6 @@ def fail_five_times(username="redakteurin", address="203.0.113.10"):
 
 @pytest.mark.django_db
 class TestLoginProtection:
-    @pytest.fixture(autouse=True)
-    def _fast_password_hashing(self, settings):
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
     def test_right_password_logs_in(self, editor):
         assert log_in("redakteurin", PASSWORD).status_code == 302
 

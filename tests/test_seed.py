@@ -339,10 +339,6 @@ class TestDemoReleases:
 
 @pytest.mark.django_db
 class TestDemoCommand:
-    @pytest.fixture(autouse=True)
-    def _fast_password_hashing(self, settings):
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
     def run_demo(self):
         out = StringIO()
         with translation.override("en"):  # the output is checked in English

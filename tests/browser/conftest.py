@@ -127,9 +127,8 @@ def roles(transactional_db):
 
 
 @pytest.fixture
-def people(roles, settings):
+def people(roles):
     """Redaktion's editor and the Pressestelle's spokesperson, who log in with PASSWORD."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     return {"editor": user("redakteurin", "Redaktion"),
             "spokesperson": user("sprecher", "Pressestelle")}
 

@@ -43,8 +43,7 @@ CONTRAST = """element => {
 
 
 @pytest.fixture
-def people(roles, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def people(roles):
     return {"editor": user("redakteurin", "Redaktion"),
             "spokesperson": user("sprecher", "Pressestelle")}
 

@@ -31,9 +31,8 @@ def shoot(page, name):
 
 
 @pytest.fixture
-def editors(request, settings):
+def editors(request):
     request.getfixturevalue("roles")  # the groups, as their migrations make them
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     people = {"editor": user("redakteurin", "Redaktion"),
               "spokesperson": user("sprecher", "Pressestelle")}
     for person in people.values():

@@ -27,8 +27,7 @@ WIDTHS = (1280, 1440)
 
 
 @pytest.fixture
-def people(roles, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def people(roles):
     editor, spokesperson = user("redakteurin", "Redaktion"), user("sprecher", "Pressestelle")
     editor.first_name, editor.last_name = "Erika", "Muster"
     spokesperson.first_name, spokesperson.last_name = "Paul", "Sprecher"
