@@ -14,3 +14,8 @@ def berlin(*args):
 # An appointment or trip announced in its own right long before any test's moment
 # (models.events.Announcement): public like before announcing existed.
 ANNOUNCED = {"status": "announced", "published_at": berlin(2020, 1, 1, 9, 0)}
+
+
+# Archive sizes for query counts: one release, a page's worth, and more than any page
+# or feed shows (20 a page, 30 a feed).
+ARCHIVE_SIZES = (1, 20, 50)
