@@ -7,7 +7,7 @@ embargo, if any) has come, or once a public release refers to it. That rule is
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,11 +51,10 @@ class AnnouncementQuerySet(models.QuerySet):
 
     def public(self, now=None):
         """What the public may see: announced, or referred to by a public release."""
-        from .releases import Release
+        from .releases import linked_to_public_release
 
         now = now or timezone.now()
-        by_release = Release.objects.public(now).filter(**{self.release_lookup: OuterRef("pk")})
-        return self.filter(_announced(now) | Q(Exists(by_release)))
+        return self.filter(_announced(now) | Q(linked_to_public_release(self.release_lookup, now)))
 
 
 def _announced(now):

@@ -92,12 +92,12 @@ class Organisation(models.Model):
 class ContactQuerySet(models.QuerySet):
     def public(self, now=None):
         """Active contacts of public organisations, and those named on a public release."""
-        from .releases import Release
+        from .releases import linked_to_public_release
 
         now = now or timezone.now()
         return self.filter(
             Q(is_active=True, organisation__in=Organisation.objects.public(now))
-            | Q(Exists(Release.objects.public(now).filter(contacts=OuterRef("pk")))))
+            | Q(linked_to_public_release("contacts", now)))
 
 
 class Contact(models.Model):
@@ -136,11 +136,11 @@ class TopicQuerySet(models.QuerySet):
         """Topics of a public release, appointment or trip: a topic made for an embargoed
         release is not seen before the release is."""
         from .events import Delegation, Event
-        from .releases import Release
+        from .releases import linked_to_public_release
 
         now = now or timezone.now()
         return self.filter(
-            Q(Exists(Release.objects.public(now).filter(topics=OuterRef("pk"))))
+            Q(linked_to_public_release("topics", now))
             | Q(Exists(Event.objects.public(now).filter(topics=OuterRef("pk"))))
             | Q(Exists(Delegation.objects.public(now).filter(topics=OuterRef("pk")))))
 

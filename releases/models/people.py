@@ -26,12 +26,12 @@ class PersonQuerySet(models.QuerySet):
         """People named in a public release, attending a public appointment, leading or
         met on a public trip, or holding an office that has begun."""
         from .events import Counterpart, Delegation, Event
-        from .releases import Release
+        from .releases import linked_to_public_release
 
         now = now or timezone.now()
         trips = Delegation.objects.public(now)
         return self.filter(
-            Q(Exists(Release.objects.public(now).filter(people=OuterRef("pk"))))
+            Q(linked_to_public_release("people", now))
             | Q(Exists(Event.objects.public(now).filter(ministers=OuterRef("pk"))))
             | Q(Exists(trips.filter(leader=OuterRef("pk"))))
             | Q(Exists(Counterpart.objects.filter(
