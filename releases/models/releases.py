@@ -49,7 +49,7 @@ def linked_to_public_release(relation, now=None):
     row: for a topic of no public release, every one of them (0.6 s at 100,000)."""
     field = Release._meta.get_field(relation)
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    public = Release.objects.public(now).filter(pk=OuterRef(source)).values("pk")[:1]
+    public = Release.objects.public(now).filter(pk=OuterRef(source)).order_by().values("pk")[:1]
     return Exists(field.remote_field.through.objects.filter(
         **{target: OuterRef("pk"), f"{source}__in": public}))
 
