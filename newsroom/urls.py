@@ -10,17 +10,19 @@ from releases.caching import cache_public
 from releases.sitemaps import NEWS_SITEMAPS, SITEMAPS, news_changes_at
 from releases.views.health import healthz
 from releases.views.media import serve_media
-from releases.views.site import robots_txt
+from releases.views.site import robots_txt, sitemap_index
 
 # Crawlers' files (the sitemap, the news sitemap, robots.txt) and the load balancer's
 # health check live outside the language prefix.
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
-    path("sitemap.xml", cache_public(sitemap, query={"p"}), {"sitemaps": SITEMAPS},
-         name="sitemap"),
+    path("sitemap.xml", cache_public(sitemap_index), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", cache_public(sitemap, query={"p"}, changes=news_changes_at),
          {"sitemaps": NEWS_SITEMAPS, "template_name": "releases/sitemap_news.xml"},
          name="sitemap-news"),
+    # After the news sitemap, whose address this pattern would match too.
+    path("sitemap-<slug:section>.xml", cache_public(sitemap, query={"p"}),
+         {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("healthz/", healthz, name="healthz"),
 ]
 

@@ -1,5 +1,7 @@
-"""sitemap.xml: public releases, topics, appointments, delegation trips, fixed and legal pages;
-sitemap-news.xml: the releases of the last two days, for news search engines.
+"""sitemap.xml: an index of the sitemaps of public releases, topics, appointments,
+delegation trips, fixed and legal pages (sitemap-<section>.xml, each in pages of
+PAGE_SIZE addresses); sitemap-news.xml: the releases of the last two days, for news
+search engines.
 
 Each from its model's public(): nothing is listed before the public may see it.
 """
@@ -8,7 +10,8 @@ import datetime
 
 from django.contrib import sitemaps
 from django.contrib.flatpages.sitemaps import FlatPageSitemap
-from django.db.models import Min
+from django.db.models import Max, Min
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,10 +22,15 @@ from .models.releases import PUBLIC_FROM
 
 # Google News takes articles published in the last two days.
 NEWS_PERIOD = datetime.timedelta(days=2)
+# Addresses per page of a section: a page is made in a fraction of a second, even
+# when the cache is away, and an archive of any size is listed, page by page.
+PAGE_SIZE = 2_000
 
 
 class PublicSitemap(sitemaps.Sitemap):
     """Absolute URLs from SITE_URL, not from the sites framework's table."""
+
+    limit = PAGE_SIZE
 
     def get_domain(self, site=None):
         return site_domain()
@@ -42,6 +50,12 @@ class ReleaseSitemap(PublicSitemap):
     def lastmod(self, release):
         return release.last_public_change_at
 
+    def get_latest_lastmod(self):
+        # Release.last_public_change_at in SQL, the latest of all: not release by release.
+        return self.items().aggregate(latest=Max(Greatest(
+            "published_at", Coalesce("embargo_until", "published_at"),
+            Coalesce("public_changed_at", "published_at"))))["latest"]
+
 
 class TopicSitemap(PublicSitemap):
     changefreq = "daily"
@@ -57,6 +71,9 @@ class EventSitemap(PublicSitemap):
 
     def lastmod(self, event):
         return event.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class DelegationSitemap(PublicSitemap):

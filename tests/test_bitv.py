@@ -18,6 +18,7 @@ from releases.models import SignLanguageVideo
 from releases.uploads import validate_captions, validate_video
 
 from .public_fixtures import png
+from .sitemap_helpers import sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ class TestPages:
 
     def test_sitemap_lists_both(self, client, settings):
         settings.SITE_URL = "https://presse.example.de"
-        sitemap = client.get(reverse("sitemap")).content.decode()
+        sitemap = sitemap_text(client)
         for path in ("/leichte-sprache/", "/gebaerdensprache/"):
             assert f"<loc>https://presse.example.de{path}</loc>" in sitemap
 

@@ -135,7 +135,7 @@ def public_urls(release, topic, organisation, minister, event, delegation, conta
         reverse("releases:imprint"), reverse("releases:search") + "?q=Kattowitz",
         reverse("releases:api-release-list"),
         reverse("releases:api-release-detail", kwargs={"release_id": release.uuid}),
-        reverse("releases:api-openapi"), "/sitemap.xml", "/en/",
+        reverse("releases:api-openapi"), "/sitemap.xml", "/sitemap-releases.xml", "/en/",
     ]
 
 

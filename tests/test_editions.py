@@ -25,6 +25,7 @@ from releases.links import preview_path
 from releases.models import AuditEntry, Correction, Release, ReleaseImage
 
 from .admin_helpers import form_data, messages_of
+from .sitemap_helpers import sitemap_text
 from .workflow_fixtures import change_live, change_url, fresh, workflow_url
 
 pytest_plugins = ["tests.workflow_fixtures", "tests.journalist_fixtures"]
@@ -382,8 +383,8 @@ class TestWorkingEdition:
         services.submit(fresh(edition), editor)
         services.approve(fresh(edition), spokesperson)
         for url in ["/", reverse("releases:release-list"), reverse("releases:feed"),
-                    reverse("releases:feed-atom"), "/sitemap.xml", "/api/releases/",
-                    fresh(live).get_absolute_url()]:
+                    reverse("releases:feed-atom"), "/sitemap.xml", "/sitemap-releases.xml",
+                    "/api/releases/", fresh(live).get_absolute_url()]:
             response = client.get(url)
             assert response.status_code == 200, url
             assert "Xylofon" not in response.content.decode(), url
@@ -830,6 +831,6 @@ class TestLastPublicChange:
             write(edition, editor, body=LIVE_TEXT)
             expected = timezone.localtime(changed).isoformat()
             assert self.modified(client, approved) == (expected, expected)
-            sitemap = client.get("/sitemap.xml").content.decode()
+            sitemap = sitemap_text(client)
         assert (f"{fresh(approved).get_absolute_url()}</loc>"
                 f"<lastmod>{timezone.localdate(changed).isoformat()}</lastmod>") in sitemap

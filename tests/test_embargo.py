@@ -38,6 +38,7 @@ from releases.models import (
 )
 
 from .mail_helpers import berlin
+from .sitemap_helpers import sitemap_text
 
 pytest_plugins = ["tests.journalist_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,8 @@ def public_urls(world):
         "/delegationsreisen/", "/pressekontakte/", public.get_absolute_url(),
         "/medieninformationen/feed/", "/medieninformationen/feed/atom/",
         "/medieninformationen/art/rede/feed/", "/medieninformationen/art/rede/feed/atom/",
-        "/sitemap.xml", "/api/releases/", "/api/releases/?page_size=100",
+        "/sitemap.xml", "/sitemap-releases.xml", "/sitemap-topics.xml", "/sitemap-events.xml",
+        "/sitemap-delegations.xml", "/api/releases/", "/api/releases/?page_size=100",
         f"/suche/?q={EMBARGO_MARKER}", f"/suche/?q={SCHEDULE_MARKER}", "/suche/?q=Titel",
         f"/api/releases/?q={EMBARGO_MARKER}",
         # "Meinten Sie …?": a typo of a hidden word, and a public word to find something.
@@ -364,7 +366,7 @@ class TestVisibleAfterItsTime:
             organisations = client.get("/ressorts/").content.decode()
             form = client.get("/benachrichtigungen/").content.decode()
             search = client.get("/suche/").content.decode()
-            sitemap = client.get("/sitemap.xml").content.decode()
+            sitemap = sitemap_text(client)
             for release, marker in ((world["embargoed"], EMBARGO_MARKER),
                                     (world["scheduled"], SCHEDULE_MARKER)):
                 topic = release.topics.get(name=f"Thema {marker}")

@@ -96,6 +96,7 @@ def valid(full_release, organisation, topic, minister, event, delegation, contac
         "releases:delegation-detail": {"slug": delegation.slug},
         "releases:contact-vcard": {"pk": contact.pk},
         "releases:api-release-detail": {"release_id": full_release.uuid},
+        "sitemap-section": {"section": "releases"},
         "media": {"path": image.image.name},
         "journalists:confirm": {"token": tokens.subscription_token(tokens.CONFIRM,
                                                                    subscription)},

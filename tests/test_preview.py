@@ -153,6 +153,7 @@ class TestNeverPublic:
                                                                    published):
         for url in (reverse("releases:home"), reverse("releases:release-list"),
                     published.get_absolute_url(), reverse("sitemap"),
+                    reverse("sitemap-section", kwargs={"section": "releases"}),
                     reverse("releases:feed")):
             assert "/vorschau/" not in client.get(url).content.decode(), url
 

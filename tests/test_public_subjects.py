@@ -30,6 +30,7 @@ from releases.models import (
 
 from .admin_helpers import event_data, management_form, publication
 from .mail_helpers import berlin
+from .sitemap_helpers import sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,8 @@ def _public_outputs(event, trip, minister):
     return {
         "lists": ["/", "/termine/", "/termine/vergangene/", "/delegationsreisen/", "/themen/",
                   "/termine/kalender.ics", f"/personen/{minister.slug}/termine.ics",
-                  "/sitemap.xml", "/benachrichtigungen/", "/suche/", "/en/termine/"],
+                  "/sitemap.xml", "/sitemap-events.xml", "/sitemap-delegations.xml",
+                  "/sitemap-topics.xml", "/benachrichtigungen/", "/suche/", "/en/termine/"],
         "own": [event.get_absolute_url(), f"/en{event.get_absolute_url()}",
                 f"/termine/{event.pk}.ics",
                 reverse("journalists:accreditation", kwargs={"pk": event.pk,
@@ -136,7 +138,7 @@ def assert_shown(client, event, trip, minister):
         assert TRIP_TITLE in client.get(url).content.decode(), url
     for url in outputs["own"][3:]:
         assert client.get(url).status_code == 200, url
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     for url in (outputs["own"][0], outputs["own"][4]):  # the appointment's and the trip's
         assert url in sitemap
     assert "Grenzregion" in client.get("/themen/").content.decode()

@@ -17,10 +17,12 @@ from django.views.defaults import server_error
 
 from releases.legal import ensure_legal_pages
 from releases.models import Contact
+from releases.sitemaps import ReleaseSitemap
 from releases.templatetags.public_site import json_ld, tel_href
 from releases.vcard import contact_vcard
 
 from .public_data import ARCHIVE_SIZES, HIDDEN
+from .sitemap_helpers import sitemap_entries
 
 pytest_plugins = ["tests.public_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -115,7 +117,8 @@ class TestEveryPage:
                 assert f'href="{reverse(f"releases:{name}")}"' in footer, (url, name)
 
     def test_anonymous_pages_set_no_cookies(self, client, public_urls):
-        for url in public_urls + [reverse("releases:feed"), reverse("sitemap")]:
+        for url in public_urls + [reverse("releases:feed"), reverse("sitemap"),
+                                  reverse("sitemap-section", kwargs={"section": "releases"})]:
             response = client.get(url)
             assert not response.cookies, url
             assert "csrfmiddlewaretoken" not in response.content.decode(), url
@@ -270,10 +273,7 @@ class TestSitemapAndRobots:
             self, client, settings, full_release, hidden_releases, topic, event, delegation):
         settings.SITE_URL = "https://presse.example.de"
         ensure_legal_pages()
-        root = ET.fromstring(client.get(reverse("sitemap")).content)
-        namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-        entries = {u.findtext(f"{namespace}loc"): u.findtext(f"{namespace}lastmod")
-                   for u in root.findall(f"{namespace}url")}
+        entries = sitemap_entries(client)
         site = "https://presse.example.de"
         # The day of its last public change, here its publication.
         assert entries[site + full_release.get_absolute_url()] == \
@@ -284,15 +284,46 @@ class TestSitemapAndRobots:
         for release in hidden_releases:
             assert site + release.get_absolute_url() not in entries
 
+    def test_sitemap_is_an_index_of_pages_that_list_every_public_release(
+            self, client, settings, monkeypatch, archive):
+        # However large the archive: a page of a section is made in a fraction of a
+        # second, and every page is named in the index (here three releases a page).
+        settings.SITE_URL = "https://presse.example.de"
+        monkeypatch.setattr(ReleaseSitemap, "limit", 3)
+        releases = archive(7)
+        index = ET.fromstring(client.get(reverse("sitemap")).content)
+        namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+        assert index.tag == f"{namespace}sitemapindex"
+        locations = [entry.findtext(f"{namespace}loc")
+                     for entry in index.findall(f"{namespace}sitemap")]
+        section = "https://presse.example.de/sitemap-releases.xml"
+        assert [location for location in locations if location.startswith(section)] == [
+            section, f"{section}?p=2", f"{section}?p=3"]
+        # The latest change of any release, for crawlers to tell what is new.
+        lastmod = index.find(f"{namespace}sitemap[{namespace}loc='{section}?p=3']").findtext(
+            f"{namespace}lastmod")
+        assert lastmod == timezone.localtime(
+            max(release.last_public_change_at for release in releases)).isoformat()
+        entries = sitemap_entries(client)
+        assert {f"https://presse.example.de{release.get_absolute_url()}"
+                for release in releases} <= set(entries)
+        assert client.get(reverse("sitemap-section", kwargs={"section": "releases"}),
+                          {"p": 4}).status_code == 404
+        assert client.get("/sitemap-unbekannt.xml").status_code == 404
+
     @pytest.mark.parametrize("size", ARCHIVE_SIZES)
     def test_sitemap_makes_the_same_queries_at_any_archive_size(
             self, client, no_page_cache, django_assert_num_queries, archive, size):
         archive(size)
         ensure_legal_pages()
         client.get(reverse("sitemap"))  # fills the sites cache
-        # count and rows for each of: flatpages, releases, topics, events, delegations
-        with django_assert_num_queries(10):
+        # the count of each section but the fixed pages; the latest change of releases
+        # and of events
+        with django_assert_num_queries(7):
             client.get(reverse("sitemap"))
+        # count and rows of the releases
+        with django_assert_num_queries(2):
+            client.get(reverse("sitemap-section", kwargs={"section": "releases"}))
 
     def test_robots_txt_allows_all_but_the_admin_and_names_the_sitemap(self, client, settings):
         settings.SITE_URL = "https://presse.example.de"

@@ -477,7 +477,7 @@ class TestWithdrawnReleaseLeavesEveryOutput:
             "atom": client.get(reverse("releases:feed-atom")),
             "topic-feed": client.get(reverse("releases:topic-feed",
                                              kwargs={"slug": topic.slug})),
-            "sitemap": client.get(reverse("sitemap")),
+            "sitemap": client.get(reverse("sitemap-section", kwargs={"section": "releases"})),
             "api": client.get("/api/releases/"),
         }
 
