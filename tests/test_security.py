@@ -101,7 +101,7 @@ class TestLoginProtection:
 # Variables of a deployment that the test run's environment must not lend the settings.
 DEPLOYMENT_VARIABLES = ("DEBUG", "HTTPS", "DATABASE_URL", "CACHE_URL", "STORAGE_BACKEND",
                         "AWS_STORAGE_BUCKET_NAME", "ALLOWED_HOSTS", "SITE_URL", "SECRET_KEY",
-                        "SECRET_KEY_FILE", "TRUSTED_PROXIES", "BEHIND_PROXY")
+                        "SECRET_KEY_FILE", "TRUSTED_PROXIES", "BEHIND_PROXY", "CONN_MAX_AGE")
 
 
 def settings_with(monkeypatch, **environment):
@@ -143,6 +143,15 @@ class TestProductionSettings:
         assert loaded["SECURE_SSL_REDIRECT"] and loaded["SECURE_HSTS_SECONDS"] >= 31_536_000
         assert loaded["SESSION_COOKIE_SECURE"] and loaded["CSRF_COOKIE_SECURE"]
         assert loaded["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["upgrade-insecure-requests"]
+
+    def test_production_keeps_database_connections_the_development_server_does_not(
+            self, monkeypatch):
+        assert settings_with(monkeypatch, **REQUIRED)["DATABASES"]["default"][
+            "CONN_MAX_AGE"] == 600
+        assert settings_with(monkeypatch, **REQUIRED, CONN_MAX_AGE="0")["DATABASES"][
+            "default"]["CONN_MAX_AGE"] == 0
+        assert settings_with(monkeypatch, DEBUG="0")["DATABASES"]["default"][
+            "CONN_MAX_AGE"] == 0
 
     def test_plain_http_is_an_explicit_choice_the_deploy_check_reports(self, monkeypatch):
         loaded = settings_with(monkeypatch, **PRODUCTION, HTTPS="0")
