@@ -11,14 +11,13 @@ import datetime
 from django.contrib import sitemaps
 from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.db.models import Max, Min
-from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from .feeds import xml_text
 from .links import site_domain, site_protocol
 from .models import Delegation, Event, Release, Topic
-from .models.releases import PUBLIC_FROM
+from .models.releases import LAST_PUBLIC_CHANGE, PUBLIC_FROM
 
 # Google News takes articles published in the last two days.
 NEWS_PERIOD = datetime.timedelta(days=2)
@@ -51,10 +50,8 @@ class ReleaseSitemap(PublicSitemap):
         return release.last_public_change_at
 
     def get_latest_lastmod(self):
-        # Release.last_public_change_at in SQL, the latest of all: not release by release.
-        return self.items().aggregate(latest=Max(Greatest(
-            "published_at", Coalesce("embargo_until", "published_at"),
-            Coalesce("public_changed_at", "published_at"))))["latest"]
+        # The latest of all, in one query: not release by release.
+        return self.items().aggregate(latest=Max(LAST_PUBLIC_CHANGE))["latest"]
 
 
 class TopicSitemap(PublicSitemap):

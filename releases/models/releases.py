@@ -31,6 +31,9 @@ def public_by(moment):
 # The moment a release becomes public, in SQL: the later of its publication time and
 # the end of its embargo (Release.public_from is the same in Python).
 PUBLIC_FROM = Greatest("published_at", Coalesce("embargo_until", "published_at"))
+# When what the public sees of a release last changed, in SQL (Release.last_public_change_at
+# is the same in Python): the moment it became public or a later published change.
+LAST_PUBLIC_CHANGE = Greatest(PUBLIC_FROM, Coalesce("public_changed_at", "published_at"))
 
 
 def public_condition(now=None):
