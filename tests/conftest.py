@@ -6,11 +6,14 @@ NEWSROOM_REQUIRE_ALL_TESTS=1 (set by CI) a skip becomes a failure.
 """
 
 import datetime
+import importlib
 import os
 import shutil
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from django.utils import timezone
 
@@ -24,6 +27,50 @@ def skip_or_fail(reason):
     if REQUIRE_ALL:
         pytest.fail(f"required test could not run: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+# The rows that data migrations write (the roles and their permissions, the place
+# names). A transactional test (the browser tests, ...) empties every table when it ends;
+# they are written again then, so a test that runs after it in the same process finds
+# the database as migrate left it, whatever the order the tests run in.
+MIGRATION_DATA = [
+    ("releases.migrations.0004_roles", "create_roles"),
+    ("releases.migrations.0007_editions_and_announcements", "grant_announcing"),
+    ("releases.migrations.0011_seed_place_names", "seed"),
+    ("releases.migrations.0011_seed_place_names", "grant"),
+    ("releases.migrations.0016_site_identity_and_logos", "grant_identity"),
+    ("releases.migrations.0017_sign_language_video", "grant"),
+    ("journalists.migrations.0002_role_matrix", "grant"),
+]
+
+
+def restore_migration_data():
+    """Write the data migrations' rows again if the tables were emptied."""
+    if Group.objects.filter(name="Redaktion").exists():
+        return
+    apps = MigrationLoader(connection, ignore_no_migrations=True).project_state().apps
+    for module, function in MIGRATION_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+DB_BLOCKER = pytest.StashKey()
+
+
+@pytest.fixture(autouse=True)
+def _database_access(request, django_db_blocker):
+    """For the teardown below, which runs after the test's fixtures are gone."""
+    request.node.stash[DB_BLOCKER] = django_db_blocker
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    flushed = {"transactional_db", "live_server"} & set(item.fixturenames) or any(
+        marker.kwargs.get("transaction") for marker in item.iter_markers("django_db"))
+    if flushed and DB_BLOCKER in item.stash:
+        with item.stash[DB_BLOCKER].unblock():
+            restore_migration_data()
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +88,17 @@ def _fast_password_hashing():
     hashers.enable()
     yield
     hashers.disable()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_looked_up_when_asked():
+    """Whitenoise finds a static file when it is requested, rather than listing all of
+    them (CKEditor's are over a thousand) whenever a request handler is built, as every
+    test client does: a server builds its handler once, a test suite thousands of times."""
+    lookup = override_settings(WHITENOISE_AUTOREFRESH=True)
+    lookup.enable()
+    yield
+    lookup.disable()
 
 
 @pytest.fixture(autouse=True)

@@ -4,20 +4,17 @@ Playwright cannot download browsers here; Debian's Chromium is used instead.
 Every module here sets ``pytestmark = pytest.mark.browser``.
 """
 
-import importlib
 import os
 import threading
 import time
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.test.testcases import LiveServerThread
 
 from tests.browser.helpers import user
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, restore_migration_data
 
 # Playwright's sync API runs an event loop in this thread; the test's database
 # calls are still synchronous, so Django's async guard must stand aside.
@@ -31,11 +28,7 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-# The data migrations that make the editorial groups and grant their permissions.
-ROLE_MIGRATIONS = [("releases.migrations.0004_roles", "create_roles"),
-                   ("releases.migrations.0007_editions_and_announcements", "grant_announcing"),
-                   ("releases.migrations.0016_site_identity_and_logos", "grant_identity"),
-                   ("releases.migrations.0017_sign_language_video", "grant")]
+
 
 
 class _OneRequestAtATime(ThreadedWSGIServer):
@@ -117,13 +110,9 @@ def context_of(browser):
 
 @pytest.fixture
 def roles(transactional_db):
-    """The groups Redaktion and Pressestelle, as their migrations make them. The flush
-    after an earlier transactional test (test_csp.py, ...) empties every table, these
-    too: then their data migrations run again."""
-    if not Group.objects.filter(name__in=["Redaktion", "Pressestelle"]).count() == 2:
-        state = MigrationLoader(connection).project_state().apps
-        for module, function in ROLE_MIGRATIONS:
-            getattr(importlib.import_module(module), function)(state, None)
+    """The groups Redaktion and Pressestelle, as their migrations make them (an earlier
+    transactional test emptied the tables and they were written again after it)."""
+    restore_migration_data()
 
 
 @pytest.fixture
