@@ -88,10 +88,9 @@ class ReleaseDetailView(DetailView):
                 "person").prefetch_related("person__appointments")),
             "topics", "contacts", "images", "attachments", "delegations", "corrections",
             Prefetch("events", queryset=Event.objects.order_by("starts_at")),
-            # The page shows title, address and date: their text stays in the database.
+            # The page shows their title, address and date, and loads nothing else.
             Prefetch("related", queryset=Release.objects.public(self.now)
-                     .select_related("organisation")
-                     .defer("body")
+                     .only("slug", "title", "published_at")
                      .order_by("-published_at", "-pk")),
         )
 
