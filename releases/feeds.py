@@ -42,6 +42,7 @@ public yet never count, so the headers do not betray a scheduled release.
 
 import hashlib
 import html
+import io
 import mimetypes
 import re
 from functools import wraps
@@ -90,7 +91,18 @@ def summary(body):
     return Truncator(html.unescape(html_to_text(body))).words(SUMMARY_WORDS, truncate="…")
 
 
-class FullContentRssFeed(Rss201rev2Feed):
+class WrittenInOnePiece:
+    """A feed document handed to the response in one piece: the XML writer writes it in a
+    thousand small pieces (each tag, each text), and a response takes each one as a
+    chunk of its own (encoded and kept apart, sent in a packet of its own)."""
+
+    def write(self, outfile, encoding):
+        document = io.StringIO()
+        super().write(document, encoding)
+        outfile.write(document.getvalue())
+
+
+class FullContentRssFeed(WrittenInOnePiece, Rss201rev2Feed):
     """RSS 2.0 with the full body in <content:encoded> and the update as <atom:updated>,
     and the feed's logo as its <image>."""
 
@@ -117,7 +129,7 @@ class FullContentRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class FullContentAtomFeed(Atom1Feed):
+class FullContentAtomFeed(WrittenInOnePiece, Atom1Feed):
     """Atom with the full body in <content type="html">, and the feed's logo as its
     <icon> and <logo>."""
 
@@ -477,8 +489,7 @@ def view(feed_class):
         # sets the one that also counts the end of an embargo.
         if "Last-Modified" in response:
             del response["Last-Modified"]
-        # The feed generator writes the document in thousands of small pieces, and the
-        # server would send each in a packet of its own: one piece.
+        # The document and the response's empty start, joined: the server sends one piece.
         response.content = response.content
         return response
 
