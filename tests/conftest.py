@@ -6,18 +6,17 @@ NEWSROOM_REQUIRE_ALL_TESTS=1 (set by CI) a skip becomes a failure.
 """
 
 import datetime
-import importlib
 import os
 import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import serializers
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from django.utils import timezone
 
-from releases.models import Contact, Organisation, Person, Release, Topic
+from releases.models import Contact, Organisation, Person, PlaceGroup, PlaceName, Release, Topic
 
 REQUIRE_ALL = os.environ.get("NEWSROOM_REQUIRE_ALL_TESTS", "") not in {"", "0", "false"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,37 +28,43 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
-# The rows that data migrations write (the roles and their permissions, the place
-# names). A transactional test (the browser tests, ...) empties every table when it ends;
-# they are written again then, so a test that runs after it in the same process finds
-# the database as migrate left it, whatever the order the tests run in.
-MIGRATION_DATA = [
-    ("releases.migrations.0004_roles", "create_roles"),
-    ("releases.migrations.0007_editions_and_announcements", "grant_announcing"),
-    ("releases.migrations.0011_seed_place_names", "seed"),
-    ("releases.migrations.0011_seed_place_names", "grant"),
-    ("releases.migrations.0016_site_identity_and_logos", "grant_identity"),
-    ("releases.migrations.0017_sign_language_video", "grant"),
-    ("journalists.migrations.0002_role_matrix", "grant"),
-]
+# The rows that data migrations write: the roles with their permissions, the place names.
+# A transactional test (the browser tests, ...) empties every table when it ends. They are
+# kept as migrate wrote them, before the first test that uses the database, and written
+# again after each such test, so that a test finds the database as migrate left it
+# whatever the order the tests run in. (Running the data migrations again would not do:
+# a role granted a whole app's permissions then would get those of later models too.)
+_migration_rows = []
+DB_BLOCKER = pytest.StashKey()
+
+
+def _read_migration_rows():
+    rows = [*Group.objects.all(), *PlaceGroup.objects.all(), *PlaceName.objects.all()]
+    # Permissions by their natural key: the emptied tables get new ids.
+    return serializers.serialize("json", rows, use_natural_foreign_keys=True)
 
 
 def restore_migration_data():
     """Write the data migrations' rows again if the tables were emptied."""
-    if Group.objects.filter(name="Redaktion").exists():
-        return
-    apps = MigrationLoader(connection, ignore_no_migrations=True).project_state().apps
-    for module, function in MIGRATION_DATA:
-        getattr(importlib.import_module(module), function)(apps, None)
+    if _migration_rows and not Group.objects.exists():
+        for row in serializers.deserialize("json", _migration_rows[0]):
+            row.save()
 
 
-DB_BLOCKER = pytest.StashKey()
+def _uses_database(item):
+    return bool({"db", "transactional_db", "live_server"} & set(item.fixturenames)
+                or item.get_closest_marker("django_db"))
 
 
 @pytest.fixture(autouse=True)
 def _database_access(request, django_db_blocker):
-    """For the teardown below, which runs after the test's fixtures are gone."""
+    """Keeps the data migrations' rows before the first test that uses the database, and
+    the database access for the teardown below, which runs after the test's fixtures."""
     request.node.stash[DB_BLOCKER] = django_db_blocker
+    if not _migration_rows and _uses_database(request.node):
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            _migration_rows.append(_read_migration_rows())
 
 
 @pytest.hookimpl(wrapper=True)
