@@ -30,7 +30,6 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-
 class _OneRequestAtATime(ThreadedWSGIServer):
     """The live server, answering one request at a time (each connection still in a
     thread of its own): with an in-memory SQLite database all its threads share the
