@@ -15,17 +15,19 @@ words or phrases, then beginnings of words, words without a plural ending and
 compounds, then typo corrections), the releases whose heading (title or heading
 column) matches, then those that match in their teaser or text only; within a
 group by bm25 with the title weighing most, then the newer release. Where the
-headings of a group match few releases (up to 4,000, ``_many_matches``), every
+headings of a group match few releases (up to 4,000, ``MANY_MATCHES``), every
 one of them is a candidate, however old (``_headings``: read best first, until
 enough are found). Where they match more (the name of the office that every
 release carries, a common word of titles), the newest of them take part, as on
-PostgreSQL: bm25 costs about as much for each match as reading it. Of the
-releases that match in their text only, the newest that the list has room for
-are ranked, so that a word found in half the archive is not scored in all its
-mentions. The newest matches of a rare word come from the index, those of a
-common word from the date index, which is walked with the matches as a set to
-look each release up in (``_newest``); a count of the matches that stops at the
-limit decides (``_many``).
+PostgreSQL: bm25 costs about as much for each match as reading it. They are
+read from the date index a batch at a time, and the index asked once per batch
+which of them match and how well (``_newest_ranked``). Of the releases that
+match in their teaser or text only, the newest that the list has room for are
+ranked, so that a word found in half the archive is not scored in all its
+mentions. Each group's first matches are read from the index once, up to the
+limit (``_first_matches``): a rare word's are then sorted by date, a common
+word's newest found by walking the date index with the matches as a set to
+look each release up in (``_newest``).
 
 SQLite has no German stemmer: a word finds its inflections as the beginning of
 words (tier "expanded"), "Ländern" also by its folded spelling "landern".
@@ -68,7 +70,6 @@ from .text import (
 # bm25 weights of title, heading, teaser and text.
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)
 BATCH_SIZE = 500
-DENSE = 0.5  # share of the rows matching from which the newest are read first
 
 
 # ---------------------------------------------------------------------------
@@ -232,12 +233,13 @@ def _listed(ids):
 def _newest(releases, match, limit):
     """(id, date) of ``releases`` matching ``match``, newest first: at most ``limit``.
 
-    A rare word's few matches come from the index, are checked for visibility and
-    sorted by date; a common word's, from the date index (``_newest_by_date``).
+    A rare word's few matches, read from the index once, are checked for visibility
+    and sorted by date; a common word's come from the date index (``_newest_by_date``).
     """
-    if _many(releases.db, match) is not None:
+    matches = _first_matches(releases.db, match)
+    if matches.many:
         return _newest_by_date(releases, match, limit)
-    return list(releases.filter(pk__in=_matching(match)).order_by("-published_at", "-pk")
+    return list(releases.filter(pk__in=_listed(matches.ids)).order_by("-published_at", "-pk")
                 .values_list("pk", "published_at")[:limit])
 
 
@@ -260,32 +262,38 @@ def _newest_by_date(releases, match, limit):
                 .order_by("-published_at", "-pk").values_list("pk", "published_at")[:limit])
 
 
-def _many_matches():
-    """From how many matches the newest of them take part: ranking all of a few
-    thousand costs a few milliseconds, of tens of thousands a tenth of a second.
-    Whatever the length of the list: up to here every heading match is a candidate."""
-    return 4_000
+MANY_MATCHES = 4_000
+"""From how many matches the newest of them take part: ranking all of a few thousand
+costs a few milliseconds, of tens of thousands a tenth of a second. Whatever the
+length of the list: up to here every heading match is a candidate."""
 
 
-def _many(db, match):
-    """If more than ``_many_matches()`` rows match ``match`` (counted no further), about
-    what share of all rows: told by the id of the last counted. Else None."""
+class Matches:
+    """The first rows matching an FTS5 query, read once: their ids, up to
+    ``MANY_MATCHES`` (``ids``), or, where more match (``many``), about what share of
+    all rows do, told by the id of the last read (ids come in ascending order)."""
+
+    def __init__(self, ids):
+        self.many = len(ids) > MANY_MATCHES
+        self.ids = [] if self.many else ids
+        self.share = len(ids) / ids[-1] if self.many else 0.0
+
+
+def _first_matches(db, match):
     with connections[db].cursor() as cursor:
-        cursor.execute(f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {FTS_TABLE} "
-                       f"WHERE {FTS_TABLE} MATCH %s LIMIT %s)", [match, _many_matches() + 1])
-        count, last = cursor.fetchone()
-    return count / last if count > _many_matches() else None
+        cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s",
+                       [match, MANY_MATCHES + 1])
+        return Matches([row[0] for row in cursor.fetchall()])
 
 
 def _headings(releases, match, wanted):
     """The releases whose heading matches ``match``: [(id, date)] of the best ``wanted``
     and {id: -bm25}. Of many matches only the newest are read and scored."""
-    share = _many(releases.db, match)
-    if share is not None and share >= DENSE:
-        return _newest_ranked(releases, match, wanted, share)
-    if share is not None:
-        visible = _newest_by_date(releases, match, wanted)
-        return visible, _ranks(releases.db, match, ids=[pk for pk, _ in visible])
+    matches = _first_matches(releases.db, match)
+    if matches.many:
+        return _newest_ranked(releases, match, wanted, matches.share)
+    if not matches.ids:
+        return [], {}
     # The best twice as many as wanted: some may not be shown (filters, drafts).
     ranks = _ranks(releases.db, match, best=2 * wanted)
     visible = _best_visible(releases, ranks, wanted)
