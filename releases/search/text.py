@@ -4,8 +4,10 @@ import html
 import operator
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
+from itertools import islice
 
 from django.db.models import Q
 from django.utils.html import escape
@@ -398,23 +400,33 @@ def _snippet_source(release):
 def _python_snippet(text, query):
     """Escaped text around the first match, each word that contains a query word marked."""
     needles = {normalise(word) for word in query.words}
+    found = {}  # word -> whether it matches: a text repeats its words
 
     def matches(token):
-        word = _normalise_word(token.group())
-        return any(needle in word for needle in needles)
+        word = token.group()
+        if word not in found:
+            normalised = _normalise_word(word)
+            found[word] = any(needle in normalised for needle in needles)
+        return found[word]
 
-    tokens = list(_WORD.finditer(text))
-    hit = next((i for i, token in enumerate(tokens) if matches(token)), None)
-    first = max(0, hit - 5) if hit is not None else 0
-    window = tokens[first:first + SNIPPET_WORDS]
-    marked = {i for i, token in enumerate(window, start=first) if matches(token)}
+    # Read up to the first match and the window after it, not the whole text.
+    tokens = _WORD.finditer(text)
+    before = deque(maxlen=5)
+    for token in tokens:
+        if matches(token):
+            window = [*before, token, *islice(tokens, SNIPPET_WORDS - len(before) - 1)]
+            break
+        before.append(token)
+    else:
+        window = list(islice(_WORD.finditer(text), SNIPPET_WORDS))
+    marked = {token.start() for token in window if matches(token)}
     if not window:
         return escape(text)
     start, end = window[0].start(), window[-1].end()
     pieces = ["… " if start > 0 else ""]
     position = start
-    for index, token in enumerate(window, start=first):
-        if index in marked:
+    for token in window:
+        if token.start() in marked:
             pieces += [escape(text[position:token.start()]), "<mark>",
                        escape(token.group()), "</mark>"]
             position = token.end()
