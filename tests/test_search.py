@@ -119,17 +119,19 @@ def unrelated(make_release, days_ago):
 @pytest.fixture(params=["search index", "date index", "estimate far off"])
 def plan(request, monkeypatch):
     """Each way search() may take to the newest matches: on PostgreSQL its _Plans; on
-    SQLite every match read from the index, or the newest from the date index, in batches
-    of one or more (MANY_MATCHES)."""
+    SQLite every match read from the index, or the newest from the date index: in batches
+    looked up in the index (DENSE), or walked with the matches as a set (MANY_MATCHES)."""
     if request.param == "search index":
         monkeypatch.setattr(search_module, "_common_matches", lambda *args: 10**9)
     elif request.param == "date index":
         monkeypatch.setattr(search_module, "_common_matches", lambda *args: -1)
         monkeypatch.setattr(sqlite_search, "MANY_MATCHES", 0)
+        monkeypatch.setattr(sqlite_search, "DENSE", 0)
     else:  # taken for rare, but with more matches than a rare word may have
         monkeypatch.setattr(search_module, "_common_matches", lambda *args: 0)
         monkeypatch.setattr(search_module, "_estimated_rows", lambda queryset: 0)
         monkeypatch.setattr(sqlite_search, "MANY_MATCHES", 1)
+        monkeypatch.setattr(sqlite_search, "DENSE", 2)
     return request.param
 
 

@@ -19,12 +19,13 @@ headings of a group match few releases (up to 4,000, ``MANY_MATCHES``), every
 one of them is a candidate, however old (``_headings``: read best first, until
 enough are found). Where they match more (the name of the office that every
 release carries, a common word of titles), the newest of them take part, as on
-PostgreSQL: bm25 costs about as much for each match as reading it. They are
-read from the date index a batch at a time, and the index asked once per batch
-which of them match and how well (``_newest_ranked``). Of the releases that
-match in their teaser or text only, the newest that the list has room for are
-ranked, so that a word found in half the archive is not scored in all its
-mentions. Each group's first matches are read from the index once, up to the
+PostgreSQL: bm25 costs about as much for each match as reading it. Where they
+are a large share of all releases (``DENSE``), the newest releases are read from
+the date index a batch at a time, and the index asked once per batch which of
+them match and how well (``_newest_ranked``); else as the text matches below.
+Of the releases that match in their teaser or text only, the newest that the
+list has room for are ranked, so that a word found in half the archive is not
+scored in all its mentions. Each group's first matches are read from the index once, up to the
 limit (``_first_matches``): a rare word's are then sorted by date, a common
 word's newest found by walking the date index with the matches as a set to
 look each release up in (``_newest``).
@@ -70,6 +71,10 @@ from .text import (
 # bm25 weights of title, heading, teaser and text.
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)
 BATCH_SIZE = 500
+# From this share of all rows matching, the newest are read in batches and each batch
+# looked up in the index (_newest_ranked): below it, each batch would be so large that
+# listing the matches and walking the date index costs less (measured at 100,000).
+DENSE = 0.2
 
 
 # ---------------------------------------------------------------------------
@@ -291,7 +296,10 @@ def _headings(releases, match, wanted):
     and {id: -bm25}. Of many matches only the newest are read and scored."""
     matches = _first_matches(releases.db, match)
     if matches.many:
-        return _newest_ranked(releases, match, wanted, matches.share)
+        if matches.share >= DENSE:
+            return _newest_ranked(releases, match, wanted, matches.share)
+        visible = _newest_by_date(releases, match, wanted)
+        return visible, _ranks(releases.db, match, ids=[pk for pk, _ in visible])
     if not matches.ids:
         return [], {}
     # The best twice as many as wanted: some may not be shown (filters, drafts).
