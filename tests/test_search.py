@@ -684,7 +684,7 @@ class TestSearchView:
         # headings, then the texts of each tier (exact, expanded). On SQLite a look for a correction
         # of each word not in the list, and for each group reached (headings and then texts of each
         # tier) its first matches, and where there are any, their dates and ranks.
-        expected = 14 if connection.vendor == "postgresql" else 13
+        expected = 14 if connection.vendor == "postgresql" else 12
         with django_assert_num_queries(expected):
             response = client.get(self.url, params)
         assert len(response.context["results"]) == min(size, 20)

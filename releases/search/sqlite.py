@@ -45,7 +45,7 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from .sqlite_queries import (
@@ -84,15 +84,16 @@ DENSE = 0.2
 def ranked(query, releases, order):
     """(ids best first, at most MAX_RESULTS + 1; how many of them)."""
     tiers = _fts_queries(query, releases.db)
+    visible = Visible(releases)
     if order == "date":
-        ids = [pk for pk, _ in _newest(releases, tiers["fuzzy"], MAX_RESULTS + 1)]
+        ids = [pk for pk, _ in _newest(visible, tiers["fuzzy"], MAX_RESULTS + 1)]
     else:
-        ids = best_first(lambda tier, heading, wanted: _group(releases, tiers, tier, heading,
+        ids = best_first(lambda tier, heading, wanted: _group(visible, tiers, tier, heading,
                                                               wanted))
     return ids, len(ids)
 
 
-def _group(releases, tiers, tier, heading, wanted):
+def _group(visible, tiers, tier, heading, wanted):
     """[(-bm25, date, id)] of at most ``wanted`` releases of a group (see text.GROUPS):
     those that match ``tier`` and not a closer one, in their heading, or in their teaser
     or text and nowhere in their heading."""
@@ -105,15 +106,15 @@ def _group(releases, tiers, tier, heading, wanted):
             match = f"({match}) NOT ({HEADING} : ({positive[closer]}))"
         if tiers["exclusions"]:
             match = f"({match}) NOT ({tiers['exclusions']})"
-        visible, ranks = _headings(releases, match, wanted)
+        rows, ranks = _headings(visible, match, wanted)
     else:
         match = f"({tiers[tier]}) NOT ({HEADING} : ({positive['fuzzy']}))"
         if closer:
             match = f"({match}) NOT ({positive[closer]})"
-        visible = _newest(releases, match, wanted)
+        rows = _newest(visible, match, wanted)
         # Ranked by the words of their tier: every one of them matches it.
-        ranks = _ranks(releases.db, positive[tier], ids=[pk for pk, _ in visible])
-    return [(ranks[pk], published_at, pk) for pk, published_at in visible]
+        ranks = _ranks(visible.db, positive[tier], ids=[pk for pk, _ in rows])
+    return [(ranks[pk], published_at, pk) for pk, published_at in rows]
 
 
 def editorial(query, releases):
@@ -230,41 +231,65 @@ def _matching(match):
     return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
 
 
-def _listed(ids):
-    """``ids`` as a subquery: one parameter, however many."""
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+class Visible:
+    """The caller's releases (a QuerySet) as a condition on a release ``r`` in SQL,
+    compiled once for a search: each group's queries are written around it rather than
+    built by the ORM again, and give (id, date) rows, the date as SQLite stores it."""
+
+    def __init__(self, releases):
+        self.db = releases.db
+        self.table = connections[self.db].ops.quote_name(releases.model._meta.db_table)
+        try:
+            sql, self.params = (releases.filter(pk=RawSQL("r.id", ())).order_by()
+                                .values("pk").query.sql_with_params())
+            self.condition = f"EXISTS ({sql})"
+        except EmptyResultSet:  # releases.none()
+            self.condition, self.params = "0", ()
+
+    def newest_sql(self, where="1"):
+        """SQL of the ids and dates of the releases that meet ``where`` too, newest first,
+        as many as its last parameter says."""
+        return (f"SELECT r.id, r.published_at FROM {self.table} r "
+                f"WHERE {where} AND {self.condition} "
+                "ORDER BY r.published_at DESC, r.id DESC LIMIT %s")
+
+    def newest(self, where, params, limit):
+        """[(id, date)] of the newest ``limit`` releases that meet ``where`` too."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.newest_sql(where), [*params, *self.params, limit])
+            return cursor.fetchall()
+
+    def listed(self, ids, limit):
+        """As ``newest``, of the releases with these ids."""
+        if not ids:
+            return []
+        return self.newest("r.id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)],
+                           limit)
 
 
-def _newest(releases, match, limit):
-    """(id, date) of ``releases`` matching ``match``, newest first: at most ``limit``.
+def _newest(visible, match, limit):
+    """(id, date) of the releases matching ``match``, newest first: at most ``limit``.
 
     A rare word's few matches, read from the index once, are checked for visibility
     and sorted by date; a common word's come from the date index (``_newest_by_date``).
     """
-    matches = _first_matches(releases.db, match)
+    matches = _first_matches(visible.db, match)
     if matches.many:
-        return _newest_by_date(releases, match, limit)
-    return list(releases.filter(pk__in=_listed(matches.ids)).order_by("-published_at", "-pk")
-                .values_list("pk", "published_at")[:limit])
+        return _newest_by_date(visible, match, limit)
+    return visible.listed(matches.ids, limit)
 
 
-def _newest_by_date(releases, match, limit):
-    """(id, date) of the newest ``limit`` of ``releases`` matching ``match``.
+def _newest_by_date(visible, match, limit):
+    """(id, date) of the newest ``limit`` releases matching ``match``.
 
     The date index is walked, each release it passes looked up in the matches (read
-    once, as a set). The caller's conditions are asked of each match found (``Exists``):
-    else SQLite, which knows nothing of their selectivity unless ANALYZE ran, would
-    rather read the releases by the index of one of them and sort them all by date.
+    once, as a set; the unary plus keeps SQLite from reading the releases by them)
+    and then checked for visibility: else SQLite, which knows nothing of the
+    conditions' selectivity unless ANALYZE ran, would rather read the releases by the
+    index of one of them and sort them all by date.
     """
-    quote = connections[releases.db].ops.quote_name
-    meta = releases.model._meta
-    # The unary plus: the matches are a set to look a release up in, not the rows to read.
-    matches = RawSQL(f"+{quote(meta.db_table)}.{quote(meta.pk.column)} IN "
-                     f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-                     (match,), output_field=BooleanField())
-    return list(releases.model.objects.using(releases.db)
-                .filter(matches, Exists(releases.filter(pk=OuterRef("pk"))))
-                .order_by("-published_at", "-pk").values_list("pk", "published_at")[:limit])
+    return visible.newest(f"+r.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                          [match], limit)
 
 
 MANY_MATCHES = 4_000
@@ -291,55 +316,50 @@ def _first_matches(db, match):
         return Matches([row[0] for row in cursor.fetchall()])
 
 
-def _headings(releases, match, wanted):
+def _headings(visible, match, wanted):
     """The releases whose heading matches ``match``: [(id, date)] of the best ``wanted``
     and {id: -bm25}. Of many matches only the newest are read and scored."""
-    matches = _first_matches(releases.db, match)
+    matches = _first_matches(visible.db, match)
     if matches.many:
         if matches.share >= DENSE:
-            return _newest_ranked(releases, match, wanted, matches.share)
-        visible = _newest_by_date(releases, match, wanted)
-        return visible, _ranks(releases.db, match, ids=[pk for pk, _ in visible])
+            return _newest_ranked(visible, match, wanted, matches.share)
+        rows = _newest_by_date(visible, match, wanted)
+        return rows, _ranks(visible.db, match, ids=[pk for pk, _ in rows])
     if not matches.ids:
         return [], {}
     # The best twice as many as wanted: some may not be shown (filters, drafts).
-    ranks = _ranks(releases.db, match, best=2 * wanted)
-    visible = _best_visible(releases, ranks, wanted)
-    if len(visible) < wanted and len(ranks) >= 2 * wanted:
-        ranks = _ranks(releases.db, match)
-        visible = _best_visible(releases, ranks, wanted)
-    return visible, ranks
+    ranks = _ranks(visible.db, match, best=2 * wanted)
+    rows = _best_visible(visible, ranks, wanted)
+    if len(rows) < wanted and len(ranks) >= 2 * wanted:
+        ranks = _ranks(visible.db, match)
+        rows = _best_visible(visible, ranks, wanted)
+    return rows, ranks
 
 
-def _newest_ranked(releases, match, wanted, share):
+def _newest_ranked(visible, match, wanted, share):
     """As ``_newest_by_date`` and ``_ranks`` of those, for a ``match`` of most rows.
 
     The newest releases are read from the date index, a batch at a time, and the
     index is asked once for each batch which of them match and how well: not first
     for all matches, as a set to look them up in, and then again for their bm25.
     """
-    newest = (releases.model.objects.using(releases.db)
-              .filter(Exists(releases.filter(pk=OuterRef("pk"))))
-              .order_by("-published_at", "-pk").values_list("pk", flat=True))
     size = int(wanted * 1.25 / share) + 1
     while True:
-        sql, params = newest[:size].query.sql_with_params()
-        with connections[releases.db].cursor() as cursor:
+        with connections[visible.db].cursor() as cursor:
             cursor.execute(
-                f"WITH batch AS MATERIALIZED ({sql}) "
+                f"WITH batch AS MATERIALIZED ({visible.newest_sql()}) "
                 f"SELECT rowid, -bm25({FTS_TABLE}, {', '.join(map(str, WEIGHTS))}) "
                 f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                "AND +rowid IN (SELECT * FROM batch) "
-                "UNION ALL SELECT NULL, count(*) FROM batch", [*params, match])
+                "AND +rowid IN (SELECT id FROM batch) "
+                "UNION ALL SELECT NULL, count(*) FROM batch", [*visible.params, size, match])
             rows = cursor.fetchall()
         read = rows.pop()[1]
         if len(rows) >= wanted or read < size:
             break
         size *= 2
     ranks = dict(rows)
-    visible = list(releases.model.objects.using(releases.db).filter(pk__in=_listed(ranks))
-                   .order_by("-published_at", "-pk").values_list("pk", "published_at")[:wanted])
-    return visible, {pk: ranks[pk] for pk, _ in visible}
+    rows = visible.listed(list(ranks), wanted)
+    return rows, {pk: ranks[pk] for pk, _ in rows}
 
 
 def _ranks(db, match, best=None, ids=None):
@@ -365,8 +385,8 @@ def _ranks(db, match, best=None, ids=None):
         return dict(cursor.fetchall())
 
 
-def _best_visible(releases, scores, wanted):
-    """(id, date) of the best of ``scores`` ({id: -bm25}) that are in ``releases``.
+def _best_visible(visible, scores, wanted):
+    """(id, date) of the best of ``scores`` ({id: -bm25}) that are ``visible``.
 
     Looked at best first, until ``wanted`` are found: reading a release costs more than
     scoring it, and a word in every heading needs no look at most of them. Of a large
@@ -375,11 +395,7 @@ def _best_visible(releases, scores, wanted):
     found, batch = [], []
 
     def read(ids, newest=None):
-        visible = releases.filter(pk__in=_listed(ids))
-        if newest is None:
-            return list(visible.order_by().values_list("pk", "published_at"))
-        return list(visible.order_by("-published_at", "-pk")
-                    .values_list("pk", "published_at")[:newest])
+        return visible.listed(ids, len(ids) if newest is None else newest)
 
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     for _, group in itertools.groupby(ranked, key=scores.__getitem__):
