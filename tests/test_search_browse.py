@@ -30,7 +30,7 @@ def ago():
 
 
 def titles_on(response):
-    return re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', response.content.decode())
+    return re.findall(r'<h3 lang="de"><a href="[^"]+">([^<]+)</a></h3>', response.content.decode())
 
 
 def feed_titles(response):
@@ -239,7 +239,8 @@ class TestResultDetails:
                      subtitle="Zusammenarbeit zwischen Sachsen und Schlesien ausgebaut",
                      body="<p>Die Werkstatt in Kattowitz war gut besucht.</p>")
         content = client.get(reverse(SEARCH), {"q": "Kattowitz"}).content.decode()
-        snippet = re.sub(r"</?mark>", "", re.search(r"<p>([^<]*(?:<mark>.*?)*)</p>\s*</article>",
-                                                   content, re.S)[1])
+        snippet = re.search(r'<p lang="de">([^<]*(?:<mark>.*?)*)</p>\s*</article>', content,
+                            re.S)[1]
+        snippet = re.sub(r"</?mark>", "", snippet)
         shown = " ".join(snippet.split())  # as a browser shows it
         assert "ausgebaut – Die Werkstatt" in shown

@@ -144,6 +144,13 @@ class TestEveryPage:
         assert f'<h1 lang="de">{full_release.title}</h1>' in html  # German content marked
         assert 'hreflang="de"' in html
 
+    def test_english_search_results_mark_their_german_titles_and_snippets(self, client,
+                                                                          full_release):
+        html = client.get("/en/suche/", {"q": "Teilnehmer"}).content.decode()
+        assert '<html lang="en">' in html
+        assert f'<h3 lang="de"><a href="/en/medieninformationen/{full_release.pk}-' in html
+        assert "<mark>Teilnehmer</mark>" in html.split('<p lang="de">')[1].split("</p>")[0]
+
     def test_release_page_with_stylesheet_is_under_60_kb_compressed(self, client, full_release):
         html = client.get(full_release.get_absolute_url()).content
         css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_bytes()
