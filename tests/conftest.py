@@ -18,6 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from releases.models import Contact, Organisation, Person, PlaceGroup, PlaceName, Release, Topic
+from releases.search import rebuild_search_index
 
 REQUIRE_ALL = os.environ.get("NEWSROOM_REQUIRE_ALL_TESTS", "") not in {"", "0", "false"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -46,8 +47,10 @@ def _read_migration_rows():
 
 
 def restore_migration_data():
-    """Write the data migrations' rows again if the tables were emptied."""
+    """Write the data migrations' rows again if the tables were emptied, and empty the
+    search index, which emptying the tables leaves (SQLite's FTS5 table is no model)."""
     if _migration_rows and not Group.objects.exists():
+        rebuild_search_index()
         for row in serializers.deserialize("json", _migration_rows[0]):
             row.save()
         # Written with their ids: the next row a test adds gets one after them.

@@ -505,6 +505,15 @@ class TestIndexUpkeep:
             cursor.execute("SELECT count(*) FROM releases_release_fts WHERE rowid = %s", [pk])
             assert cursor.fetchone()[0] == 0
 
+    @sqlite_only
+    def test_a_rebuild_leaves_no_row_of_a_release_deleted_without_a_signal(self, kattowitz):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM releases_release_topics")
+            cursor.execute("DELETE FROM releases_release WHERE id = %s", [kattowitz.pk])
+        assert self.indexed("kattowitz") == {kattowitz.pk}
+        call_command("rebuild_search_index", verbosity=0)
+        assert self.indexed("kattowitz") == set()
+
     def test_the_list_of_words_holds_public_words_only(self, make_release, kattowitz):
         make_release(title="Entwurf Quellwasserbilanz", status=Release.Status.DRAFT)
         words = self.words()

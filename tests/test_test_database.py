@@ -3,11 +3,13 @@
 A transactional test (the browser tests, ...) empties every table when it ends; the
 rows the data migrations write (the roles with their permissions, the place names)
 are then written again (conftest.restore_migration_data), so a test never depends on
-running before one.
+running before one. The search index, which SQLite keeps in a table that is no
+model and so is not emptied with the others, is emptied too.
 """
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from releases.models import PlaceGroup, PlaceName
 from tests.conftest import restore_migration_data
@@ -32,3 +34,20 @@ def test_the_rows_of_the_data_migrations_are_written_again_as_migrate_wrote_them
     restore_migration_data()
 
     assert migration_rows() == written_by_migrate
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+@pytest.mark.django_db(transaction=True)
+def test_no_search_row_outlives_the_emptied_tables(make_release):
+    restore_migration_data()
+    make_release(title="Quellwasserbilanz")
+    # As the end of a transactional test does: every table emptied, the FTS5 table too.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM releases_release_topics")
+        cursor.execute("DELETE FROM releases_release")
+    Group.objects.all().delete()
+    restore_migration_data()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM releases_release_fts")
+        assert cursor.fetchone()[0] == 0

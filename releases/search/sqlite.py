@@ -216,7 +216,10 @@ def count_words(counts, sign, db):
 
 
 def clear(db):
+    """Empty the index and the list of words, before everything is indexed again: rows of
+    releases deleted without a signal (raw SQL, ``flush``) go too."""
     with connections[db].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")
         # The trigram table first: the delete trigger then finds nothing to delete.
         cursor.execute(f"DELETE FROM {TRIGRAM_TABLE}")
         cursor.execute(f"DELETE FROM {WORDS_TABLE}")
