@@ -25,10 +25,12 @@ the date index a batch at a time, and the index asked once per batch which of
 them match and how well (``_newest_ranked``); else as the text matches below.
 Of the releases that match in their teaser or text only, the newest that the
 list has room for are ranked, so that a word found in half the archive is not
-scored in all its mentions. Each group's first matches are read from the index once, up to the
-limit (``_first_matches``): a rare word's are then sorted by date, a common
-word's newest found by walking the date index with the matches as a set to
-look each release up in (``_newest``).
+scored in all its mentions. Each group's first matches are read from the index
+once, up to the limit (``_first_matches``): a rare word's are then sorted by
+date, a common word's newest found by walking the date index with the matches
+as a set to look each release up in (``_newest``). The caller's QuerySet (what
+is public, the visitor's filters) is compiled to SQL once per search
+(``Visible``), and these queries are written around it.
 
 SQLite has no German stemmer: a word finds its inflections as the beginning of
 words (tier "expanded"), "Ländern" also by its folded spelling "landern".
@@ -237,7 +239,8 @@ def _matching(match):
 class Visible:
     """The caller's releases (a QuerySet) as a condition on a release ``r`` in SQL,
     compiled once for a search: each group's queries are written around it rather than
-    built by the ORM again, and give (id, date) rows, the date as SQLite stores it."""
+    built by the ORM again, and give (id, date) rows (the date naive, as the driver reads
+    it: compared only with the others of the same search)."""
 
     def __init__(self, releases):
         self.db = releases.db

@@ -47,8 +47,8 @@ class DateInput(forms.DateInput):
 
 
 class Select(forms.Select):
-    """A select list of plain options (no groups), written here: through Django's
-    templates each of the page's fifty options costs a context of its own."""
+    """A select list of plain options (no groups), written here rather than through
+    Django's widget templates, which build a context for each of the fifty options."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
