@@ -41,7 +41,7 @@ def test_the_rows_of_the_data_migrations_are_written_again_as_migrate_wrote_them
 def test_no_search_row_outlives_the_emptied_tables(make_release):
     restore_migration_data()
     make_release(title="Quellwasserbilanz")
-    # As the end of a transactional test does: every table emptied, the FTS5 table too.
+    # As the end of a transactional test does: the models' tables emptied, not the FTS5 one.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM releases_release_topics")
         cursor.execute("DELETE FROM releases_release")
