@@ -151,6 +151,11 @@ class TestEveryPage:
         assert f'<h3 lang="de"><a href="/en/medieninformationen/{full_release.pk}-' in html
         assert "<mark>Teilnehmer</mark>" in html.split('<p lang="de">')[1].split("</p>")[0]
 
+    def test_english_lists_mark_their_german_topic_names(self, client, full_release):
+        html = client.get("/en/medieninformationen/").content.decode()
+        assert ('<p class="topics"><span class="visually-hidden">Topics: </span>'
+                '<a href="/en/themen/digitalisierung/" lang="de">Digitalisierung</a>') in html
+
     def test_release_page_with_stylesheet_is_under_60_kb_compressed(self, client, full_release):
         html = client.get(full_release.get_absolute_url()).content
         css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_bytes()

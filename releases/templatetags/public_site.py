@@ -59,13 +59,14 @@ def time_element(value, has_time=True):
 @register.simple_tag
 def topic_links(release):
     """A teaser's line of links to its topics, or nothing: one tag rather than a template
-    loop, whose cost per link is most of a list's."""
+    loop, whose cost per link is most of a list's. The names are German content, marked
+    as such for the English interface."""
     topics = release.topics.all()
     if not topics:
         return ""
     return format_html(
         '<p class="topics"><span class="visually-hidden">{} </span>{}</p>', gettext("Topics:"),
-        format_html_join(", ", '<a href="{}">{}</a>',
+        format_html_join(", ", '<a href="{}" lang="de">{}</a>',
                          ((topic.get_absolute_url(), topic.name) for topic in topics)))
 
 
