@@ -130,14 +130,11 @@ def has_exact_match(query, releases):
     # The matches in the index's order, each looked up until one is of ``releases``:
     # not all of them first, as a list (7 ms for a word in 25,000 releases).
     match = _fts_queries(query, releases.db)["exact"]
-    try:
-        sql, params = (releases.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).order_by()
-                       .values("pk").query.sql_with_params())
-    except EmptyResultSet:  # releases.none()
-        return False
+    visible = Visible(releases)
     with connections[releases.db].cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                       f"AND EXISTS ({sql}) LIMIT 1", [match, *params])
+        cursor.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND EXISTS "
+                       f"(SELECT 1 FROM {visible.table} r WHERE r.id = {FTS_TABLE}.rowid "
+                       f"AND {visible.condition}) LIMIT 1", [match, *visible.params])
         return cursor.fetchone() is not None
 
 
