@@ -463,3 +463,18 @@ class TestSearchFormChoices:
         assert self.offered(client, topic)
         services.withdraw(release, spokesperson, "Fehlerhafte Angaben")
         assert not self.offered(client, topic)
+
+    def test_a_topic_and_an_organisation_of_an_appointment_alone_are_not_offered(
+            self, client, page_cache, organisation, topic):
+        """Public, as an appointment names them, yet choosing them finds no release."""
+        appointment = Event.objects.create(
+            title="Europaministerkonferenz", slug="emk", organisation=organisation,
+            starts_at=timezone.now() + datetime.timedelta(days=2),
+            status=Event.Status.ANNOUNCED, published_at=timezone.now())
+        appointment.topics.add(topic)
+        assert topic.name in client.get(reverse("releases:topic-list")).content.decode()
+        assert not self.offered(client, topic)
+        assert not self.offered(client, organisation)
+        # Its feed can be subscribed to before the first release.
+        feed = client.get(reverse("releases:search-feed"), {"topic": topic.slug})
+        assert feed.status_code == 200

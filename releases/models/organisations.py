@@ -10,17 +10,27 @@ from ..fields import LogoField, SanitisedRichTextField
 from ..links import page_url
 
 
+def issued_public_release(now):
+    """Whether the organisation issued a public release: a condition on its row."""
+    from .releases import Release
+
+    return Exists(Release.objects.public(now).filter(organisation=OuterRef("pk")))
+
+
 class OrganisationQuerySet(models.QuerySet):
+    def with_public_releases(self, now=None):
+        """Issuers of a public release: what a search for releases can narrow to."""
+        return self.filter(issued_public_release(now or timezone.now()))
+
     def public(self, now=None):
         """Issuers of a public release, appointment or trip, and bodies with an office
         that has begun (see Release.objects.public(), which this derives from)."""
         from .events import Delegation, Event
         from .people import Appointment
-        from .releases import Release
 
         now = now or timezone.now()
         return self.filter(
-            Q(Exists(Release.objects.public(now).filter(organisation=OuterRef("pk"))))
+            Q(issued_public_release(now))
             | Q(Exists(Event.objects.public(now).filter(organisation=OuterRef("pk"))))
             | Q(Exists(Delegation.objects.public(now).filter(organisation=OuterRef("pk"))))
             | Q(Exists(Appointment.objects.begun(now).filter(organisation=OuterRef("pk")))))
@@ -132,6 +142,12 @@ class Contact(models.Model):
 
 
 class TopicQuerySet(models.QuerySet):
+    def with_public_releases(self, now=None):
+        """Topics of a public release: what a search for releases can narrow to."""
+        from .releases import linked_to_public_release
+
+        return self.filter(linked_to_public_release("topics", now))
+
     def public(self, now=None):
         """Topics of a public release, appointment or trip: a topic made for an embargoed
         release is not seen before the release is."""

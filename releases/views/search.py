@@ -68,7 +68,7 @@ class SearchForm(forms.Form):
                                 validators=DATE_VALIDATORS)
     to_date = forms.DateField(label=_("Published until"), required=False, widget=DateInput(),
                               validators=DATE_VALIDATORS)
-    # The choices are the public topics and organisations (see __init__).
+    # The choices are the topics and organisations of public releases (see __init__).
     topic = forms.ModelChoiceField(Topic.objects.none(), to_field_name="slug", required=False,
                                    label=_("Topic"), empty_label=_("All topics"),
                                    widget=Select)
@@ -81,15 +81,18 @@ class SearchForm(forms.Form):
                              required=False, label=_("Sort by"), widget=Select)
 
     def __init__(self, *args, offered=False, **kwargs):
-        """``offered``: the form is shown, with every public topic and organisation as a
-        choice; else it only checks the values given, each against what is public."""
+        """``offered``: the form is shown, with every topic and organisation of a public
+        release as a choice (one only an appointment names would find nothing); else it
+        only checks the values given, each against what is public (a feed may be asked
+        for before its first release)."""
         super().__init__(*args, **kwargs)
         for name, model in (("topic", Topic), ("organisation", Organisation)):
             # What is public depends on the moment. Listing all of it costs a pass over
             # the archive: asked of the cache, which knows when it changes.
             if offered:
                 offer = public_value(f"search-form:{name}", lambda model=model: [
-                    (item.pk, item.slug, str(item)) for item in model.objects.public()])
+                    (item.pk, item.slug, str(item))
+                    for item in model.objects.with_public_releases()])
                 field = self.fields[name]
                 field.queryset = model.objects.filter(pk__in=[pk for pk, _, _ in offer])
                 # Listed as kept: the database is asked only for a value given.
