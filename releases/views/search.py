@@ -90,7 +90,7 @@ class SearchForm(forms.Form):
             # What is public depends on the moment. Listing all of it costs a pass over
             # the archive: asked of the cache, which knows when it changes.
             if offered:
-                offer = public_value(f"search-form:{name}", lambda model=model: [
+                offer = public_value(f"search-choices:{name}", lambda model=model: [
                     (item.pk, item.slug, str(item))
                     for item in model.objects.with_public_releases()])
                 field = self.fields[name]
