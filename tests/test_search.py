@@ -26,6 +26,7 @@ from releases.search import (
     update_search_vector,
 )
 from releases.search import postgresql as search_module
+from releases.search.text import _WORD as _WORD_PATTERN
 from releases.search import sqlite as sqlite_search
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,30 @@ class TestParse:
 
     def test_only_lower_case_oder_joins_alternatives(self):
         assert len(parse("Kattowitz oder Krakau").clauses) == 1
-        assert len(parse("Hochwasser an der Oder").clauses) == 4
+        assert len(parse("Hochwasser Oder Neiße").clauses) == 3
+
+    def test_words_that_only_join_others_are_left_out_unless_quoted(self):
+        def words(text):
+            return [[term.words for term in clause] for clause in parse(text).clauses]
+
+        assert words("Förderung der Wirtschaft für Vereine") == [
+            [("Förderung",)], [("Wirtschaft",)], [("Vereine",)]]
+        assert words("„Tag der offenen Tür“") == [[("Tag", "der", "offenen", "Tür")]]
+        assert words('Wirtschaft "Über"') == [[("Wirtschaft",)], [("Über",)]]
+        # A query of nothing else still asks for them.
+        assert words("Wir über uns") == [[("Wir",)], [("über",)], [("uns",)]]
+
+    @pytest.mark.parametrize("text", [
+        "Lehrer:innen", "Lehrer*innen", "Lehrer_innen", "Lehrer/-innen", "Lehrer/innen",
+        "LehrerInnen", "Lehrerinnen"])
+    def test_a_gender_inclusive_form_is_one_word(self, text):
+        assert [term.words for term in parse(text).clauses[0]] == [(text.replace(
+            ":", "").replace("*", "").replace("_", "").replace("/-", "").replace("/", ""),)]
+        assert normalise(text) == "lehrerinnen"
+
+    @pytest.mark.parametrize("text", ["Termin: in Dresden", "Mitte/Innenstadt", "Zoll:inland"])
+    def test_a_colon_or_slash_before_other_words_still_divides(self, text):
+        assert len(_WORD_PATTERN.findall(normalise(text))) == len(_WORD_PATTERN.findall(text))
 
     def test_hyphenated_words_form_a_phrase(self):
         assert parse("Sachsen-Anhalt").clauses[0][0].words == ("Sachsen", "Anhalt")
@@ -206,6 +230,18 @@ class TestRecall:
     def test_the_stemmer_still_joins_umlaut_plurals(self, goerlitz):
         # "Ländern" in the text; the stem of the normalised "laendern" alone would miss it.
         assert titles(search("Land")) == [goerlitz.title]
+
+    def test_words_that_only_join_others_need_not_be_in_the_release(self, make_release,
+                                                                      unrelated):
+        release = make_release(title="Neue Wirtschaftsförderung für Vereine",
+                               body="<p>Unternehmen profitieren.</p>")
+        assert titles(search("Förderung der Wirtschaft")) == [release.title]
+
+    @pytest.mark.parametrize("query", ["Lehrerinnen", "Lehrer*innen", "LehrerInnen"])
+    def test_gender_inclusive_forms_find_each_other(self, make_release, unrelated, query):
+        colon = make_release(title="Mehr Gehalt für Lehrer:innen")
+        plain = make_release(title="Lehrerinnen und Lehrer erhalten mehr Gehalt")
+        assert sorted(titles(search(query))) == sorted([colon.title, plain.title])
 
     @pytest.mark.parametrize("query", ["Digitalsierung", "Kattowtz", "Katowitz"])
     def test_a_typo_is_corrected_to_a_word_of_the_index(self, kattowitz, unrelated, query):

@@ -50,6 +50,9 @@ _LETTERS = re.compile(r"[^\W\d_]{3,}")
 _FORMAT = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufff9-\uffff]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# The mark of a gender-inclusive form: "Lehrer:innen", "Bürger*innen", "Minister_in",
+# "Schüler/-innen" read as "Lehrerinnen", "Bürgerinnen" ... (as "LehrerInnen" does).
+_GENDER_MARK = re.compile(r"(?<=[^\W\d_])(?:[*:_·]|/-?)(?=in(?:nen)?(?![^\W_]))", re.IGNORECASE)
 
 
 def _clean(text):
@@ -71,7 +74,7 @@ def _strip_accents(text):
 
 def normalise(text):
     """Lower case, umlauts as ae/oe/ue, ß as ss, no accents: "Görlitz" -> "goerlitz"."""
-    return _strip_accents(_replace(_clean(text).lower(), _TRANSLITERATE))
+    return _strip_accents(_replace(_GENDER_MARK.sub("", _clean(text)).lower(), _TRANSLITERATE))
 
 
 def fold(text):
@@ -195,6 +198,26 @@ def _plain(value):
 # ---------------------------------------------------------------------------
 # Parsing a query string.
 
+# Words that only join others, as a query asks for them (normalised): the German list of
+# PostgreSQL's ``german`` configuration (Snowball's), so that both databases leave out the
+# same; but for "oder", which joins alternatives in lower case and is a river in upper case.
+STOP_WORDS = frozenset(normalise(word) for word in """
+    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer
+    anderes anderm andern anderr anders auch auf aus bei bin bis bist da damit dann der den
+    des dem die das daß derselbe derselben denselben desselben demselben dieselbe dieselben
+    dasselbe dazu dein deine deinem deinen deiner deines denn derer dessen dich dir du dies
+    diese diesem diesen dieser dieses doch dort durch ein eine einem einen einer eines einig
+    einige einigem einigen einiger einiges einmal er ihn ihm es etwas euer eure eurem euren
+    eurer eures für gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich mich mir
+    ihr ihre ihrem ihren ihrer ihres euch im in indem ins ist jede jedem jeden jeder jedes
+    jene jenem jenen jener jenes jetzt kann kein keine keinem keinen keiner keines können
+    könnte machen man manche manchem manchen mancher manches mein meine meinem meinen meiner
+    meines mit muss musste nach nicht nichts noch nun nur ob ohne sehr sein seine seinem
+    seinen seiner seines selbst sich sie ihnen sind so solche solchem solchen solcher solches
+    soll sollte sondern sonst über um und uns unse unsem unsen unser unses unter viel vom von
+    vor während war waren warst was weg weil weiter welche welchem welchen welcher welches
+    wenn werde werden wie wieder will wir wird wirst wo wollen wollte würde würden zu zum zur
+    zwar zwischen""".split())
 _QUOTES = str.maketrans({c: '"' for c in "„“”«»‟″"})
 _CHUNK = re.compile(r'(?P<negated>-)?(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))')
 
@@ -232,12 +255,17 @@ class Query:
 
 
 def parse(query):
-    """Parse a visitor's query; anything odd is dropped, nothing raises."""
+    """Parse a visitor's query; anything odd is dropped, nothing raises.
+
+    A word that only joins others ("der", "und", "für": ``STOP_WORDS``) is left out,
+    unless quoted or all the query has: "Förderung der Wirtschaft" finds a release on
+    "Wirtschaftsförderung", on either database.
+    """
     if isinstance(query, Query):
         return query
     text = _clean(query or "")[:MAX_QUERY_CHARS].translate(_QUOTES)
     parsed = Query(text=text)
-    seen = set()
+    seen, joining = set(), set()
     join_next = False
     for match in _CHUNK.finditer(text):
         bare = match["bare"]
@@ -245,7 +273,8 @@ def parse(query):
         if not match["negated"] and bare in {"oder", "OR"}:
             join_next = bool(parsed.clauses)
             continue
-        words = tuple(word for word in _WORD.findall(match["phrase"] or bare or "")
+        written = _GENDER_MARK.sub("", match["phrase"] or bare or "")
+        words = tuple(word for word in _WORD.findall(written)
                       if len(word) <= MAX_WORD_CHARS)[:MAX_PHRASE_WORDS]
         if not words:
             continue
@@ -255,11 +284,18 @@ def parse(query):
         seen.add(term)
         if match["negated"]:
             parsed.exclusions.append(term)
-        elif join_next:
+            join_next = False
+            continue
+        if bare is not None and len(words) == 1 and _normalise_word(words[0]) in STOP_WORDS:
+            joining.add(term)
+        if join_next:
             parsed.clauses[-1].append(term)
         else:
             parsed.clauses.append([term])
         join_next = False
+    meaningful = [[term for term in clause if term not in joining] for clause in parsed.clauses]
+    if any(meaningful):
+        parsed.clauses = [clause for clause in meaningful if clause]
     return parsed
 
 
