@@ -243,6 +243,21 @@ class TestRecall:
         plain = make_release(title="Lehrerinnen und Lehrer erhalten mehr Gehalt")
         assert sorted(titles(search(query))) == sorted([colon.title, plain.title])
 
+    @pytest.mark.parametrize("query", ["Kitagesetz", "Kita-Gesetz", "Kita Gesetz", "Gesetz"])
+    def test_a_hyphenated_word_is_found_written_together_or_apart(self, make_release,
+                                                                   unrelated, query):
+        release = make_release(title="Neue Regeln im Kita-Gesetz")
+        assert titles(search(query)) == [release.title]
+
+    @pytest.mark.parametrize("query", ["1000 Stellen", "1.000 Stellen", "2026", "2025/2026",
+                                       "sachsen.de"])
+    def test_numbers_years_and_addresses_are_found_by_their_parts(self, make_release,
+                                                                   unrelated, query):
+        release = make_release(
+            title="Doppelhaushalt 2025/2026: 1.000 neue Stellen",
+            body="<p>Mehr dazu unter www.finanzen.sachsen.de im Internet.</p>")
+        assert titles(search(query)) == [release.title]
+
     @pytest.mark.parametrize("query", ["Digitalsierung", "Kattowtz", "Katowitz"])
     def test_a_typo_is_corrected_to_a_word_of_the_index(self, kattowitz, unrelated, query):
         assert titles(search(query)) == [kattowitz.title]

@@ -12,7 +12,7 @@ from django.db import router, transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 
 from ..models import Contact, Organisation, Person, PlaceName, Release, Topic
-from .text import _LETTERS, MAX_WORD_CHARS, _clean, _normalise_word, _plain, place_key
+from .text import _LETTERS, MAX_WORD_CHARS, _as_words, _normalise_word, _plain, place_key
 
 
 def _backend(db):
@@ -39,7 +39,7 @@ def search_document(release):
 def words_of(document):
     """The normalised words of a search document, each with one spelling to show."""
     words = {}
-    for word in dict.fromkeys(_LETTERS.findall(_clean("\n".join(document.values())))):
+    for word in dict.fromkeys(_LETTERS.findall(_as_words("\n".join(document.values())))):
         if len(word) <= MAX_WORD_CHARS:
             words.setdefault(_normalise_word(word), word)
     return words

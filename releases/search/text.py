@@ -43,7 +43,9 @@ _FOLD = {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", 
          "þ": "th", "ı": "i"}
 _TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
 _UMLAUTS = set("äöüÄÖÜ")
-_NO_ANGLES = {"<": " ", ">": " "}
+# Words joined by hyphens, and numbers with a dot between thousands.
+_JOINED = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+|(?<![\d.])\d{1,3}(?:\.\d{3})+(?![\d.])")
+_NOT_WORDS = re.compile(r"[^\w\s]|_")
 _DIGRAPHS = re.compile(r"ae|oe|ue")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: nothing a query syntax could mistake
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
@@ -60,6 +62,12 @@ def _clean(text):
     return _CONTROL.sub(" ", _FORMAT.sub("", unicodedata.normalize("NFKC", str(text))))
 
 
+def _as_words(text):
+    """``text`` cleaned, with the mark of each gender-inclusive form taken out: what
+    documents and queries are split into words from."""
+    return _GENDER_MARK.sub("", _clean(text))
+
+
 def _replace(text, replacements):
     for old, new in replacements.items():
         if old in text:
@@ -74,7 +82,7 @@ def _strip_accents(text):
 
 def normalise(text):
     """Lower case, umlauts as ae/oe/ue, ß as ss, no accents: "Görlitz" -> "goerlitz"."""
-    return _strip_accents(_replace(_GENDER_MARK.sub("", _clean(text)).lower(), _TRANSLITERATE))
+    return _strip_accents(_replace(_as_words(text).lower(), _TRANSLITERATE))
 
 
 def fold(text):
@@ -181,13 +189,19 @@ def best_first(group):
 
 
 def _document(text):
-    """What to_tsvector reads for ``text``: the normalised text, then its umlaut words folded.
+    """What the index reads for ``text``: its normalised words, then its umlaut words
+    folded, then its hyphenated words and numbers written together ("Kita-Gesetz" is
+    also "kitagesetz", "1.000" also "1000").
 
-    Angle brackets go: the parser would take "<script>" in plain text for a tag and skip it.
+    Nothing but words and spaces: PostgreSQL's parser would read "2025/2026" as a path,
+    "1.000" as a number and "sachsen.de" as a host, each one word that no query, made of
+    letters and digits, finds; and "<script>" in plain text as a tag, which it skips.
     """
     folded = " ".join(_fold_word(word) for word in _WORD.findall(text)
                       if not word.isascii() and _UMLAUTS & set(word))
-    return _replace(f"{normalise(text)}\n{folded}", _NO_ANGLES)
+    joined = " ".join(_NOT_WORDS.sub("", normalise(match.group()))
+                      for match in _JOINED.finditer(text))
+    return _NOT_WORDS.sub(" ", f"{normalise(text)}\n{folded}\n{joined}")
 
 
 def _plain(value):
