@@ -620,6 +620,32 @@ class TestSearchView:
         assert response.context["paginator"].count == 0
         assert 'class="note"' in response.text
 
+    def test_without_a_release_of_all_words_those_with_some_are_listed_and_said_to_be(
+            self, client, kattowitz, goerlitz, unrelated):
+        response = client.get(self.url, {"q": "Kattowitz Görlitz Pressemitteilung"})
+        assert response.status_code == 200
+        assert {release.pk for release in response.context["results"]} == {
+            kattowitz.pk, goerlitz.pk}
+        assert "Keine Medieninformation enthält alle Suchbegriffe" in response.text
+        assert "<mark>Görlitz</mark>" in response.text  # any of the words is marked
+        assert 'class="note"' not in response.text.split("</form>")[1]
+
+    def test_a_release_of_all_words_shows_no_such_notice(self, client, kattowitz, unrelated):
+        response = client.get(self.url, {"q": "Kattowitz Schlesien"})
+        assert [release.pk for release in response.context["results"]] == [kattowitz.pk]
+        assert "enthält alle Suchbegriffe" not in response.text
+
+    @pytest.mark.parametrize("params", [
+        {"q": "Kattowitz Pressemitteilung -Schlesien"},  # the exclusion still holds
+        {"q": "Kattowitz Pressemitteilung", "kind": Release.Kind.SPEECH},  # and the filters
+        {"q": "Quellwasserbilanz"},  # one word: nothing to leave out
+    ])
+    def test_words_left_out_never_widen_past_exclusions_and_filters(self, client, kattowitz,
+                                                                    params):
+        response = client.get(self.url, params)
+        assert response.context["paginator"].count == 0
+        assert 'class="note"' in response.text
+
     def test_a_typo_gets_a_suggestion(self, client, kattowitz):
         response = client.get(self.url, {"q": "Kattowtz Schlesien"})
         assert response.context["suggestion"] == "Kattowitz Schlesien"

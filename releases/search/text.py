@@ -267,6 +267,15 @@ class Query:
         return [word for clause in self.clauses for term in clause
                 for words in (term.words, *term.places) for word in words]
 
+    def any_of(self):
+        """The same words with any one of them enough ("A B" as "A oder B"), exclusions
+        kept; None where that is no looser (a single word, or alternatives already)."""
+        if len(self.clauses) < 2:
+            return None
+        return Query(text=self.text, clauses=[[term for clause in self.clauses
+                                               for term in clause]],
+                     exclusions=list(self.exclusions))
+
 
 def parse(query):
     """Parse a visitor's query; anything odd is dropped, nothing raises.

@@ -203,10 +203,18 @@ class SearchView(TemplateView):
                        filter_text=form.describe_filters())
         releases = Release.objects.public().filter(**form.filter_lookups())
         if query:
-            results = search(query, releases.select_related("organisation").prefetch_related(
-                "topics"), order=data.get("sort") or "relevance")
+            shown, order = (releases.select_related("organisation").prefetch_related("topics"),
+                            data.get("sort") or "relevance")
+            results = search(query, shown, order=order)
+            suggestion = did_you_mean(query, releases)
+            # No release has all the words, and none is misspelt: those with some of them.
+            if not results and not suggestion and (loosened := query.any_of()):
+                results = search(loosened, shown, order=order)
+                if results:
+                    query = loosened
+                    context.update(query=query, some_words=True)
             page = ResultPaginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
-            context.update(suggestion=did_you_mean(query, releases))
+            context.update(suggestion=suggestion)
         elif browsing:
             # With their texts: the snippets are cut from them.
             page = Paginator(releases.for_listing(text=True), PAGE_SIZE).get_page(
