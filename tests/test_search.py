@@ -27,6 +27,7 @@ from releases.search import (
 )
 from releases.search import postgresql as search_module
 from releases.search.text import _WORD as _WORD_PATTERN
+from releases.search.text import SNIPPET_HTML_CHARS
 from releases.search import sqlite as sqlite_search
 
 pytestmark = pytest.mark.django_db
@@ -460,6 +461,34 @@ class TestSnippets:
         assert "<mark>Eigentumskriminalität</mark>" in release.snippet
         [release] = add_snippets(search("Digitalsierung"), "Digitalsierung")
         assert "<mark>Digitalisierung</mark>" in release.snippet
+
+
+    def test_a_long_text_is_read_for_its_beginning_only(self, make_release):
+        """A speech of 40,000 characters: a word far into it still finds it, and its
+        snippet then shows how it begins; a word near the start is marked."""
+        paragraph = "<p>Sehr geehrte Damen und Herren, wir sprechen heute über Brücken.</p>"
+        body = paragraph * 600 + "<p>Zuletzt ein Wort zur Quellwasserbilanz.</p>"
+        assert len(body) > 40_000
+        make_release(title="Rede zum Haushalt", kind=Release.Kind.SPEECH, body=body)
+        [release] = add_snippets(search("Quellwasserbilanz"), "Quellwasserbilanz")
+        assert release.snippet.startswith("Sehr geehrte Damen und Herren")
+        [release] = add_snippets(search("Brücken"), "Brücken")
+        assert "<mark>Brücken</mark>" in release.snippet
+
+    def test_a_tag_cut_where_the_text_read_ends_is_not_shown(self, make_release):
+        # Much markup for little text: the part read ends inside the link's tag, right
+        # after the word searched for.
+        filler = "<p><strong>Füllwort</strong></p>"
+        tail = '<p>Zielwort</p><p><a href="https://example.org/ein/langer/pfad">Link</a></p>'
+        before = SNIPPET_HTML_CHARS - 10 - tail.index("<a ") - len("<p></p>")
+        count = before // len(filler) - 1
+        body = filler * count + "<p>" + "x" * (before - count * len(filler)) + "</p>" + tail
+        assert body.index("<a ") == SNIPPET_HTML_CHARS - 10
+        make_release(title="Viele Absätze", body=body)
+        [release] = add_snippets(search("Zielwort"), "Zielwort")
+        assert "<mark>Zielwort</mark>" in release.snippet
+        text = release.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert "&lt;" not in text and "href" not in text
 
 
 class TestQueriesAsText:

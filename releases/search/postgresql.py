@@ -37,6 +37,7 @@ from ..models import Release
 from .postgresql_tsqueries import CONFIG, WORDS_TABLE, _exact, _lookup, _tsqueries
 from .text import (
     MAX_RESULTS,
+    SNIPPET_HTML_CHARS,
     SNIPPET_SOURCE_CHARS,
     SNIPPET_WORDS,
     _document,
@@ -170,7 +171,9 @@ def snippets(releases, query, db):
         subtitle=_ENDED.format(_ESCAPED.format(column("subtitle")),
                                f"{column('teaser')} || {column('body')}"),
         teaser=_ENDED.format(_ESCAPED.format(column("teaser")), column("body")),
-        body=column("body")), (SNIPPET_SOURCE_CHARS,), output_field=TextField())
+        # As much of the text as a snippet is cut from, no tag cut in two (text._snippet_source).
+        body=f"regexp_replace(left({column('body')}, {int(SNIPPET_HTML_CHARS)}), '<[^>]*$', '')"),
+        (SNIPPET_SOURCE_CHARS,), output_field=TextField())
     headline = SearchHeadline(
         source, _tsqueries(query, db)["fuzzy"], config=CONFIG,
         start_sel="<mark>", stop_sel="</mark>", max_words=SNIPPET_WORDS,
