@@ -26,9 +26,9 @@ from releases.search import (
     update_search_vector,
 )
 from releases.search import postgresql as search_module
+from releases.search import sqlite as sqlite_search
 from releases.search.text import _WORD as _WORD_PATTERN
 from releases.search.text import SNIPPET_HTML_CHARS
-from releases.search import sqlite as sqlite_search
 
 pytestmark = pytest.mark.django_db
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite",
