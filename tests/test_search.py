@@ -27,7 +27,6 @@ from releases.search import (
 )
 from releases.search import postgresql as search_module
 from releases.search import sqlite as sqlite_search
-from releases.search.text import _WORD as _WORD_PATTERN
 from releases.search.text import SNIPPET_HTML_CHARS
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +168,7 @@ class TestParse:
 
     @pytest.mark.parametrize("text", ["Termin: in Dresden", "Mitte/Innenstadt", "Zoll:inland"])
     def test_a_colon_or_slash_before_other_words_still_divides(self, text):
-        assert len(_WORD_PATTERN.findall(normalise(text))) == len(_WORD_PATTERN.findall(text))
+        assert normalise(text) == text.lower()
 
     def test_hyphenated_words_form_a_phrase(self):
         assert parse("Sachsen-Anhalt").clauses[0][0].words == ("Sachsen", "Anhalt")
