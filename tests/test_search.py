@@ -170,8 +170,11 @@ class TestParse:
     def test_a_colon_or_slash_before_other_words_still_divides(self, text):
         assert normalise(text) == text.lower()
 
-    def test_hyphenated_words_form_a_phrase(self):
-        assert parse("Sachsen-Anhalt").clauses[0][0].words == ("Sachsen", "Anhalt")
+    def test_hyphenated_words_form_a_phrase_or_one_word(self):
+        assert [term.words for term in parse("Sachsen-Anhalt").clauses[0]] == [
+            ("Sachsen", "Anhalt"), ("SachsenAnhalt",)]
+        assert [term.words for term in parse('"Sachsen-Anhalt"').clauses[0]] == [
+            ("Sachsen", "Anhalt")]
 
     @pytest.mark.parametrize("text", ['"', "-", "!!!", "oder", "- -- ---", "", "\x00"])
     def test_input_without_words_is_an_empty_query(self, text):
@@ -248,6 +251,18 @@ class TestRecall:
                                                                    unrelated, query):
         release = make_release(title="Neue Regeln im Kita-Gesetz")
         assert titles(search(query)) == [release.title]
+
+    @pytest.mark.parametrize("query", ["Corona-Hilfen", "Coronahilfen", "Corona-Hilfe"])
+    def test_a_hyphenated_query_finds_the_word_written_together(self, make_release,
+                                                                unrelated, query):
+        together = make_release(title="Neue Coronahilfen für Vereine")
+        apart = make_release(title="Corona-Hilfen verlängert")
+        assert sorted(titles(search(query))) == sorted([together.title, apart.title])
+
+    def test_an_excluded_hyphenated_word_excludes_it_written_together(self, make_release):
+        make_release(title="Neue Coronahilfen für Vereine")
+        kept = make_release(title="Vereine feiern Jubiläum")
+        assert titles(search("Vereine -Corona-Hilfen")) == [kept.title]
 
     @pytest.mark.parametrize("query", ["1000 Stellen", "1.000 Stellen", "2026", "2025/2026",
                                        "sachsen.de"])

@@ -47,8 +47,10 @@ _FOLD = {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", 
          "þ": "th", "ı": "i"}
 _TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
 _UMLAUTS = set("äöüÄÖÜ")
-# Words joined by hyphens, and numbers with a dot between thousands.
-_JOINED = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+|(?<![\d.])\d{1,3}(?:\.\d{3})+(?![\d.])")
+# Words joined by hyphens ("Kita-Gesetz"), and numbers with a dot between thousands.
+_HYPHENATED = r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+"
+_JOINED = re.compile(rf"{_HYPHENATED}|(?<![\d.])\d{{1,3}}(?:\.\d{{3}})+(?![\d.])")
+_HYPHENATED_TERM = re.compile(_HYPHENATED)
 _NOT_WORDS = re.compile(r"[^\w\s]|_")
 _DIGRAPHS = re.compile(r"ae|oe|ue")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: nothing a query syntax could mistake
@@ -309,16 +311,23 @@ def parse(query):
         if term in seen or len(seen) >= MAX_TERMS:
             continue
         seen.add(term)
+        terms = [term]
+        # "Corona-Hilfen" is also "Coronahilfen", as the index has it written together.
+        joined = "".join(words)
+        if (bare is not None and len(words) > 1 and len(joined) <= MAX_WORD_CHARS
+                and _HYPHENATED_TERM.fullmatch(written)):
+            terms.append(Term((joined,)))
+            seen.add(terms[-1])
         if match["negated"]:
-            parsed.exclusions.append(term)
+            parsed.exclusions += terms
             join_next = False
             continue
         if bare is not None and len(words) == 1 and _normalise_word(words[0]) in STOP_WORDS:
             joining.add(term)
         if join_next:
-            parsed.clauses[-1].append(term)
+            parsed.clauses[-1] += terms
         else:
-            parsed.clauses.append([term])
+            parsed.clauses.append(terms)
         join_next = False
     meaningful = [[term for term in clause if term not in joining] for clause in parsed.clauses]
     if any(meaningful):
