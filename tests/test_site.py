@@ -151,6 +151,12 @@ class TestEveryPage:
         assert f'<h3 lang="de"><a href="/en/medieninformationen/{full_release.pk}-' in html
         assert "<mark>Teilnehmer</mark>" in html.split('<p lang="de">')[1].split("</p>")[0]
 
+    def test_english_search_says_in_english_when_only_some_words_were_found(self, client,
+                                                                            full_release):
+        html = client.get("/en/suche/", {"q": "Teilnehmer Quellwasserbilanz"}).content.decode()
+        assert "No press release contains all of the words searched for." in html
+        assert f'href="/en/medieninformationen/{full_release.pk}-' in html
+
     def test_english_lists_mark_their_german_topic_names(self, client, full_release):
         html = client.get("/en/medieninformationen/").content.decode()
         assert ('<p class="topics"><span class="visually-hidden">Topics: </span>'
