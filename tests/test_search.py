@@ -175,6 +175,8 @@ class TestParse:
             ("Sachsen", "Anhalt"), ("SachsenAnhalt",)]
         assert [term.words for term in parse('"Sachsen-Anhalt"').clauses[0]] == [
             ("Sachsen", "Anhalt")]
+        assert [term.words for term in parse("(Sachsen-Anhalt),").clauses[0]] == [
+            ("Sachsen", "Anhalt"), ("SachsenAnhalt",)]
 
     @pytest.mark.parametrize("text", ['"', "-", "!!!", "oder", "- -- ---", "", "\x00"])
     def test_input_without_words_is_an_empty_query(self, text):

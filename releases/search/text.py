@@ -50,7 +50,7 @@ _UMLAUTS = set("äöüÄÖÜ")
 # Words joined by hyphens ("Kita-Gesetz"), and numbers with a dot between thousands.
 _HYPHENATED = r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+"
 _JOINED = re.compile(rf"{_HYPHENATED}|(?<![\d.])\d{{1,3}}(?:\.\d{{3}})+(?![\d.])")
-_HYPHENATED_TERM = re.compile(_HYPHENATED)
+_HYPHENATED_TERM = re.compile(rf"[\W_]*{_HYPHENATED}[\W_]*")  # "(Corona-Hilfen)," too
 _NOT_WORDS = re.compile(r"[^\w\s]|_")
 _DIGRAPHS = re.compile(r"ae|oe|ue")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: nothing a query syntax could mistake
