@@ -2,7 +2,8 @@
 
 No test module imports another: shared helpers live in helper modules, fixtures in
 conftest. releases, the core, imports neither the apps built on it (exchange,
-journalists) nor does exchange import journalists.
+journalists) nor does exchange import journalists. No module of the site outgrows
+one subject.
 """
 
 import ast
@@ -89,4 +90,19 @@ def test_releases_imports_neither_exchange_nor_journalists():
 
 def test_exchange_does_not_import_journalists():
     offences = outside_imports("exchange", {"journalists"})
+    assert not offences, "\n".join(offences)
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_of_the_site_is_over_500_lines():
+    """A module that grows past this holds more than one subject: split it by subject."""
+    offences = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for app in ("newsroom", "releases", "journalists", "exchange")
+        for path in sorted(ROOT.joinpath(app).rglob("*.py"))
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
     assert not offences, "\n".join(offences)

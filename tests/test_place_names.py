@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from releases.models import PlaceGroup, PlaceName, Release
 from releases.search import add_snippets, editorial_matches, parse, search
-from releases.search import text as search_module
+from releases.search import places as search_module
 from tests.workflow_fixtures import logged_in
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Names of places in several languages: "Kattowitz" and "Katowice" are one place.
 
-The search looks a query's place names up here (see releases/search.py); the
+The search looks a query's place names up here (see releases/search/places.py); the
 Pressestelle keeps the list in the admin.
 """
 
@@ -46,7 +46,7 @@ class PlaceName(models.Model):
     name = models.CharField(_("name"), max_length=100)
     language = models.CharField(_("language"), max_length=3, choices=Language, blank=True)
     # The name's words in lower case without accents ("usti nad labem"), as the search
-    # looks it up; set on every save by releases/search.py (place_key).
+    # looks it up; set on every save by releases/search/index.py (place_key).
     key = models.CharField(max_length=100, editable=False, db_index=True)
 
     class Meta:

@@ -77,6 +77,7 @@ from .index import (  # noqa: F401 (the interface of the package)
     rebuild_search_index,
     update_search_vector,
 )
+from .places import _with_places, place_key  # noqa: F401
 from .text import (  # noqa: F401
     MAX_QUERY_CHARS,
     MAX_RESULTS,
@@ -84,10 +85,8 @@ from .text import (  # noqa: F401
     Term,
     _python_snippet,
     _snippet_source,
-    _with_places,
     normalise,
     parse,
-    place_key,
 )
 
 ORDERS = ("relevance", "date")

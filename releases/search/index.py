@@ -12,7 +12,8 @@ from django.db import router, transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 
 from ..models import Contact, Organisation, Person, PlaceName, Release, Topic
-from .text import _LETTERS, MAX_WORD_CHARS, _as_words, _normalise_word, _plain, place_key
+from .places import place_key
+from .text import _LETTERS, MAX_WORD_CHARS, _as_words, _normalise_word, _plain
 
 
 def _backend(db):
