@@ -98,7 +98,7 @@ class SearchForm(forms.Form):
                 # Listed as kept: the database is asked only for a value given.
                 field.choices = [("", field.empty_label),
                                  *((slug, label) for _, slug, label in offer)]
-            else:
+            elif self.data.get(name):  # a value given is checked; none needs no query
                 self.fields[name].queryset = model.objects.public()
 
     def clean(self):
