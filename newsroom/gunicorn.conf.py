@@ -7,6 +7,7 @@ to the cores (2 per core plus 1) and to the database's max_connections
 (workers x app servers, plus the jobs, must fit).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -31,3 +32,13 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Temporary request files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def post_worker_init(worker):
+    """With the application loaded, what lives as long as the worker (Django, the
+    settings, the URL patterns, the modules) is left out of the garbage collector's
+    passes over all objects: such a pass took about 50 ms in the middle of a request
+    instead of about 13 (gc.freeze, as Python's documentation advises for servers
+    that fork their workers)."""
+    gc.collect()
+    gc.freeze()

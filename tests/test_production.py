@@ -1,5 +1,6 @@
 """Production wiring: settings from the environment, read replicas, Redis, health, static files."""
 
+import gc
 import json
 import os
 import runpy
@@ -301,6 +302,14 @@ class TestGunicornConfig:
         assert config["bind"] == ["0.0.0.0:8000"]
         assert config["max_requests"] == 0 and config["max_requests_jitter"] == 0
         assert config["wsgi_app"] == "newsroom.wsgi:application"
+
+    def test_a_worker_leaves_what_it_loaded_out_of_the_full_garbage_collections(self):
+        config = runpy.run_path(str(self.config))
+        try:
+            config["post_worker_init"](None)
+            assert gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()
 
     def test_workers_are_recycled_by_default_with_jitter(self, monkeypatch):
         monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
