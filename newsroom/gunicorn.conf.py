@@ -37,8 +37,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 def post_worker_init(worker):
     """With the application loaded, what lives as long as the worker (Django, the
     settings, the URL patterns, the modules) is left out of the garbage collector's
-    passes over all objects: such a pass took about 50 ms in the middle of a request
-    instead of about 13 (gc.freeze, as Python's documentation advises for servers
-    that fork their workers)."""
+    passes over all objects (gc.freeze, as Python's documentation advises for servers
+    that fork their workers). Such a pass comes every few hundred requests, in the
+    middle of one: it took about 50 ms, and takes up to 13 with them left out."""
     gc.collect()
     gc.freeze()
