@@ -19,7 +19,9 @@ things that decide whether it may still be given:
 
 An entry of an older generation or a past window is not given; the page rendered
 anew takes its place. So a page is answered from the cache with one call to it,
-which asks for the generation and the entry together.
+which asks for the generation and the entry together. That answer is given by
+``PageCacheMiddleware``, before the address is resolved and before the middleware
+of users, CSRF and lockouts runs, none of which a kept page needs.
 
 Only anonymous requests are answered from the cache: a request carrying a
 session or a message is rendered for its user. Cached responses carry an ETag
@@ -316,6 +318,26 @@ def cache_public(view, query=(), changes=None):
 
     cached_view.is_page_cached = True
     return cached_view
+
+
+class PageCacheMiddleware:
+    """Answer an anonymous request from the page cache before the URL resolver, the
+    view and the middleware after this one run: a kept page needs no user, no CSRF
+    token and no lockout check. It only reads; pages are filed by their views
+    (``cache_public``), which also answer a request whose query string must first
+    lose parameters its page does not read: such a request's own address names no
+    entry, so it passes on to them. Middleware that sets headers on every answer
+    (security, X-Frame-Options, the content language) comes before this one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable_request(request):
+            response = _kept(page_key(request), time.time())[2]
+            if response is not None:
+                return _conditional(request, response)
+        return self.get_response(request)
 
 
 def cache_patterns(patterns, query=None, uncached=()):

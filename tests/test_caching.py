@@ -120,6 +120,21 @@ class TestServedFromTheCache:
             assert client.get(url).status_code == 200
             assert calls == ["get_many"], url
 
+    def test_a_kept_page_is_answered_before_the_view_with_the_headers_it_was_sent_with(
+            self, client, page_cache, published, pages):
+        for url in [*pages, published.get_absolute_url()]:
+            first = client.get(url)
+            again = client.get(url)
+            # The page cache's middleware answered: the address was never resolved.
+            assert first.wsgi_request.resolver_match is not None
+            assert again.wsgi_request.resolver_match is None, url
+            assert again.content == first.content
+            # Security headers, the language and the length, as on the first answer.
+            assert set(again.headers) == set(first.headers), url
+            for name in ("X-Frame-Options", "Content-Security-Policy", "Content-Language",
+                         "Content-Length", "ETag", "Vary", "X-Content-Type-Options"):
+                assert again[name] == first[name], (url, name)
+
     def test_an_entry_of_another_shape_under_a_pages_name_is_rendered_over(
             self, client, rf, page_cache, published):
         from django.core.cache import cache
