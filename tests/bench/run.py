@@ -16,7 +16,8 @@ The pages are measured twice, each time by a gunicorn of its own: first with the
 page cache off (PAGE_CACHE_SECONDS=0: every request renders its page, as after a
 change), then with the page cache on, as in production (releases/caching.py).
 Each page is measured right after the bare view /bench/ok/ (the same gunicorn,
-the same middleware), in alternating rounds; the table gives the median over
+the same middleware: with the page cache on, its lookup too, which misses), in
+alternating rounds; the table gives the median over
 the rounds of the page's requests per second as a share of the bare view's in
 the same round, with absolute figures for reference. Targets are reported,
 never asserted. Worker memory (RSS) is read before and after
