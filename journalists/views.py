@@ -7,7 +7,7 @@ takes a POST without token or login, as mail providers send it.
 
 from django.core.cache import cache
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from releases.clientaddress import client_ip
 from releases.models import Event
+from releases.shortcuts import get_public_or_404
 
 from . import accreditation, outbox, subscriptions, tokens
 from .forms import (
@@ -263,8 +264,7 @@ class EventAccreditationView(PublicFormView):
 
     def dispatch(self, request, pk, slug):
         # Only a public appointment takes requests: one in preparation is not found.
-        self.event = get_object_or_404(Event.objects.public().select_related("organisation"),
-                                       pk=pk)
+        self.event = get_public_or_404(Event.objects.select_related("organisation"), pk=pk)
         if not self.event.requires_accreditation:
             raise Http404
         if slug != self.event.slug:
@@ -302,7 +302,7 @@ class EventAccreditationView(PublicFormView):
 
 
 def accreditation_sent(request, pk, slug):
-    event = get_object_or_404(Event.objects.public(), pk=pk, requires_accreditation=True)
+    event = get_public_or_404(Event.objects.all(), pk=pk, requires_accreditation=True)
     return private(render(request, "journalists/accreditation_sent.html", {
         "event": event, "waitlisted": "warteliste" in request.GET}))
 

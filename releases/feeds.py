@@ -50,7 +50,6 @@ from functools import wraps
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
@@ -71,6 +70,7 @@ from .models import (
     SiteIdentity,
     Topic,
 )
+from .shortcuts import get_public_or_404
 
 ITEMS = 30
 # About 500 characters of German text.
@@ -330,7 +330,7 @@ class TopicFeed(ReleaseFeed):
 
     def get_object(self, request, slug):
         # A topic that is not public has no feed: its name would be the feed's title.
-        return get_object_or_404(Topic.objects.public(), slug=slug)
+        return get_public_or_404(Topic.objects.all(), slug=slug)
 
     @staticmethod
     def subject_state(kwargs):
@@ -351,7 +351,7 @@ class PersonFeed(TopicFeed):
         return {"people__slug": slug}
 
     def get_object(self, request, slug):
-        return get_object_or_404(Person.objects.public(), slug=slug)
+        return get_public_or_404(Person.objects.all(), slug=slug)
 
     @staticmethod
     def subject_state(kwargs):
@@ -370,7 +370,7 @@ class OrganisationFeed(TopicFeed):
         return {"organisation__slug": slug}
 
     def get_object(self, request, slug):
-        return get_object_or_404(Organisation.objects.public(), slug=slug)
+        return get_public_or_404(Organisation.objects.all(), slug=slug)
 
     @staticmethod
     def subject_state(kwargs):

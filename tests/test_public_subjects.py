@@ -21,9 +21,13 @@ from django.utils.translation import gettext
 from releases.models import (
     Appointment,
     AuditEntry,
+    Counterpart,
     Delegation,
+    DelegationStop,
     Event,
+    Organisation,
     Person,
+    ProgrammeItem,
     Release,
     Topic,
 )
@@ -464,3 +468,64 @@ class TestLinkedReleasesOfAnAppointment:
             release.refresh_from_db()
             assert release.version == versions[release.pk]
         assert not AuditEntry.objects.filter(release__in=[linked, other]).exists()
+
+
+class TestOneRowAtATime:
+    """The page of a topic, organisation, person, appointment or trip asks whether that
+    one row is public reason by reason (``get_public``): the same answer as ``public()``."""
+
+    @pytest.fixture
+    def world(self, organisation, make_release):
+        now = timezone.now()
+
+        def person(slug):
+            return Person.objects.create(given_name="Anna", family_name=slug, slug=slug)
+
+        def topic(slug):
+            return Topic.objects.create(name=slug, slug=slug)
+
+        def body(slug):
+            return Organisation.objects.create(name=slug, slug=slug)
+
+        public = make_release(organisation=body("herausgeber"))
+        public.topics.add(topic("in-meldung"))
+        public.people.add(person("in-meldung"))
+        embargoed = make_release(organisation=body("gesperrt"), embargo_until=now + DAY)
+        embargoed.topics.add(topic("gesperrt"))
+        embargoed.people.add(person("gesperrt"))
+        draft = Event.Status.DRAFT
+        for status, slug in ((ANNOUNCED, "termin"), (draft, "vorbereitet"), (draft, "verlinkt")):
+            event = Event.objects.create(title=slug, slug=slug, organisation=body(slug),
+                                         starts_at=now + DAY, status=status, published_at=now)
+            event.topics.add(topic(slug))
+            event.ministers.add(person(slug))
+        public.events.add(event)  # in preparation, but a public release refers to it
+        Delegation.objects.create(title="Entwurf", slug="entwurf", leader=person("entwurf"),
+                                  organisation=organisation, start_date=now.date())
+        trip = Delegation.objects.create(
+            title="Reise", slug="reise", leader=person("reiseleitung"),
+            organisation=body("reise"), start_date=(now + DAY).date(), status=ANNOUNCED,
+            published_at=now)
+        trip.topics.add(topic("reise"))
+        stop = DelegationStop.objects.create(delegation=trip, city="Prag")
+        Counterpart.objects.create(programme_item=ProgrammeItem.objects.create(
+            stop=stop, title="Gespräch"), person=person("gegenueber"))
+        for start, slug in ((now - DAY, "im-amt"), (now + DAY, "bald-im-amt")):
+            Appointment.objects.create(person=person(slug), organisation=body(slug),
+                                       kind=Appointment.Kind.MINISTER, title="Minister",
+                                       start_date=start.date())
+        topic("ohne")
+        person("ohne")
+        body("ohne")
+
+    @pytest.mark.parametrize("model", [Topic, Organisation, Person, Event, Delegation])
+    def test_each_is_found_exactly_when_public_lists_it(self, world, model):
+        public = set(model.objects.public())
+        assert public and len(public) < model.objects.count()  # some reasons, rows without
+        for row in model.objects.all():
+            try:
+                found = model.objects.get_public(pk=row.pk)
+            except model.DoesNotExist:
+                assert row not in public, row.slug
+            else:
+                assert found == row and row in public, row.slug

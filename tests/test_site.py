@@ -280,9 +280,10 @@ class TestFeeds:
         url = reverse(f"releases:{name}", kwargs=kwargs)
         client.get(url)  # fills the sites cache
         # the conditional-GET state (ETag, Last-Modified), items and their topics, plus for
-        # a scoped feed its topic, person or organisation, and what its ETag takes of it
-        # (name, logo; kept in the cache, which is off here)
-        with django_assert_num_queries(5 if "slug" in kwargs else 3):
+        # a scoped feed its topic, person or organisation, whether a public release names
+        # it (what makes it public), and what its ETag takes of it (name, logo; kept in
+        # the cache, which is off here)
+        with django_assert_num_queries(6 if "slug" in kwargs else 3):
             assert client.get(url).status_code == 200
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ..fields import SanitisedRichTextField
 from .organisations import Organisation, Topic
 from .people import Person
+from .public import PublicByAnyQuerySet
 
 
 class Announcement(models.Model):
@@ -40,7 +41,7 @@ class Announcement(models.Model):
         abstract = True
 
 
-class AnnouncementQuerySet(models.QuerySet):
+class AnnouncementQuerySet(PublicByAnyQuerySet):
     # The relation from a release to this model (Release.events, Release.delegations).
     release_lookup = None
 
@@ -49,12 +50,12 @@ class AnnouncementQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(_announced(now))
 
-    def public(self, now=None):
+    def public_conditions(self, now):
         """What the public may see: announced, or referred to by a public release."""
         from .releases import linked_to_public_release
 
-        now = now or timezone.now()
-        return self.filter(_announced(now) | Q(linked_to_public_release(self.release_lookup, now)))
+        yield _announced(now)
+        yield Q(linked_to_public_release(self.release_lookup, now))
 
 
 def _announced(now):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ..collation import German
 from ..fields import LogoField, SanitisedRichTextField
 from ..links import page_url
+from .public import PublicByAnyQuerySet
 
 
 def issued_public_release(now):
@@ -17,23 +18,21 @@ def issued_public_release(now):
     return Exists(Release.objects.public(now).filter(organisation=OuterRef("pk")))
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(PublicByAnyQuerySet):
     def with_public_releases(self, now=None):
         """Issuers of a public release: what a search for releases can narrow to."""
         return self.filter(issued_public_release(now or timezone.now()))
 
-    def public(self, now=None):
+    def public_conditions(self, now):
         """Issuers of a public release, appointment or trip, and bodies with an office
         that has begun (see Release.objects.public(), which this derives from)."""
         from .events import Delegation, Event
         from .people import Appointment
 
-        now = now or timezone.now()
-        return self.filter(
-            Q(issued_public_release(now))
-            | Q(Exists(Event.objects.public(now).filter(organisation=OuterRef("pk"))))
-            | Q(Exists(Delegation.objects.public(now).filter(organisation=OuterRef("pk"))))
-            | Q(Exists(Appointment.objects.begun(now).filter(organisation=OuterRef("pk")))))
+        yield Q(issued_public_release(now))
+        yield Q(Exists(Event.objects.public(now).filter(organisation=OuterRef("pk"))))
+        yield Q(Exists(Delegation.objects.public(now).filter(organisation=OuterRef("pk"))))
+        yield Q(Exists(Appointment.objects.begun(now).filter(organisation=OuterRef("pk"))))
 
 
 class Organisation(models.Model):
@@ -141,24 +140,22 @@ class Contact(models.Model):
         return f"{self.name} ({self.organisation.short_name or self.organisation.name})"
 
 
-class TopicQuerySet(models.QuerySet):
+class TopicQuerySet(PublicByAnyQuerySet):
     def with_public_releases(self, now=None):
         """Topics of a public release: what a search for releases can narrow to."""
         from .releases import linked_to_public_release
 
         return self.filter(linked_to_public_release("topics", now))
 
-    def public(self, now=None):
+    def public_conditions(self, now):
         """Topics of a public release, appointment or trip: a topic made for an embargoed
         release is not seen before the release is."""
         from .events import Delegation, Event
         from .releases import linked_to_public_release
 
-        now = now or timezone.now()
-        return self.filter(
-            Q(linked_to_public_release("topics", now))
-            | Q(Exists(Event.objects.public(now).filter(topics=OuterRef("pk"))))
-            | Q(Exists(Delegation.objects.public(now).filter(topics=OuterRef("pk")))))
+        yield Q(linked_to_public_release("topics", now))
+        yield Q(Exists(Event.objects.public(now).filter(topics=OuterRef("pk"))))
+        yield Q(Exists(Delegation.objects.public(now).filter(topics=OuterRef("pk"))))
 
 
 class Topic(models.Model):

@@ -12,6 +12,7 @@ from ..collation import German
 from ..images import reencode
 from ..uploads import generated_name, validate_image
 from .organisations import Organisation
+from .public import PublicByAnyQuerySet
 
 # Alphabetical by family name, in German order.
 NAME_ORDER = [German("family_name"), German("given_name")]
@@ -21,22 +22,20 @@ def portrait_upload_to(instance, filename):
     return generated_name("portraits", filename)
 
 
-class PersonQuerySet(models.QuerySet):
-    def public(self, now=None):
+class PersonQuerySet(PublicByAnyQuerySet):
+    def public_conditions(self, now):
         """People named in a public release, attending a public appointment, leading or
         met on a public trip, or holding an office that has begun."""
         from .events import Counterpart, Delegation, Event
         from .releases import linked_to_public_release
 
-        now = now or timezone.now()
+        yield Q(linked_to_public_release("people", now))
+        yield Q(Exists(Event.objects.public(now).filter(ministers=OuterRef("pk"))))
         trips = Delegation.objects.public(now)
-        return self.filter(
-            Q(linked_to_public_release("people", now))
-            | Q(Exists(Event.objects.public(now).filter(ministers=OuterRef("pk"))))
-            | Q(Exists(trips.filter(leader=OuterRef("pk"))))
-            | Q(Exists(Counterpart.objects.filter(
-                person=OuterRef("pk"), programme_item__stop__delegation__in=trips)))
-            | Q(Exists(Appointment.objects.begun(now).filter(person=OuterRef("pk")))))
+        yield Q(Exists(trips.filter(leader=OuterRef("pk"))))
+        yield Q(Exists(Counterpart.objects.filter(
+            person=OuterRef("pk"), programme_item__stop__delegation__in=trips)))
+        yield Q(Exists(Appointment.objects.begun(now).filter(person=OuterRef("pk"))))
 
     def office_holders(self):
         return self.filter(appointments__isnull=False).distinct()

@@ -11,13 +11,13 @@ fixed number of queries: the subject, if any, and the appointments.
 import datetime
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from ..ics import CONTENT_TYPE, calendar, event_ics
 from ..models import Event, Person, Topic
+from ..shortcuts import get_public_or_404
 
 PAST_DAYS = 90
 MAX_AGE = 900
@@ -43,7 +43,7 @@ def all_events(request):
 
 @cache_control(public=True, max_age=MAX_AGE)
 def person_events(request, slug):
-    person = get_object_or_404(Person.objects.public(), slug=slug)
+    person = get_public_or_404(Person.objects.all(), slug=slug)
     body = calendar(_calendar_events(ministers=person),
                     name=_("Appointments: %(subject)s") % {"subject": person.full_name})
     return _response(body, f"termine-{person.slug}.ics")
@@ -51,7 +51,7 @@ def person_events(request, slug):
 
 @cache_control(public=True, max_age=MAX_AGE)
 def topic_events(request, slug):
-    topic = get_object_or_404(Topic.objects.public(), slug=slug)
+    topic = get_public_or_404(Topic.objects.all(), slug=slug)
     body = calendar(_calendar_events(topics=topic),
                     name=_("Appointments: %(subject)s") % {"subject": topic.name})
     return _response(body, f"termine-{topic.slug}.ics")
@@ -59,5 +59,5 @@ def topic_events(request, slug):
 
 @cache_control(public=True, max_age=MAX_AGE)
 def event_download(request, pk):
-    event = get_object_or_404(Event.objects.public(), pk=pk)
+    event = get_public_or_404(Event.objects.all(), pk=pk)
     return _response(event_ics(event), f"termin-{event.pk}.ics", "attachment")

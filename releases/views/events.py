@@ -6,12 +6,13 @@ appointment or trip in preparation, or announced for a later time, is not found.
 
 from operator import attrgetter
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
 from ..caching import CachedCountMixin
 from ..models import Appointment, Counterpart, Delegation, Event
+from ..shortcuts import get_public_or_404
 from .pages import PAGE_SIZE, public_releases
 
 
@@ -39,14 +40,22 @@ class EventDetailView(DetailView):
     office holders and their offices, the releases about it and their topics."""
 
     def get_queryset(self):
-        return Event.objects.public().select_related("organisation", "delegation").annotate(
-            # The trip is named only when it is public itself.
-            is_delegation_public=Exists(Delegation.objects.public().filter(
-                pk=OuterRef("delegation_id"))),
-        ).prefetch_related(
+        return Event.objects.select_related("organisation").prefetch_related(
             "topics",
             # office_on() looks through the ministers' offices that have begun.
             Prefetch("ministers__appointments", queryset=Appointment.objects.begun()))
+
+    def get_object(self, queryset=None):
+        return get_public_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def public_delegation(self):
+        """The appointment's trip, named only when it is public itself."""
+        if self.object.delegation_id is None:
+            return None
+        try:
+            return Delegation.objects.get_public(pk=self.object.delegation_id)
+        except Delegation.DoesNotExist:
+            return None
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -61,7 +70,7 @@ class EventDetailView(DetailView):
             (person, person.office_on(self.object.starts_at))
             for person in self.object.ministers.all()
         ]
-        context["delegation"] = self.object.delegation if self.object.is_delegation_public else None
+        context["delegation"] = self.public_delegation()
         return context
 
 

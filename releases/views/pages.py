@@ -2,7 +2,7 @@
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from ..models import (
     public_condition,
 )
 from ..presentation import detail_context, share_links
+from ..shortcuts import get_public_or_404
 
 PAGE_SIZE = 20
 
@@ -198,10 +199,10 @@ class SubjectReleaseListView(CachedCountMixin, ListView):
     subject_model = None
 
     def subject_queryset(self):
-        return self.subject_model.objects.public()
+        return self.subject_model.objects.all()
 
     def get_subject(self):
-        return get_object_or_404(self.subject_queryset(), slug=self.kwargs["slug"])
+        return get_public_or_404(self.subject_queryset(), slug=self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
         self.subject = self.get_subject()
