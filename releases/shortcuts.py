@@ -1,5 +1,5 @@
 """``get_public_or_404``: django.shortcuts.get_object_or_404 for a public topic,
-organisation or person (releases.models.public)."""
+organisation, person, appointment or trip (releases.models.public)."""
 
 from django.http import Http404
 

@@ -5,7 +5,8 @@ announced for a later time, is in no calendar. A person or topic that is not
 public has no calendar (404), so its name does not appear as the calendar's
 name either. The calendars hold the appointments of the last PAST_DAYS and all
 upcoming ones, cancelled ones included (STATUS:CANCELLED). Each response costs a
-fixed number of queries: the subject, if any, and the appointments.
+number of queries that does not grow with the archive: the subject, if any, and
+whether it is public (reason by reason, ``get_public``), then the appointments.
 """
 
 import datetime
