@@ -59,6 +59,15 @@ class Select(forms.Select):
                            flatatt(self.build_attrs(self.attrs, attrs)), options)
 
 
+def _public_row(model, slug):
+    """The public topic or organisation named ``slug`` (one row or none), asked reason by
+    reason rather than through all of them at once (``get_public``)."""
+    try:
+        return model.objects.filter(pk=model.objects.get_public(slug=slug).pk)
+    except (model.DoesNotExist, ValueError):  # ValueError: a value no query can carry
+        return model.objects.none()
+
+
 class SearchForm(forms.Form):
     """The search page's GET parameters; a bad value is reported and left out."""
 
@@ -99,7 +108,7 @@ class SearchForm(forms.Form):
                 field.choices = [("", field.empty_label),
                                  *((slug, label) for _, slug, label in offer)]
             elif self.data.get(name):  # a value given is checked; none needs no query
-                self.fields[name].queryset = model.objects.public()
+                self.fields[name].queryset = _public_row(model, self.data.get(name))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -243,10 +252,14 @@ class SearchFeed(ReleaseFeed):
 
     @staticmethod
     def valid_form(request):
-        form = SearchForm({name: value for name, value in request.GET.items()
-                           if name in FILTERS})
-        if not form.is_valid():
-            raise BadRequest("invalid filter")
+        """The filters, checked once per request (the validators and the feed both ask)."""
+        form = getattr(request, "_search_feed_form", None)
+        if form is None:
+            form = SearchForm({name: value for name, value in request.GET.items()
+                               if name in FILTERS})
+            if not form.is_valid():
+                raise BadRequest("invalid filter")
+            request._search_feed_form = form
         return form
 
     def get_object(self, request, **kwargs):
