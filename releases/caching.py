@@ -284,9 +284,13 @@ def cache_public(view, query=(), changes=None):
             _drop_parameters(request, known)
         now = time.time()
         key = page_key(request)
-        generation_, until, response = _kept(key, now)
-        if response is not None:
-            return _conditional(request, response)
+        missed = getattr(request, "page_cache_missed", None)
+        if missed is not None and missed[0] == key:  # PageCacheMiddleware looked already
+            generation_ = missed[1]
+        else:
+            generation_, until, response = _kept(key, now)
+            if response is not None:
+                return _conditional(request, response)
         until = window(generation_, now)
         if changes is not None:
             until = min(until, window(generation_, now, changes))
@@ -334,9 +338,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if _cacheable_request(request):
-            response = _kept(page_key(request), time.time())[2]
+            key = page_key(request)
+            generation_, _, response = _kept(key, time.time())
             if response is not None:
                 return _conditional(request, response)
+            # Not asked for again by the page's view, if it has one (cache_public).
+            request.page_cache_missed = (key, generation_)
         return self.get_response(request)
 
 

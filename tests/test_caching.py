@@ -93,13 +93,12 @@ class TestServedFromTheCache:
                                headers={"if-none-match": response["ETag"]})
         assert again.status_code == 304 and again.content == b""
 
-    def test_a_page_from_the_cache_costs_one_call_to_the_cache(
-            self, client, page_cache, published, pages, monkeypatch):
+    @pytest.fixture
+    def cache_calls(self, page_cache, monkeypatch):
+        """The names of the calls made to the cache (not those its back end makes inside)."""
         from django.core.cache import caches
 
         backend = caches["default"]
-        for url in [*pages, published.get_absolute_url()]:
-            client.get(url)
         calls, depth = [], [0]
 
         def counted(name, method):
@@ -115,10 +114,29 @@ class TestServedFromTheCache:
 
         for name in ("get", "get_many", "set", "add", "incr", "delete"):
             monkeypatch.setattr(backend, name, counted(name, getattr(backend, name)))
+        return calls
+
+    def test_a_page_from_the_cache_costs_one_call_to_the_cache(
+            self, client, published, pages, cache_calls):
         for url in [*pages, published.get_absolute_url()]:
-            calls.clear()
+            client.get(url)
+        for url in [*pages, published.get_absolute_url()]:
+            cache_calls.clear()
             assert client.get(url).status_code == 200
-            assert calls == ["get_many"], url
+            assert cache_calls == ["get_many"], url
+
+    def test_a_page_not_in_the_cache_is_looked_for_once(
+            self, client, published, pages, cache_calls):
+        for url in [*pages, published.get_absolute_url()]:
+            client.get(url)  # the content generation and the time window are known
+        from django.core.cache import cache
+
+        for url in [*pages, published.get_absolute_url()]:
+            cache.clear()
+            client.get("/")  # a generation again, and the start page kept
+            cache_calls.clear()
+            assert client.get(url).status_code == 200
+            assert cache_calls.count("get_many") == 1, (url, cache_calls)
 
     def test_a_kept_page_is_answered_before_the_view_with_the_headers_it_was_sent_with(
             self, client, page_cache, published, pages):
