@@ -13,7 +13,7 @@ may review is the permission the workflow checks.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Value, When, Window
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -33,13 +33,6 @@ RELEASES_AND_EDITIONS = {"fassung": "alle"}
 WORKING_EDITIONS = {"fassung": "arbeitsfassungen"}
 BY_ME, NOT_BY_ME = {"autor": "ich"}, {"autor": "andere"}
 PUBLIC = {"oeffentlich": "ja"}
-
-
-def status_rank():
-    """Work in progress first, in the order of the workflow, then what is done:
-    draft, in review, approved, scheduled, published, withdrawn."""
-    return Case(*(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
-                default=Value(len(Status)), output_field=IntegerField())
 
 
 def is_editor(user):

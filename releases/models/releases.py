@@ -18,6 +18,7 @@ from ..uploads import generated_name, validate_attachment, validate_image
 from .events import Delegation, Event, describe_link
 from .organisations import Contact, Organisation, Topic
 from .people import Person
+from .status import IN_PROGRESS, ReleaseStatus, status_rank
 
 
 def public_by(moment):
@@ -110,13 +111,7 @@ class Release(models.Model):
         STATEMENT = "statement", _("Statement")
         SPEECH = "rede", _("Speech")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_REVIEW = "review", _("In review")
-        APPROVED = "approved", _("Approved")
-        SCHEDULED = "scheduled", _("Scheduled")
-        PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = ReleaseStatus
 
     VISIBLE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
@@ -244,6 +239,19 @@ class Release(models.Model):
             # When the next embargo ends (releases/caching.py).
             models.Index(fields=["embargo_until"], name="release_embargo_idx",
                          condition=Q(embargo_until__isnull=False)),
+            # The editors' release list, work in progress first (admin/release.py): its
+            # first page without sorting the archive.
+            models.Index(status_rank(), F("updated_at").desc(), F("id").desc(),
+                         name="release_desk_order_idx", condition=Q(edition_of__isnull=True)),
+            # The blocks of the editors' desk (desk.py): the drafts, what is in review,
+            # what is approved.
+            models.Index(fields=["status"], name="release_in_progress_idx",
+                         condition=Q(status__in=IN_PROGRESS)),
+            # What the publication job has still to complete and the working editions it
+            # publishes when their time comes (services/completion.py), oldest first: a
+            # few rows, found without reading the archive.
+            models.Index(fields=["published_at", "id"], name="release_unfinished_idx",
+                         condition=Q(effects_done_at__isnull=True) | Q(edition_of__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(
