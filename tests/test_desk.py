@@ -283,7 +283,8 @@ class TestFewRowsRead:
 
     def test_the_release_list_s_first_page(self, spokesperson_client):
         read = self.rows_read(lambda: spokesperson_client.get(CHANGELIST))
-        first_page = [rows for sql, rows in read.items() if "ORDER BY CASE" in sql]
+        first_page = [rows for sql, rows in read.items()
+                      if 'ORDER BY "releases_release"."status_rank"' in sql]
         assert first_page and first_page[0] <= 100  # its page, not the archive
 
     def test_the_desk(self, spokesperson):
@@ -295,6 +296,28 @@ class TestFewRowsRead:
         read = self.rows_read(lambda: (services.complete_due_publications(),
                                        list(services.overdue_publications()[:10])))
         assert max(read.values()) < 50, read
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+@pytest.mark.django_db
+def test_on_sqlite_the_release_list_s_first_page_is_read_in_its_order(
+        editor, spokesperson_client, by):
+    # SQLite is sent a query's values as parameters: an index on the expression of the
+    # order (work in progress first) was not recognised, and the whole archive was read
+    # and sorted for the first page (5 s at 100,000 releases). The order is a column.
+    # The plan of so few rows is not the plan of many: the table has an archive and
+    # its statistics.
+    organisation = by(editor, Status.DRAFT, "Entwurf").organisation
+    done = timezone.now() - datetime.timedelta(days=30)
+    Release.objects.bulk_create(
+        Release(organisation=organisation, title=f"Archiv {n}", slug=f"archiv-{n}",
+                status=Status.PUBLISHED, published_at=done, effects_done_at=done)
+        for n in range(ARCHIVE))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    changelist = spokesperson_client.get(CHANGELIST).context["cl"]
+    plan = changelist.queryset[:100].explain()
+    assert "release_desk_order_idx" in plan and "TEMP B-TREE" not in plan, plan
 
 
 @pytest.mark.django_db

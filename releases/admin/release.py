@@ -36,7 +36,6 @@ from reversion.admin import VersionAdmin
 from .. import conflicts, editing, revisions, search, services
 from ..forms import ReleaseForm
 from ..models import Organisation, Release, ReleaseAttachment, ReleaseImage, ReleasePerson
-from ..models.status import status_rank
 from .release_filters import AuthorFilter, EditionFilter, PublicFilter
 from .release_locks import ReleaseLocksMixin
 from .release_preview import LivePreviewMixin
@@ -97,7 +96,7 @@ class ReleaseAdmin(ReleaseWorkflowMixin, ReleaseLocksMixin, LivePreviewMixin,
                    "kind"]
     list_select_related = ["organisation", "working_edition"]
     # Work in progress first, in the workflow's order; then the latest change.
-    ordering = [status_rank().asc(), "-updated_at"]
+    ordering = ["status_rank", "-updated_at"]
     date_hierarchy = "published_at"
     # The autocomplete's fields; the list searches the text too (get_search_results).
     search_fields = ["title", "subtitle", "teaser"]
@@ -170,7 +169,7 @@ class ReleaseAdmin(ReleaseWorkflowMixin, ReleaseLocksMixin, LivePreviewMixin,
     def number_label(self, release):
         return release.number_label or "–"
 
-    @admin.display(description=_("status"), ordering=status_rank())
+    @admin.display(description=_("status"), ordering="status_rank")
     def status_badge(self, release):
         badge = format_html('<span class="status-badge status-{}">{}</span>', release.status,
                             services.status_label(release))

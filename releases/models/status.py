@@ -19,9 +19,9 @@ class ReleaseStatus(models.TextChoices):
 IN_PROGRESS = (ReleaseStatus.DRAFT, ReleaseStatus.IN_REVIEW, ReleaseStatus.APPROVED)
 
 
-def status_rank():
+def status_rank_expression():
     """Work in progress first, in the order of the workflow, then what is done:
-    draft, in review, approved, scheduled, published, withdrawn."""
+    draft, in review, approved, scheduled, published, withdrawn (``Release.status_rank``)."""
     return models.Case(
         *(models.When(status=status, then=models.Value(rank))
           for rank, status in enumerate(ReleaseStatus)),
