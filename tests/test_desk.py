@@ -235,7 +235,16 @@ class TestDeskQueries:
         assert len(context) == len(found)
 
 
-ARCHIVE = 2000  # published releases, done, in TestFewRowsRead
+def archive(organisation, size=2000):
+    """Releases published a month ago and completed: the bulk of a real archive, which
+    the plans below must not read. The table's statistics are taken afterwards."""
+    done = timezone.now() - datetime.timedelta(days=30)
+    Release.objects.bulk_create(
+        Release(organisation=organisation, title=f"Archiv {n}", slug=f"archiv-{n}",
+                status=Status.PUBLISHED, published_at=done, effects_done_at=done)
+        for n in range(size))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE releases_release")
 
 
 @pytest.mark.postgres
@@ -249,15 +258,10 @@ class TestFewRowsRead:
     is ruled out unless no index can answer."""
 
     @pytest.fixture(autouse=True)
-    def archive(self, editor, spokesperson, by, make_release, organisation):
-        done = timezone.now() - datetime.timedelta(days=30)
-        Release.objects.bulk_create(
-            Release(organisation=organisation, title=f"Archiv {n}", slug=f"archiv-{n}",
-                    status=Status.PUBLISHED, published_at=done, effects_done_at=done)
-            for n in range(ARCHIVE))
+    def _work_in_an_archive(self, editor, spokesperson, by, make_release, organisation):
         TestDeskQueries().fill(editor, spokesperson, by, make_release, 2)
+        archive(organisation)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE releases_release")
             cursor.execute("SET LOCAL enable_seqscan = off")
 
     def rows_read(self, do):
@@ -307,14 +311,7 @@ def test_on_sqlite_the_release_list_s_first_page_is_read_in_its_order(
     # and sorted for the first page (5 s at 100,000 releases). The order is a column.
     # The plan of so few rows is not the plan of many: the table has an archive and
     # its statistics.
-    organisation = by(editor, Status.DRAFT, "Entwurf").organisation
-    done = timezone.now() - datetime.timedelta(days=30)
-    Release.objects.bulk_create(
-        Release(organisation=organisation, title=f"Archiv {n}", slug=f"archiv-{n}",
-                status=Status.PUBLISHED, published_at=done, effects_done_at=done)
-        for n in range(ARCHIVE))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    archive(by(editor, Status.DRAFT, "Entwurf").organisation)
     changelist = spokesperson_client.get(CHANGELIST).context["cl"]
     plan = changelist.queryset[:100].explain()
     assert "release_desk_order_idx" in plan and "TEMP B-TREE" not in plan, plan
