@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from releases.management.base import Command as BaseCommand
 
 # The demo's accounts, one per editorial role (groups from migration 0004_roles), so
 # that the four-eyes principle can be tried: one writes, the other approves.

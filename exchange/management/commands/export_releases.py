@@ -6,11 +6,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.ninjs.write import releases_for_ninjs, to_ninjs
+from releases.management.base import Command as BaseCommand
 from releases.models import Release
 
 CHUNK_SIZE = 500

@@ -2,12 +2,13 @@
 DOCX, HTML); see the README's "Import and export" for the rules."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from exchange.importers.rows import CREATED, UNCHANGED, UPDATED
 from exchange.importers.run import FAILED, NOTE, PROGRESS, SKIPPED, Importer
+from releases.management.base import Command as BaseCommand
 from releases.models import Organisation
 
 

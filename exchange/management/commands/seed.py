@@ -1,6 +1,6 @@
 """Load the seed document(s) and reference data; optionally add generated demo releases."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from exchange.demodata import generate_demo
 from exchange.importers import DocumentError
 from exchange.seeding import load_seed
+from releases.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):

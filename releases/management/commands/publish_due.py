@@ -5,12 +5,13 @@ the clock); it does what must happen once at that moment: the number, and later
 the notifications. Running it twice changes nothing.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ... import services
+from ..base import Command as BaseCommand
 
 
 class Command(BaseCommand):

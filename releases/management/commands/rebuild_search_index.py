@@ -1,9 +1,9 @@
 """Rebuild the full-text search index: after migrating, restoring or renaming topics."""
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from releases.management.base import Command as BaseCommand
 from releases.search import rebuild_search_index
 
 
