@@ -3,12 +3,13 @@
 The layout is the one a press office's letterhead PDF turns into (see
 seeds/000_229aa7e5ffb26140.txt)::
 
-    # Medieninformation                       <- kind of document
+    # Medieninformation                       <- kind of document (and its number)
     Sächsisches Staatsministerium für ...     <- organisation
     **Ihr Ansprechpartner**  / Frank Meyer    <- press contact
     **Durchwahl**  / Telefon +49 351 ...      <- direct line
     medien@smr.sachsen.de\\*                   <- e-mail (with the footnote's mark)
     08.10.2021                                <- date
+    Sperrfrist: 08.10.2021, 10 Uhr            <- embargo, if any
     ## **Headline**                           <- title (and subtitle, run together)
     paragraphs ...                            <- body
     [www.smr.sachsen.de](...)                 <- footer: the website line
@@ -26,20 +27,30 @@ The result is a :class:`ParsedRelease`; its ``values()`` are the structure
 that ``ninjs.from_ninjs`` produces too, and that ``store.store_release`` saves.
 """
 
+import codecs
 import datetime
 import hashlib
-import html
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from releases.html import html_to_text
 
 from ..ninjs.read import local_datetime
+from . import letterhead
 from .errors import DocumentError
+from .markdown import (
+    block_html,
+    inline_html,
+    is_footnote,
+    is_website_line,
+    paragraph,
+    plain_text,
+)
 from .webpage import html_markdown
 from .word import docx_markdown
 
@@ -48,39 +59,9 @@ HTML_SUFFIXES = (".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-
-#: Kind headings and the ``Release.Kind`` value they stand for.
-KINDS = {
-    "medieninformation": "medieninformation",
-    "pressemitteilung": "medieninformation",
-    "presseinformation": "medieninformation",
-    "presseeinladung": "presseeinladung",
-    "einladung": "presseeinladung",
-    "terminhinweis": "terminhinweis",
-    "statement": "statement",
-    "rede": "rede",
-}
-CONTACT_LABELS = {"ihr ansprechpartner", "ihre ansprechpartnerin", "ansprechpartner",
-                  "ansprechpartnerin", "ansprechpartner/in", "ihre ansprechpartner",
-                  "pressesprecher", "pressesprecherin", "kontakt"}
-PHONE_LABELS = {"durchwahl", "telefon", "tel.", "tel"}
-LABELS = CONTACT_LABELS | PHONE_LABELS | {"e-mail", "email", "telefax", "fax", "datum"}
-
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
-_PROTECTED = re.compile(r"\x00(\d+)\x01")
-# [label](url "title"); the URL may hold balanced parentheses.
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_EMAIL = re.compile(r"^(?:e-?mail:?\s*)?(?:mailto:)?([\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})$",
-                    re.IGNORECASE)
-_PHONE = re.compile(r"^(?:telefon|tel\.?|durchwahl)\s*:?\s*(\+?[\d][\d\s/()-]{4,})$",
-                    re.IGNORECASE)
-_DATE = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
-_WEBSITE = re.compile(r"^(?:https?://|www\.)[^\s/]+\.[a-z]{2,}/?$", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"^(?:[-•–]|\*(?!\*))\s+")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+_DAY_START = datetime.time(0, 0)
 
 
 @dataclass
@@ -97,9 +78,16 @@ class ParsedRelease:
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
+    contact_mobile: str = ""
     #: The mark after the e-mail address (``*``), referring to a note in the footer.
     email_note_mark: str = ""
     date: datetime.date | None = None
+    #: The number the document gives itself ("123/2026"), if any.
+    number_label: str = ""
+    #: The end of the embargo (Sperrfrist), Berlin time; ``embargo_unread``: a
+    #: Sperrfrist that names no time ("Redebeginn"), which only an editor can set.
+    embargo_until: datetime.datetime | None = None
+    embargo_unread: str = ""
     headline: str = ""
     title: str = ""
     subtitle: str = ""
@@ -113,6 +101,18 @@ class ParsedRelease:
     source_id: str = ""
     #: Remarks for the import report, e.g. the encoding that was guessed.
     notes: list[str] = field(default_factory=list)
+
+    def set_embargo(self, text):
+        """The Sperrfrist line's words: a date (and time) is the embargo's end."""
+        day = letterhead.find_date(text)
+        if day is None:
+            self.embargo_unread = self.embargo_unread or text or "–"
+            return
+        naive = datetime.datetime.combine(day, letterhead.find_time(text) or _DAY_START)
+        # A time the clock skips or shows twice (daylight saving): the later moment.
+        moment = max(naive.replace(tzinfo=timezone.get_default_timezone(), fold=fold)
+                     .astimezone(datetime.UTC) for fold in (0, 1))
+        self.embargo_until = max(self.embargo_until or moment, moment)
 
     @property
     def body_html(self):
@@ -143,10 +143,11 @@ class ParsedRelease:
         if meta.get("published_at"):
             published_at = _local_datetime(meta["published_at"])
             has_time = len(meta["published_at"].strip()) > len("2021-10-08")
-        elif self.date:
-            # The document gives a day only: the release counts from that day's start,
-            # and its page shows the day without a time.
-            published_at = _local_datetime(self.date.isoformat())
+        elif self.date or self.embargo_until:
+            # The document gives a day only (its own, or its embargo's): the release
+            # counts from that day's start, and its page shows the day without a time.
+            day = self.date or timezone.localtime(self.embargo_until).date()
+            published_at = _local_datetime(day.isoformat())
         organisation = dict.fromkeys(("name", "short_name", "slug", "website", "email",
                                       "phone", "street", "postal_code", "city"), "")
         organisation.update(name=self.organisation_name, slug=meta.get("organisation") or "",
@@ -154,14 +155,17 @@ class ParsedRelease:
                             email_note_mark=self.email_note_mark
                             if self.email_note_mark in self.footer_text else "")
         contacts = [{"name": self.contact_name, "role": "", "email": self.contact_email,
-                     "phone": self.contact_phone, "mobile": ""}] if self.contact_name else []
+                     "phone": self.contact_phone, "mobile": self.contact_mobile}
+                    ] if self.contact_name else []
         return {
             "uuid": None, "uri": self.source_id, "kind": self.kind, "title": self.title,
             "subtitle": self.subtitle, "slug": "", "teaser": meta.get("teaser") or "",
-            "body": self.body_html, "number_label": "", "language": "de",
-            "pubstatus": "usable", "status": meta.get("status") or "",
+            "body": self.body_html, "number_label": self.number_label, "language": "de",
+            # An embargo nobody could read keeps the release from the public: a draft.
+            "pubstatus": "withheld" if self.embargo_unread else "usable",
+            "status": meta.get("status") or "",
             "published_at": published_at, "has_publication_time": has_time,
-            "embargo_until": None,
+            "embargo_until": self.embargo_until,
             "created_at": None, "updated_at": None,
             "organisation": organisation, "contacts": contacts,
             "people": [{"name": "", "slug": entry["person"], "role": entry.get("role") or "",
@@ -233,7 +237,7 @@ def parse_file(path):
     parsed = parse_document(text, metadata)
     parsed.source_hash = hashlib.sha256(raw).hexdigest()
     parsed.source_id = parsed.source_id or source_id
-    parsed.notes = notes
+    parsed.notes = notes + parsed.notes
     return parsed
 
 
@@ -241,13 +245,15 @@ def decode_text(raw):
     """``raw`` bytes as text, and a note when it was not UTF-8.
 
     UTF-8 (with or without byte order mark) and UTF-16 with a byte order mark
-    are read as such; anything else that looks like text is read as
-    Windows-1252 (the usual encoding of older German Windows files; Latin-1
-    where 1252 has a gap). Binary content is refused.
+    are read as such. UTF-8 with a few stray bytes of an older encoding (a
+    dash pasted from a Windows program) stays UTF-8, the stray bytes read as
+    Windows-1252. Anything else that looks like text is read as Windows-1252
+    (the usual encoding of older German Windows files; Latin-1 where 1252 has a
+    gap). Binary content is refused.
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), ""
+            return _not_empty(raw.decode("utf-16")), ""
         except UnicodeDecodeError as error:
             raise DocumentError(_("The file starts like UTF-16 text but is not.")) from error
     if not raw.strip():
@@ -256,13 +262,35 @@ def decode_text(raw):
     if b"\x00" in raw or control > len(raw[:65536]) // 100:
         raise DocumentError(_("The file is not text: it holds binary data."))
     try:
-        return raw.decode("utf-8-sig"), ""
+        return _not_empty(raw.decode("utf-8-sig")), ""
     except UnicodeDecodeError:
         pass
+    if any(ord(char) > 127 for char in raw.decode("utf-8", errors="ignore")):
+        text = raw.decode("utf-8-sig", errors=_WINDOWS_BYTES)
+        return _not_empty(text), _("UTF-8 with stray bytes of another encoding: those "
+                                   "read as Windows-1252")
     try:
-        return raw.decode("cp1252"), _("not UTF-8: read as Windows-1252 (Western European)")
+        return _not_empty(raw.decode("cp1252")), _("not UTF-8: read as Windows-1252 "
+                                                   "(Western European)")
     except UnicodeDecodeError:
-        return raw.decode("latin-1"), _("not UTF-8: read as ISO-8859-1 (Latin-1)")
+        return _not_empty(raw.decode("latin-1")), _("not UTF-8: read as ISO-8859-1 (Latin-1)")
+
+
+def _windows_bytes(error):
+    """Decoding error handler: the bytes that are not UTF-8 as Windows-1252 (Latin-1)."""
+    chars = [bytes([byte]).decode("cp1252", errors="ignore") or chr(byte)
+             for byte in error.object[error.start:error.end]]
+    return "".join(chars), error.end
+
+
+_WINDOWS_BYTES = "newsroom-windows-bytes"
+codecs.register_error(_WINDOWS_BYTES, _windows_bytes)
+
+
+def _not_empty(text):
+    if not text.strip("\ufeff \t\r\n\f\v\u00a0"):
+        raise DocumentError(_("The file is empty."))
+    return text
 
 
 def parse_document(text, metadata=None):
@@ -277,6 +305,10 @@ def parse_document(text, metadata=None):
                               "“## Title” after the date."))
     if not parsed.body_paragraphs:
         raise DocumentError(_("The document has no text after its title."))
+    if parsed.embargo_unread:
+        parsed.notes.append(_("Embargo “%(text)s” names no time: imported as a draft; set "
+                              "the embargo in the release before publishing it.")
+                            % {"text": parsed.embargo_unread[:80]})
     return parsed
 
 
@@ -302,9 +334,9 @@ def _parse_header(blocks, parsed):
         heading = _HEADING.match(first)
         if heading:
             text = plain_text(heading.group(2))
-            kind = KINDS.get(text.lower().rstrip(":"))
+            kind, number = letterhead.kind_and_number(text)
             if kind and not parsed.kind:
-                parsed.kind = kind
+                parsed.kind, parsed.number_label = kind, parsed.number_label or number
                 continue
             parsed.headline = " ".join([text, *(plain_text(line) for line in block[1:])])
             following = blocks[index + 1][0].strip() if index + 1 < len(blocks) else ""
@@ -315,12 +347,12 @@ def _parse_header(blocks, parsed):
                 return index + 2
             return index + 1
         lines = [plain_text(line) for line in block]
-        kind = KINDS.get(lines[0].lower().rstrip(":")) if len(lines) == 1 else None
+        kind, number = letterhead.kind_and_number(lines[0]) if len(lines) == 1 else ("", "")
         if kind and not parsed.kind and not parsed.organisation_name:
             # The kind as a plain or bold line instead of a heading (DOCX, HTML).
-            parsed.kind = kind
+            parsed.kind, parsed.number_label = kind, parsed.number_label or number
             continue
-        label = _label(block[0])
+        label = letterhead.label(block[0])
         if label is not None:
             lines = lines[1:]
             if not lines:
@@ -329,92 +361,29 @@ def _parse_header(blocks, parsed):
         elif pending_label is not None:
             label, pending_label = pending_label, None
         elif (parsed.date and len(block) == 1 and _BOLD_LINE.match(first)
-              and not parsed.headline):
+              and not parsed.headline and letterhead.embargo_text(lines[0]) is None):
             # A headline in bold instead of a heading, right after the date.
             parsed.headline = lines[0]
             return index + 1
         for line in lines:
-            _header_line(line, label, parsed)
+            letterhead.header_line(line, label, parsed)
     return len(blocks)
-
-
-def _label(line):
-    match = _BOLD_LINE.match(line.strip())
-    if match and plain_text(match.group(1)).lower().rstrip(":") in LABELS:
-        return plain_text(match.group(1)).lower().rstrip(":")
-    return None
-
-
-def _header_line(line, label, parsed):
-    line = line.strip()
-    address = line.rstrip("*¹ ").strip()
-    email = _EMAIL.match(address)
-    phone = _PHONE.match(line)
-    date = _DATE.search(line) if len(line) <= 40 else None
-    if label in CONTACT_LABELS and not parsed.contact_name and not email and not phone:
-        parsed.contact_name = line
-    elif email:
-        if not parsed.contact_email:
-            parsed.contact_email = email.group(1)
-            parsed.email_note_mark = line[len(address):].strip()
-    elif phone or (label in PHONE_LABELS and re.search(r"\d{3}", line)):
-        number = phone.group(1) if phone else line
-        parsed.contact_phone = parsed.contact_phone or " ".join(number.split())
-    elif date:
-        day, month, year = (int(part) for part in date.groups())
-        try:
-            parsed.date = parsed.date or datetime.date(year, month, day)
-        except ValueError:
-            pass
-    elif label is None and not parsed.organisation_name:
-        parsed.organisation_name = line
 
 
 def _parse_body(blocks, parsed):
     for block in blocks:
         first = block[0].strip()
         heading = _HEADING.match(first)
+        embargo = letterhead.embargo_text(plain_text(first)) if len(block) == 1 else None
         if heading:
             parsed.body_paragraphs.append(f"<h3>{inline_html(heading.group(2))}</h3>")
-            continue
-        if _is_website_line(block) or _is_footnote(block):
-            parsed.footer_paragraphs.append(_paragraph(block))
-        elif len(block) > 1 and all(_LIST_ITEM.match(line.strip()) for line in block):
-            items = "".join(f"<li>{inline_html(_LIST_ITEM.sub('', line.strip()))}</li>"
-                            for line in block)
-            parsed.body_paragraphs.append(f"<ul>{items}</ul>")
+        elif embargo is not None:
+            # A Sperrfrist under the headline is the release's, not its text.
+            parsed.set_embargo(embargo)
+        elif is_website_line(block) or is_footnote(block):
+            parsed.footer_paragraphs.append(paragraph(block))
         else:
-            parsed.body_paragraphs.append(_paragraph(block))
-
-
-def _is_website_line(block):
-    """A paragraph that is nothing but a link to a website's front page."""
-    if len(block) != 1:
-        return False
-    line = block[0].strip()
-    link = _LINK.fullmatch(line)
-    if link:
-        return bool(_WEBSITE.match(link.group(1).strip()) and _WEBSITE.match(link.group(2)))
-    return bool(_WEBSITE.match(line))
-
-
-def _is_footnote(block):
-    """The paragraph a footnote mark (``*``) in the letterhead refers to."""
-    first = block[0].strip()
-    return first.startswith("\\*") or bool(re.match(r"\*(?!\*)\s", first))
-
-
-def _paragraph(block):
-    parts = []
-    for number, line in enumerate(block):
-        hard_break = line.endswith("  ") or line.rstrip().endswith("\\")
-        text = line.strip()
-        if hard_break and text.endswith("\\") and not text.endswith("\\\\"):
-            text = text[:-1].rstrip()
-        parts.append(inline_html(text))
-        if number < len(block) - 1:
-            parts.append("<br>" if hard_break else " ")
-    return f"<p>{''.join(parts)}</p>"
+            parsed.body_paragraphs += block_html(block)
 
 
 def _apply_metadata(parsed, metadata):
@@ -451,48 +420,3 @@ def _local_datetime(value):
         return local_datetime(value)
     except ValueError as error:
         raise DocumentError(str(error)) from error
-
-
-def _protect(text):
-    """Hide Markdown backslash escapes so that ``\\*`` is never read as emphasis."""
-    return _ESCAPE.sub(lambda match: f"\x00{ord(match.group(1))}\x01", text)
-
-
-def _restore(text, escape=True):
-    def character(match):
-        char = chr(int(match.group(1)))
-        return html.escape(char, quote=False) if escape else char
-    return _PROTECTED.sub(character, text)
-
-
-def _text_html(text):
-    """Escaped text with ``**bold**``; ``text`` is already protected."""
-    escaped = html.escape(text, quote=False)
-    return _BOLD.sub(lambda m: f"<strong>{m.group(1) or m.group(2)}</strong>", escaped)
-
-
-def inline_html(text):
-    """One paragraph's Markdown inline syntax as safe HTML: text escaped, links and bold kept."""
-    text = _protect(text)
-    out, position = [], 0
-    for link in _LINK.finditer(text):
-        out.append(_text_html(text[position:link.start()]))
-        label = _text_html(link.group(1))
-        url = _restore(link.group(2), escape=False)
-        if url.lower().startswith("www."):
-            url = f"http://{url}"
-        if url.lower().startswith(_SAFE_SCHEMES):
-            out.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>')
-        else:
-            out.append(label)
-        position = link.end()
-    out.append(_text_html(text[position:]))
-    return _restore("".join(out))
-
-
-def plain_text(text):
-    """Markdown inline syntax reduced to its text: link labels, no emphasis marks, no escapes."""
-    text = _protect(text.strip())
-    text = _LINK.sub(lambda link: link.group(1), text)
-    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
-    return _restore(text, escape=False).strip()
