@@ -34,8 +34,10 @@ def site(request):
              else ""}
             for name, label, section in NAVIGATION
         ],
-        "other_languages": [version for version in versions
-                            if version["code"] != get_language()],
+        # The footer's links keep the query (a search, a page of a list); a cached page's
+        # holds only what the page reads (caching.cache_public dropped the rest).
+        "other_languages": [{**version, "url": version["url"] + _query(request)}
+                            for version in versions if version["code"] != get_language()],
         "language_alternates": language_alternates(request, versions),
     }
 
@@ -43,6 +45,11 @@ def site(request):
 def canonical_url(request):
     """The page's address on the public site; only the page number survives of the query."""
     return absolute_url(request.path) + _page_query(request)
+
+
+def _query(request):
+    query = request.GET.urlencode()
+    return f"?{query}" if query else ""
 
 
 def _page_query(request):

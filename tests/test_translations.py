@@ -221,6 +221,16 @@ class TestPagesSpeakTheLanguageOfTheirAddress:
             assert words in html, words
         assert "Medieninformationen durchsuchen" not in html
 
+    def test_the_language_link_keeps_the_search(self, client):
+        html = client.get("/suche/?q=Museen&sort=datum").content.decode()
+        assert 'href="/en/suche/?q=Museen&amp;sort=datum" lang="en"' in html
+
+    def test_the_language_link_of_a_list_keeps_its_page_and_nothing_else(self, client):
+        html = client.get("/medieninformationen/?page=1&utm_source=x").content.decode()
+        assert 'href="/en/medieninformationen/?page=1" lang="en"' in html
+        html = client.get("/en/medieninformationen/?utm_source=x").content.decode()
+        assert 'href="/medieninformationen/" lang="de"' in html
+
     def test_admin_login_is_german(self, client):
         html = client.get("/admin/login/").content.decode()
         assert "Anmelden" in html
