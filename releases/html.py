@@ -49,5 +49,6 @@ def clean_html(value):
 
 def html_to_text(value):
     """Plain text of stored rich text, for teasers, snippets, feeds and search."""
-    text = strip_tags(re.sub(r"</(p|h[2-4]|li|blockquote|tr)>", "\n", value or ""))
+    text = re.sub(r"</(p|h[2-4]|li|blockquote|tr)>", "\n", value or "")
+    text = strip_tags(re.sub(r"</t[dh]>", " ", text))  # table cells apart
     return re.sub(r"[ \t\r\f\v]+", " ", text).strip()

@@ -96,6 +96,11 @@ class TestCleanHtml:
     def test_plain_text_of_rich_text_keeps_paragraph_breaks(self):
         assert html_to_text("<p>Eins</p><p>Zwei &amp; drei</p>") == "Eins\nZwei &amp; drei"
 
+    def test_plain_text_of_a_table_keeps_its_cells_apart(self):
+        assert html_to_text("<table><tr><th>Programm</th><th>Volumen</th></tr><tr>"
+                            "<td>H2</td><td>25 Mio.</td></tr></table>") == (
+            "Programm Volumen \nH2 25 Mio.")
+
 
 @pytest.mark.django_db
 class TestSanitisedOnSave:

@@ -132,7 +132,10 @@ def _list(items, numbered):
 
 def _table(block):
     def cells(line):
-        return [cell.strip() for cell in line.strip().strip("|").split("|")]
+        line = line.strip()
+        line = line[1:] if line.startswith("|") else line
+        line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
+        return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
 
     head = "".join(f"<th>{inline_html(cell)}</th>" for cell in cells(block[0]))
     rows = "".join("<tr>" + "".join(f"<td>{inline_html(cell)}</td>" for cell in cells(line))

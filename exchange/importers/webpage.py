@@ -1,11 +1,17 @@
 """Read a Medieninformation saved as HTML as the text parser's Markdown.
 
 Uses the standard library's ``html.parser``: h1-h6 become headings, p, div,
-li, td and the like paragraphs, ``<br>`` a line break, b/strong bold and
+li, td and the like paragraphs, ``<br>`` a line break, b/strong bold, i/em italic and
 a[href] links. Scripts, styles, forms and navigation are dropped with their
 content; everything else keeps its text (markup that the parser does not
 know is read as text only). When the page has a ``<main>`` or ``<article>``,
 only that is read, so a saved web page's menus stay out.
+
+Word's "Save as web page" writes list items as paragraphs (class
+``MsoListParagraph…``, or ``mso-list`` in the style) whose bullet is a
+character in a ``mso-list:Ignore`` span, if not plain text: they become list
+items without the bullet. A number ("1.", "a)") is kept as the item's text,
+since the parser's lists have no numbers.
 """
 
 import re
@@ -21,7 +27,25 @@ _BLOCKS = {"p", "div", "section", "header", "footer", "address", "blockquote", "
            "dl", "body", "html", "center", "hr"}
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _BOLD = {"b", "strong"}
+_ITALIC = {"i", "em"}
 _MAIN = {"main", "article"}
+
+_WORD_LIST_CLASS = re.compile(r"^MsoList(?:Paragraph|Bullet|Number)", re.IGNORECASE)
+_WORD_LIST_STYLE = re.compile(r"mso-list:\s*l\d", re.IGNORECASE)
+_WORD_LIST_MARKER = re.compile(r"mso-list:\s*ignore", re.IGNORECASE)
+_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[a-z][.)]|[ivxlc]+[.)])$", re.IGNORECASE)
+# A bullet (Symbol "·", Wingdings "§" "Ø" "ü", Courier "o", ...) as the whole first
+# text of a list paragraph, or before the item's text with spacing (letters and "§"
+# only with non-breaking spaces, as Word writes them, so that "§ 5" stays).
+_BULLET_ALONE = re.compile(r"^\s*[·•o§–\-▪■●◦○➢►Øü*]\s*$")
+_BULLET_START = re.compile(r"^\s*(?:[·•–\-▪■●◦○➢►*]\s+|[o§Øü]\xa0+\s*)")
+
+
+def _is_word_list_item(attributes):
+    """A paragraph that Word wrote for a list item."""
+    classes = (attributes.get("class") or "").split()
+    return (any(_WORD_LIST_CLASS.match(name) for name in classes)
+            or bool(_WORD_LIST_STYLE.search(attributes.get("style") or "")))
 
 
 class _Reader(HTMLParser):
@@ -32,10 +56,14 @@ class _Reader(HTMLParser):
         self.skip_depth = 0
         self.skipping = []
         self.bold = 0
+        self.italic = 0
         self.links = []
         self.main = 0
         self.in_head = False
         self.identifier = ""
+        self.spans = []  # per open <span>: is it a Word list marker (mso-list:Ignore)?
+        self.marker = []  # the text of the list marker being read
+        self.bullet_pending = False  # a Word list item whose bullet may still come as text
 
     def start_block(self, kind=PARAGRAPH, level=0):
         self.end_block()
@@ -45,6 +73,7 @@ class _Reader(HTMLParser):
         if not self.block.is_empty():
             self.blocks.append((self.block, self.main > 0))
         self.block = Block()
+        self.spans, self.marker, self.bullet_pending = [], [], False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -73,12 +102,19 @@ class _Reader(HTMLParser):
             self.start_block(HEADING, _HEADINGS[tag])
         elif tag == "li":
             self.start_block(LIST_ITEM)
+        elif tag == "p" and _is_word_list_item(attributes):
+            self.start_block(LIST_ITEM)
+            self.bullet_pending = True
+        elif tag == "span":
+            self.spans.append(bool(_WORD_LIST_MARKER.search(attributes.get("style") or "")))
         elif tag in _BLOCKS:
             self.start_block()
         elif tag == "br":
             self.block.line_break()
         elif tag in _BOLD:
             self.bold += 1
+        elif tag in _ITALIC:
+            self.italic += 1
         elif tag == "a":
             self.links.append((attributes.get("href") or "").strip())
 
@@ -96,8 +132,21 @@ class _Reader(HTMLParser):
             self.end_block()
         elif tag in _BOLD:
             self.bold = max(self.bold - 1, 0)
+        elif tag in _ITALIC:
+            self.italic = max(self.italic - 1, 0)
         elif tag == "a" and self.links:
             self.links.pop()
+        elif tag == "span" and self.spans:
+            if self.spans.pop() and not any(self.spans):
+                self.end_marker()
+
+    def end_marker(self):
+        """A list marker read: a number stays as the item's text, a bullet goes."""
+        marker = "".join(self.marker).strip()
+        self.marker = []
+        self.bullet_pending = False
+        if _NUMBER.match(marker):
+            self.block.add(Segment(marker + " "))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -107,10 +156,25 @@ class _Reader(HTMLParser):
     def handle_data(self, data):
         if self.skip_depth or self.in_head or not data:
             return
+        if any(self.spans):
+            self.marker.append(data)
+            return
+        if self.bullet_pending:
+            data = self.without_bullet(data)
         href = next((link for link in reversed(self.links) if link), "")
         is_heading = self.block.kind == HEADING
         self.block.add(Segment(re.sub(r"\s+", " ", data), is_bold=self.bold > 0 and not is_heading,
-                               href=href))
+                               is_italic=self.italic > 0 and not is_heading, href=href))
+
+
+    def without_bullet(self, data):
+        """``data`` without the bullet that opens a Word list item as plain text."""
+        if not data.strip():
+            return data
+        self.bullet_pending = False
+        if _BULLET_ALONE.match(data):
+            return ""
+        return _BULLET_START.sub("", data, count=1)
 
 
 def html_markdown(text):

@@ -1,10 +1,15 @@
 """Read a Medieninformation written in Word (DOCX) as the text parser's Markdown.
 
 Paragraph styles give headings (Title, Heading 1-6, Subtitle) and list items;
-bold runs, line breaks and hyperlinks are kept; tables (letterheads often put
-the contact box in one) are read cell by cell. Before python-docx sees the
-file, the ZIP container is checked so that a decompression bomb is refused
-instead of filling the memory.
+bold and italic runs, line breaks and hyperlinks are kept.
+Text is read wherever Word
+puts it: in tracked insertions (deletions stay out), content controls, simple
+fields and smart tags; hidden text stays out. Tables up to the headline are the
+letterhead's layout (the contact box) and are read cell by cell, as is a table
+of one column (a boxed text); a table after it is data and stays a table.
+Before python-docx sees the file, the ZIP container is checked so that a
+decompression bomb is refused instead of filling the memory, and a macro
+document or a template is named as such.
 """
 
 import io
@@ -13,8 +18,12 @@ import zipfile
 import docx
 from django.utils.translation import gettext as _
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from lxml import etree
 
 from releases.uploads import (
     MAX_UNPACK_RATIO,
@@ -23,10 +32,30 @@ from releases.uploads import (
     RATIO_CHECK_FROM_BYTES,
 )
 
-from .blocks import HEADING, LIST_ITEM, PARAGRAPH, Block, Segment, to_markdown
+from .blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Segment, to_markdown
 from .errors import DocumentError
 
-_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _R, _HYPERLINK, _SDT = (qn(tag) for tag in ("w:p", "w:tbl", "w:r", "w:hyperlink",
+                                                      "w:sdt"))
+# Elements that hold paragraphs and tables (body, table cell, content control).
+_BLOCK_WRAPPERS = {qn(tag) for tag in ("w:sdt", "w:sdtContent", "w:customXml")}
+# Elements inside a paragraph that hold runs whose text is part of the paragraph:
+# tracked insertions and moves (w:del and w:moveFrom are left out), content
+# controls, simple fields (their runs are the field's result), smart tags.
+_INLINE_WRAPPERS = {qn(tag) for tag in ("w:ins", "w:moveTo", "w:sdt", "w:sdtContent",
+                                        "w:fldSimple", "w:smartTag", "w:customXml", "w:dir",
+                                        "w:bdo")}
+_NAMESPACES = {"w": _P[1:_P.index("}")]}
+# What a run holds as text; python-docx gives each its text equivalent.
+_RUN_TEXT = etree.XPath("w:t | w:tab | w:ptab | w:br | w:cr | w:noBreakHyphen",
+                        namespaces=_NAMESPACES)
+# Rows and cells, also inside content controls.
+_ROWS = etree.XPath("w:tr | w:sdt/w:sdtContent/w:tr | w:customXml/w:tr", namespaces=_NAMESPACES)
+_CELLS = etree.XPath("w:tc | w:sdt/w:sdtContent/w:tc | w:customXml/w:tc",
+                     namespaces=_NAMESPACES)
+_PLACEHOLDER = etree.XPath("w:sdtPr/w:showingPlcHdr", namespaces=_NAMESPACES)
+
+_MAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 
 
 def check_container(raw):
@@ -56,46 +85,167 @@ def check_container(raw):
                 % {"name": member.filename, "ratio": MAX_UNPACK_RATIO})
     if "word/document.xml" not in archive.namelist():
         raise DocumentError(_("This ZIP archive is not a Word document (no word/document.xml)."))
+    _check_content_type(archive)
     return archive
+
+
+def _check_content_type(archive):
+    """Name a macro document or a template as such: python-docx reads neither."""
+    content_type = _main_content_type(archive).lower()
+    if "macroenabled" in content_type:
+        raise DocumentError(_("The document contains macros (.docm); save it as a plain Word "
+                              "document (.docx) and import that."))
+    if content_type.startswith(f"{_MAIN_CONTENT_TYPE}.template"):
+        raise DocumentError(_("The document is a Word template (.dotx); save it as a plain "
+                              "Word document (.docx) and import that."))
+
+
+def _main_content_type(archive):
+    """The content type that [Content_Types].xml gives word/document.xml ("" if none)."""
+    try:
+        types = parse_xml(archive.read("[Content_Types].xml"))
+    except Exception:  # missing or not XML: python-docx will say the file is damaged
+        return ""
+    for override in types.iterchildren():
+        if (str(override.tag).endswith("}Override")
+                and override.get("PartName", "").lower() == "/word/document.xml"):
+            return override.get("ContentType", "")
+    return ""
 
 
 def docx_markdown(raw):
     """The DOCX document ``raw`` (bytes) as Markdown; also its identifier, if it has one."""
     check_container(raw)
+    # The causes stay chained for the log; the messages hold no exception text,
+    # which names internal objects ("<_io.BytesIO object at 0x...>").
     try:
         document = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise DocumentError(_("The DOCX file cannot be read: %(error)s")
-                            % {"error": error}) from error
+        raise DocumentError(_("The DOCX file cannot be read: parts of the Word document are "
+                              "missing or do not fit together.")) from error
     except Exception as error:  # lxml's XML errors and the like: a damaged file
-        raise DocumentError(_("The DOCX file is damaged: %(error)s") % {"error": error}) from error
-    blocks = []
-    for element in document.element.body.iterchildren():
-        if element.tag == f"{_NAMESPACE}p":
-            blocks.append(_paragraph(Paragraph(element, document)))
-        elif element.tag == f"{_NAMESPACE}tbl":
-            table = Table(element, document)
-            for row in table.rows:
-                for cell in row.cells:
-                    blocks.extend(_paragraph(paragraph) for paragraph in cell.paragraphs)
+        raise DocumentError(_("The DOCX file is damaged and cannot be read.")) from error
+    reader = _BodyReader(document)
+    reader.read(document.element.body)
     identifier = (document.core_properties.identifier or "").strip()
-    return to_markdown(blocks), identifier
+    return to_markdown(reader.blocks), identifier
+
+
+class _BodyReader:
+    """The blocks of a body, a table cell or a content control, in document order."""
+
+    def __init__(self, document, letterhead=True):
+        self.document = document
+        self.blocks = []
+        # Until the headline, tables are the letterhead's layout.
+        self.letterhead = letterhead
+        self.headings = 0
+
+    def read(self, container):
+        for child in container.iterchildren():
+            if child.tag == _P:
+                self.add(_paragraph(Paragraph(child, self.document)))
+            elif child.tag == _TBL:
+                self.table(child)
+            elif child.tag in _BLOCK_WRAPPERS and not _is_placeholder(child):
+                self.read(child)
+
+    def add(self, block):
+        """Add a block; the headline ends the letterhead.
+
+        The headline is the second heading, or the first one if it has three
+        words or more: a kind of document ("Medieninformation", "Press
+        release") has fewer.
+        """
+        self.blocks.append(block)
+        if block.kind == HEADING and not block.is_empty():
+            self.headings += 1
+            words = " ".join(segment.text for line in block.lines for segment in line).split()
+            if self.headings > 1 or len(words) >= 3:
+                self.letterhead = False
+
+    def table(self, table):
+        rows = [[self.cell_blocks(cell) for cell in _CELLS(row)] for row in _ROWS(table)]
+        rows = [row for row in rows if any(_filled(blocks) for blocks in row)]
+        if self.letterhead or max((sum(map(_filled, row)) for row in rows), default=0) < 2:
+            # Layout (the contact box) or a boxed text: its paragraphs as they are.
+            for row in rows:
+                for block in (block for blocks in row for block in blocks):
+                    if not block.is_empty():
+                        self.add(block)
+        elif rows:
+            self.blocks.append(Block(kind=TABLE, rows=[[_cell_segments(blocks)
+                                                        for blocks in row] for row in rows]))
+
+    def cell_blocks(self, cell):
+        reader = _BodyReader(self.document, letterhead=self.letterhead)
+        reader.read(cell)
+        return reader.blocks
+
+
+def _filled(blocks):
+    return any(not block.is_empty() for block in blocks)
+
+
+def _cell_segments(blocks):
+    """A table cell's text on one line: its paragraphs and lines joined by spaces."""
+    segments = []
+    for line in (line for block in blocks for line in block.lines):
+        segments += [*line, Segment(" ")]
+    return segments
+
+
+def _is_placeholder(element):
+    """A content control that shows its placeholder ("Click here to enter a date")."""
+    return element.tag == _SDT and bool(_PLACEHOLDER(element))
 
 
 def _paragraph(paragraph):
     kind, level = _style(paragraph)
     block = Block(kind=kind, level=level)
-    for item in paragraph.iter_inner_content():
-        href = getattr(item, "address", "") or ""
-        runs = item.runs if hasattr(item, "runs") else [item]
-        for run in runs:
-            bold = bool(run.bold) or (kind != HEADING and _style_is_bold(run))
-            for number, part in enumerate((run.text or "").split("\n")):
-                if number:
-                    block.line_break()
-                block.add(Segment(part.replace("\t", " "), is_bold=bold and kind != HEADING,
-                                  href=href))
+    _inline(paragraph._p, paragraph, block, href="")
     return block
+
+
+def _inline(element, paragraph, block, href):
+    """Add the runs under ``element`` (a paragraph or a wrapper inside one) to ``block``."""
+    for child in element.iterchildren():
+        if child.tag == _R:
+            _run(Run(child, paragraph), block, href)
+        elif child.tag == _HYPERLINK:
+            _inline(child, paragraph, block, _address(child, paragraph) or href)
+        elif child.tag in _INLINE_WRAPPERS and not _is_placeholder(child):
+            _inline(child, paragraph, block, href)
+
+
+def _address(element, paragraph):
+    try:
+        return Hyperlink(element, paragraph).address
+    except KeyError:  # a relationship that the file does not have
+        return ""
+
+
+def _run(run, block, href):
+    if run.font.hidden or (run.style is not None and run.style.font.hidden):
+        return  # hidden text (Word's "Ausgeblendet"): the author did not mean it to be read
+    bold = bool(run.bold) or (block.kind != HEADING and _style_is_bold(run))
+    for number, part in enumerate(_run_text(run).split("\n")):
+        if number:
+            block.line_break()
+        block.add(Segment(part.replace("\t", " "), is_bold=bold and block.kind != HEADING,
+                          is_italic=bool(run.italic) and block.kind != HEADING, href=href))
+
+
+def _run_text(run):
+    """The run's text; a line break is "\\n", a page or column break a space."""
+    parts = []
+    for element in _RUN_TEXT(run.element):
+        if element.tag == qn("w:br") and element.get(qn("w:type"), "textWrapping") != (
+                "textWrapping"):
+            parts.append(" ")
+        else:
+            parts.append(str(element))
+    return "".join(parts)
 
 
 def _style_is_bold(run):
