@@ -1,6 +1,7 @@
 """Journalist services under German paths, beside the newsroom's own."""
 
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import views
 from .feeds import JournalistAtomFeed, JournalistFeed
@@ -31,8 +32,9 @@ urlpatterns = [
          name="verify"),
     # A feed token is URL-safe base64, which the slug converter matches: anything else
     # (a NUL byte) is not found before the database is asked.
-    path("journalisten/feed/<slug:token>/", JournalistFeed(), name="feed"),
-    path("journalisten/feed/<slug:token>/atom/", JournalistAtomFeed(), name="feed-atom"),
+    path("journalisten/feed/<slug:token>/", require_safe(JournalistFeed()), name="feed"),
+    path("journalisten/feed/<slug:token>/atom/", require_safe(JournalistAtomFeed()),
+         name="feed-atom"),
     path("termine/<int:pk>-<slug:slug>/akkreditierung/", views.EventAccreditationView.as_view(),
          name="accreditation"),
     path("termine/<int:pk>-<slug:slug>/akkreditierung/gesendet/", views.accreditation_sent,

@@ -13,6 +13,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
 
 from releases.clientaddress import client_ip
@@ -301,6 +302,7 @@ class EventAccreditationView(PublicFormView):
         return True
 
 
+@require_safe
 def accreditation_sent(request, pk, slug):
     event = get_public_or_404(Event.objects.all(), pk=pk, requires_accreditation=True)
     return private(render(request, "journalists/accreditation_sent.html", {

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 
 from exchange import urls as exchange_urls
 from releases import urls as releases_urls
@@ -11,6 +12,9 @@ from releases.sitemaps import NEWS_SITEMAPS, SITEMAPS, news_changes_at
 from releases.views.health import healthz
 from releases.views.media import serve_media
 from releases.views.site import robots_txt, sitemap_index
+
+# The sitemaps' pages answer GET and HEAD only.
+sitemap = require_safe(sitemap_view)
 
 # Crawlers' files (the sitemap, the news sitemap, robots.txt) and the load balancer's
 # health check live outside the language prefix.

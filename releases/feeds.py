@@ -56,7 +56,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, require_safe
 
 from .caching import public_value
 from .html import html_to_text
@@ -493,5 +493,5 @@ def view(feed_class):
         response.content = response.content
         return response
 
-    return cache_control(public=True, max_age=MAX_AGE)(
-        condition(etag_func=etag, last_modified_func=last_modified)(render))
+    return require_safe(cache_control(public=True, max_age=MAX_AGE)(
+        condition(etag_func=etag, last_modified_func=last_modified)(render)))

@@ -211,3 +211,19 @@ def test_a_filter_that_cannot_be_a_slug_is_refused_in_json(client, url):
 def test_a_nul_byte_in_a_feed_address_is_not_found(client, make_journalist):
     make_journalist()
     assert client.get("/journalisten/feed/%00/").status_code == 404
+
+
+def test_no_address_answers_a_method_it_does_not_serve(client, patterns):
+    """TRACE and DELETE are nobody's: 405 (or a refusal), never the page; a feed or
+    calendar answers OPTIONS with its methods, not with its content."""
+    problems = []
+    for _language, route, arguments in (entry for entry in patterns if entry[0] == "de"):
+        url = fill(route, arguments)
+        for method in ("TRACE", "DELETE"):
+            status = client.generic(method, url).status_code
+            if status not in (301, 302, 400, 403, 404, 405):
+                problems.append(f"{method} {url} -> {status}")
+        response = client.options(url)
+        if response.status_code == 200 and response.content:
+            problems.append(f"OPTIONS {url} -> 200 with {len(response.content)} bytes")
+    assert problems == [], "\n".join(problems)

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from ..ics import CONTENT_TYPE, calendar, event_ics
 from ..models import Event, Person, Topic
@@ -36,12 +37,14 @@ def _response(body, filename, disposition="inline"):
     return response
 
 
+@require_safe
 @cache_control(public=True, max_age=MAX_AGE)
 def all_events(request):
     body = calendar(_calendar_events(), name=_("Appointments"))
     return _response(body, "termine.ics")
 
 
+@require_safe
 @cache_control(public=True, max_age=MAX_AGE)
 def person_events(request, slug):
     person = get_public_or_404(Person.objects.all(), slug=slug)
@@ -50,6 +53,7 @@ def person_events(request, slug):
     return _response(body, f"termine-{person.slug}.ics")
 
 
+@require_safe
 @cache_control(public=True, max_age=MAX_AGE)
 def topic_events(request, slug):
     topic = get_public_or_404(Topic.objects.all(), slug=slug)
@@ -58,6 +62,7 @@ def topic_events(request, slug):
     return _response(body, f"termine-{topic.slug}.ics")
 
 
+@require_safe
 @cache_control(public=True, max_age=MAX_AGE)
 def event_download(request, pk):
     event = get_public_or_404(Event.objects.all(), pk=pk)

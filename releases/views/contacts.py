@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from ..collation import German
@@ -21,6 +22,7 @@ class ContactListView(ListView):
             "organisation").order_by(German("organisation__name"), German("name"))
 
 
+@require_safe
 def contact_vcard_view(request, pk):
     """A contact's vCard: active contacts of public organisations, and former ones still
     named on a public release."""
