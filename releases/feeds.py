@@ -41,7 +41,6 @@ public yet never count, so the headers do not betray a scheduled release.
 """
 
 import hashlib
-import html
 import io
 import mimetypes
 import re
@@ -88,7 +87,7 @@ def xml_text(value):
 
 def summary(body):
     """The start of stored rich text as plain text, cut after a whole word, with "…"."""
-    return Truncator(html.unescape(html_to_text(body))).words(SUMMARY_WORDS, truncate="…")
+    return Truncator(html_to_text(body)).words(SUMMARY_WORDS, truncate="…")
 
 
 class WrittenInOnePiece:

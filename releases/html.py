@@ -5,6 +5,7 @@ down to this allowlist before it is stored. Templates then render the stored
 value as it is and mark nothing else safe.
 """
 
+import html
 import re
 
 import nh3
@@ -48,7 +49,14 @@ def clean_html(value):
 
 
 def html_to_text(value):
-    """Plain text of stored rich text, for teasers, snippets, feeds and search."""
+    """Plain text of stored rich text, entities resolved ("&amp;" is "&"), for teasers,
+    snippets, feeds, calendars, e-mails and search."""
+    return html.unescape(markup_text(value))
+
+
+def markup_text(value):
+    """The text of stored rich text as it stands in the markup, entities unresolved: what
+    the identities of imported documents were computed from, which must not change."""
     text = re.sub(r"</(p|h[2-4]|li|blockquote|tr)>", "\n", value or "")
     text = strip_tags(re.sub(r"</t[dh]>", " ", text))  # table cells apart
     return re.sub(r"[ \t\r\f\v]+", " ", text).strip()

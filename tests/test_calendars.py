@@ -165,7 +165,8 @@ def test_hostile_text(client, organisation):
     event = Event.objects.create(
         title=HOSTILE, slug="termin", starts_at=timezone.now() + datetime.timedelta(days=1),
         venue="Saal 1; Haus 2, Etage 3", city="Köln", organisation=organisation,
-        description="<p>Erster Absatz, mit Komma; und Semikolon.</p><p>🎉 Zweiter</p>",
+        description="<p>Erster Absatz, mit Komma; und Semikolon.</p><p>🎉 Zweiter</p>"
+                    "<p>Tom &amp; Jerry &lt;b&gt; 10&nbsp;Uhr</p>",
         press_information=HOSTILE, **ANNOUNCED)
     response = client.get(reverse("releases:event-ics", kwargs={"pk": event.pk}))
     raw = response.content.decode("utf-8")
@@ -180,6 +181,7 @@ def test_hostile_text(client, organisation):
     assert "<p>" not in description
     assert "Erster Absatz, mit Komma; und Semikolon." in description
     assert "🎉 Zweiter" in description
+    assert "Tom & Jerry <b> 10\xa0Uhr" in description  # what the editor typed, no entities
     for line in raw.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
 

@@ -551,7 +551,7 @@ def parsed_moment(value):
 class TestEmbargoMails:
     @pytest.fixture
     def embargoed(self, make_release, contact):
-        release = make_release(title="Vorab", body="<p>Der ganze Text.</p>",
+        release = make_release(title="Vorab", body="<p>Der ganze Text.</p><p>A &amp; B</p>",
                                embargo_until=timezone.now() + datetime.timedelta(hours=2))
         release.contacts.add(contact)
         return release
@@ -569,6 +569,7 @@ class TestEmbargoMails:
         assert message.subject.endswith(": Vorab")
         assert "Der ganze Text." in message.body
         assert "SPERRFRIST: VERÖFFENTLICHUNG NICHT VOR" in message.body
+        assert "A & B" in message.body and "&amp;" not in message.body
         assert "Der ganze Text." in message.alternatives[0][0]
         assert "Frank Meyer" in message.body
         assert EmbargoAccess.objects.get().via == "mail"

@@ -94,7 +94,7 @@ class TestCleanHtml:
         assert clean_html(None) == ""
 
     def test_plain_text_of_rich_text_keeps_paragraph_breaks(self):
-        assert html_to_text("<p>Eins</p><p>Zwei &amp; drei</p>") == "Eins\nZwei &amp; drei"
+        assert html_to_text("<p>Eins</p><p>Zwei &amp; drei</p>") == "Eins\nZwei & drei"
 
     def test_plain_text_of_a_table_keeps_its_cells_apart(self):
         assert html_to_text("<table><tr><th>Programm</th><th>Volumen</th></tr><tr>"

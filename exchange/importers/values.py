@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from releases.html import clean_html, html_to_text
+from releases.html import clean_html, html_to_text, markup_text
 from releases.models import (
     Appointment,
     Contact,
@@ -254,7 +254,7 @@ def identity(values):
         name_key((values.get("organisation") or {}).get("name")),
         timezone.localdate(published_at).isoformat() if published_at else "",
         name(values.get("title")), name(values.get("subtitle")),
-        " ".join(html_to_text(_rich(values.get("body"))).split()),
+        " ".join(markup_text(_rich(values.get("body"))).split()),
     ]
     digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
     return uuid.uuid5(CONTENT_NAMESPACE, digest)

@@ -1,6 +1,5 @@
 """Text handling shared by both databases: normalisation, parsing, place names, snippets."""
 
-import html
 import operator
 import re
 import unicodedata
@@ -210,7 +209,7 @@ def _document(text):
 
 def _plain(value):
     """Plain text (no tags, no entities) of stored rich text."""
-    return html.unescape(html_to_text(value))
+    return html_to_text(value)
 
 
 # ---------------------------------------------------------------------------
