@@ -5,11 +5,13 @@ these functions, and both tell the journalist by mail.
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from releases.ics import event_sequence, sequence_at
 from releases.links import absolute_url
 from releases.models import Event
 
@@ -134,8 +136,10 @@ def request_mail(request, template, with_calendar=None):
     }
     attachments = []
     if with_calendar:
-        AccreditationRequest.objects.filter(pk=request.pk).update(
-            calendar_sequence=F("calendar_sequence") + 1)
+        # Above the public calendar's (the event's last change) and the last mail's.
+        newest = max(sequence_at(timezone.now()), event_sequence(request.event) + 1)
+        AccreditationRequest.objects.filter(pk=request.pk).update(calendar_sequence=Greatest(
+            F("calendar_sequence") + 1, Value(newest)))
         request.refresh_from_db(fields=["calendar_sequence"])
         attachments.append(ics_attachment(request.event, request.calendar_sequence,
                                           cancelled=with_calendar == "cancelled"))

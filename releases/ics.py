@@ -6,10 +6,11 @@ uses it for the entry attached to accreditation mails.
 
 - UID ``event-<pk>@<host of SITE_URL>`` is stable, so a calendar that has seen an
   appointment once updates it rather than adding it a second time.
-- SEQUENCE tells a calendar which version of an entry is newer. Public calendars
-  derive it from ``updated_at``: whole seconds since SEQUENCE_EPOCH. Every save
-  moves ``updated_at`` forward (auto_now), so every change yields a higher
-  number, without a counter to keep. Accreditation mails pass their own.
+- SEQUENCE tells a calendar which version of an entry is newer: the whole seconds
+  since SEQUENCE_EPOCH of the moment the version was made. Public calendars take
+  ``updated_at`` (every save moves it forward), accreditation mails the moment
+  they are sent, so an entry from either source replaces an older one from the
+  other: they share the UID.
 - Times are in UTC. A Berlin wall-clock time with TZID is ambiguous in the hour
   the clocks go back (02:30 on the last Sunday of October happens twice);
   an instant in UTC is not, and every calendar shows it in its own zone. An
@@ -51,7 +52,12 @@ def event_uid(event):
 
 def event_sequence(event):
     """A number that grows with every saved change of ``event``."""
-    return max(0, int((event.updated_at - SEQUENCE_EPOCH).total_seconds()))
+    return sequence_at(event.updated_at)
+
+
+def sequence_at(moment):
+    """The SEQUENCE of an entry made at ``moment``."""
+    return max(0, int((moment - SEQUENCE_EPOCH).total_seconds()))
 
 
 def _utc(value):

@@ -306,7 +306,12 @@ class TestDecisionsAndCalendar:
         assert "Staatskanzlei" in entry["LOCATION"]
         assert "Einlass ab 9:30 Uhr." in entry["DESCRIPTION"]
         assert entry["STATUS"] == "CONFIRMED"
-        assert entry["SEQUENCE"] == 1
+        # Newer than the public calendar's entry of the same UID, which calendars have
+        # seen already, and so not ignored by them.
+        public = icalendar.Calendar.from_ical(client.get(
+            reverse("releases:event-ics", args=[event.pk])).content).walk("VEVENT")[0]
+        assert public["UID"] == entry["UID"]
+        assert entry["SEQUENCE"] > public["SEQUENCE"]
         assert "DTSTAMP" in entry
         assert calendar["METHOD"] == "PUBLISH"
 
@@ -318,7 +323,9 @@ class TestDecisionsAndCalendar:
         entry = icalendar.Calendar.from_ical(mailoutbox[-1].attachments[0][1]).walk(
             "VEVENT")[0]
         assert entry["STATUS"] == "CANCELLED"
-        assert entry["SEQUENCE"] == 2
+        confirmed = icalendar.Calendar.from_ical(mailoutbox[-2].attachments[0][1]).walk(
+            "VEVENT")[0]
+        assert entry["SEQUENCE"] > confirmed["SEQUENCE"]
 
     def test_deciding_needs_the_permission(self, client, request_row):
         client.force_login(staff())
