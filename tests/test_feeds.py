@@ -369,6 +369,20 @@ def test_withdrawal_dates_the_feed_anew_for_a_conditional_poll(client, no_page_c
         assert again["ETag"] != first["ETag"]
 
 
+def test_a_changed_item_dates_the_feed_anew_for_a_conditional_poll(client, no_page_cache,
+                                                                    make_release):
+    release = make_release(published_at=timezone.now() - datetime.timedelta(days=1))
+    url = reverse("releases:feed")
+    first = client.get(url)
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1), tick=False):
+        release.title = "Neuer Titel"
+        release.save()
+        again = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        assert again.status_code == 200
+        assert "Neuer Titel" in again.content.decode()
+        assert again["Last-Modified"] != first["Last-Modified"]
+
+
 @pytest.mark.parametrize("cached", [False, True])
 def test_the_feed_is_sent_in_one_piece(client, settings, make_release, cached):
     """Written piecemeal, the document would leave the server in thousands of packets."""
