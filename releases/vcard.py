@@ -2,6 +2,8 @@
 
 from django.utils.text import slugify
 
+from .names import split_name
+
 
 def escape(value):
     """Text value escaping of RFC 2426 section 4: backslash, comma, semicolon, newline."""
@@ -28,11 +30,11 @@ def fold(line, limit=75):
 def contact_vcard(contact):
     """The vCard of a Contact (with its organisation loaded)."""
     organisation = contact.organisation
-    given, _, family = contact.name.rpartition(" ")
+    honorific, given, family = split_name(contact.name)
     lines = [
         "BEGIN:VCARD",
         "VERSION:3.0",
-        f"N:{escape(family)};{escape(given)};;;",
+        f"N:{escape(family)};{escape(given)};;{escape(honorific)};",
         f"FN:{escape(contact.name)}",
         f"ORG:{escape(organisation.name)}",
     ]

@@ -373,6 +373,15 @@ class TestVCard:
         assert ("TITLE:Pressesprecher\\, Leiter\\; Referat\\\\Presse\\nund Öffentlichkeit\r\n"
                 in contact_vcard(contact))
 
+    @pytest.mark.parametrize(("full_name", "structured"), [
+        ("Dr. Anna von der Heide", "N:von der Heide;Anna;;Dr.;"),
+        ("Prof. Dr. Karl-Heinz Müller", "N:Müller;Karl-Heinz;;Prof. Dr.;"),
+        ("Jana", "N:Jana;;;;"),
+    ])
+    def test_vcard_names_family_given_and_title_apart(self, contact, full_name, structured):
+        contact.name = full_name
+        assert structured + "\r\n" in contact_vcard(contact)
+
     def test_vcard_folds_long_lines_at_75_octets(self, contact):
         contact.role = "Referentin für Öffentlichkeitsarbeit " * 5
         for line in contact_vcard(contact).split("\r\n"):

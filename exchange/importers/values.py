@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from releases import names
 from releases.html import clean_html, html_to_text, markup_text
 from releases.models import (
     Appointment,
@@ -36,8 +37,6 @@ CONTENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "newsroom:content")
 _LINE_CONTROLS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"^(\d{1,9})\s*/\s*(\d{4})$")
-_PARTICLES = {"von", "van", "de", "der", "den", "zu", "vom", "zum", "zur", "di", "da", "del",
-              "du", "le", "la", "ten", "ter"}
 
 
 def plain_line(value):
@@ -62,21 +61,8 @@ def name_key(value):
 
 
 def split_name(full_name):
-    """(honorific, given name, family name) of a person's full name.
-
-    Leading words ending in a dot are academic titles (Prof. Dr.); the family
-    name starts at a particle (von, van, de ...) or is the last word.
-    """
-    words = name(full_name).split()
-    honorific = []
-    while len(words) > 1 and words[0].endswith("."):
-        honorific.append(words.pop(0))
-    family_start = len(words) - 1
-    for position, word in enumerate(words[1:-1], start=1):
-        if word in _PARTICLES:
-            family_start = position
-            break
-    return " ".join(honorific), " ".join(words[:family_start]), " ".join(words[family_start:])
+    """(honorific, given name, family name) of a person's full name (releases.names)."""
+    return names.split_name(name(full_name))
 
 
 def _text(model, field_name, value, what):
