@@ -5,6 +5,10 @@ SQLite's FTS5 table. Tests marked ``postgres`` or ``sqlite_only`` concern one of
 """
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -819,3 +823,18 @@ class TestSearchView:
         with django_assert_num_queries(expected):
             response = client.get(self.url, params)
         assert len(response.context["results"]) == min(size, 20)
+
+
+def test_one_very_long_word_is_indexed_without_holding_the_server():
+    """Indexing must stay linear in the text: a word of two million letters (pasted by
+    mistake, or a document's base64 image) once took days, and Python's regular
+    expressions hold every thread of the process meanwhile. Run in a process of its
+    own, so that a relapse fails this test instead of hanging the suite."""
+    script = ("import django; django.setup(); from releases.search.text import _document; "
+              "words = _document('x' * 2_000_000 + ' Kita-Gesetz').split(); "
+              "print(len(words[0]), words[-1])")
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env=environment, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2000000", "kitagesetz"]

@@ -45,7 +45,10 @@ _FOLD = {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", 
 _TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
 _UMLAUTS = set("äöüÄÖÜ")
 # Words joined by hyphens ("Kita-Gesetz"), and numbers with a dot between thousands.
-_HYPHENATED = r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+"
+# Tried only where a word begins, and never giving back letters it took: in time linear in
+# the text, also for one word of a million letters (which would otherwise be retried from
+# each of its letters, each time to its end).
+_HYPHENATED = r"(?<![^\W_])[^\W_]++(?:[-\u2010\u2011][^\W_]++)+"
 _JOINED = re.compile(rf"{_HYPHENATED}|(?<![\d.])\d{{1,3}}(?:\.\d{{3}})+(?![\d.])")
 _HYPHENATED_TERM = re.compile(rf"[\W_]*{_HYPHENATED}[\W_]*")  # "(Corona-Hilfen)," too
 _NOT_WORDS = re.compile(r"[^\w\s]|_")
