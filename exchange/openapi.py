@@ -55,8 +55,10 @@ def openapi_document(page_size, max_page_size):
                     _query("kind", gettext_noop("Only releases of this kind."),
                            {"type": "string", "enum": list(Release.Kind.values)}),
                     _query("since", gettext_noop(
-                        "Only releases published at or after this time (ISO 8601 date or "
-                        "date-time; without an offset Europe/Berlin)."), {"type": "string"}),
+                        "Only releases that became public or were last changed publicly at "
+                        "or after this time, as their versioncreated says (ISO 8601 date or "
+                        "date-time; without an offset Europe/Berlin). A release under embargo "
+                        "counts from the end of its embargo."), {"type": "string"}),
                 ],
                 "responses": {
                     "200": _json(gettext_noop("A page of releases."),
@@ -71,8 +73,12 @@ def openapi_document(page_size, max_page_size):
                 "parameters": [{
                     "name": "uuid", "in": "path", "required": True,
                     "description": gettext_noop(
-                        "The release's stable identifier (its ninjs uri is urn:uuid:<uuid>)."),
-                    "schema": {"type": "string", "format": "uuid"},
+                        "The UUID of the release or its ninjs uri, URL-encoded. A release "
+                        "published here has the uri urn:uuid:<uuid>; one imported from "
+                        "another system keeps the uri it had there and gives its UUID as the "
+                        "alternative id (altids) with role newsroom-uuid. A uri containing "
+                        "a slash cannot be used here: ask for such a release by its UUID."),
+                    "schema": {"type": "string"},
                 }],
                 "responses": {
                     "200": _json(gettext_noop("The release."),

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from releases.models import Release
+from releases.models.releases import LAST_PUBLIC_CHANGE
 
+from .importers.values import identity, plain_line
 from .ninjs.write import releases_for_ninjs, to_ninjs
 from .openapi import openapi_document
 
@@ -78,13 +80,10 @@ def release_page(queryset, page_number, page_size, page_url):
 
 @require_safe
 def release_detail(request, release_id):
-    """One public release by its UUID."""
-    try:
-        identity = uuid.UUID(release_id)
-    except ValueError:
-        identity = None
-    release = (releases_for_ninjs(Release.objects.public()).filter(uuid=identity).first()
-               if identity else None)
+    """One public release by its UUID (also as urn:uuid:...) or its ninjs uri."""
+    which = _identified_by(release_id)
+    release = (releases_for_ninjs(Release.objects.public()).filter(**which).first()
+               if which else None)
     if release is None:
         return error_response(404, _("There is no public release with this identifier."))
     return json_response(to_ninjs(release))
@@ -93,6 +92,18 @@ def release_detail(request, release_id):
 @require_safe
 def openapi(request):
     return json_response(openapi_document(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE))
+
+
+def _identified_by(release_id):
+    """The lookup of the release ``release_id`` names, or None when it can name none."""
+    try:
+        return {"uuid": uuid.UUID(release_id)}
+    except ValueError:
+        pass
+    if not release_id or plain_line(release_id) != release_id:
+        return None  # control characters (a NUL byte) are in no uri
+    # An imported release: its UUID derives from its source's uri, which it keeps.
+    return {"uuid": identity({"uri": release_id}), "source_uri": release_id}
 
 
 def _positive_int(value, name, default):
@@ -116,7 +127,9 @@ def _filtered(queryset, params):
                              % {"kinds": ", ".join(Release.Kind.values)})
         queryset = queryset.filter(kind=params["kind"])
     if params.get("since"):
-        queryset = queryset.filter(published_at__gte=_since(params["since"]))
+        # Whatever became public or changed publicly since: its ninjs versioncreated.
+        queryset = queryset.alias(last_public_change=LAST_PUBLIC_CHANGE).filter(
+            last_public_change__gte=_since(params["since"]))
     return queryset
 
 

@@ -51,7 +51,7 @@ class TestApiDocumentation:
     def test_page_says_where_and_of_which_type_and_whether_required(self, client):
         content = page(client)
         assert ("<dt><code>uuid</code></dt>\n    <dd><span class=\"meta\">Pfadparameter · "
-                "<code>string (uuid)</code> · Pflichtangabe</span>") in content
+                "<code>string</code> · Pflichtangabe</span>") in content
         assert ("<dt><code>page_size</code></dt>\n    <dd><span class=\"meta\">"
                 "Abfrageparameter · <code>integer</code> · optional</span><br>"
                 "Medieninformationen je Seite. Von 1 bis 100. Standard: 20.</dd>") in content

@@ -53,7 +53,8 @@ class Importer:
 
     ``default_organisation`` (an Organisation) issues the items that name none.
     Events: ``created``, ``updated``, ``unchanged`` (detail: the release
-    title), ``failed`` and ``skipped`` (detail: the reason), ``note`` (detail:
+    title), ``failed`` and ``skipped`` (detail: the reason; a skipped item, an older
+    version than the release, counts as unchanged), ``note`` (detail:
     a remark on an imported item) and ``progress`` (detail: items so far,
     every ``progress_every`` items).
     """
@@ -68,6 +69,8 @@ class Importer:
         self.progress_every = progress_every
         self.report = Report(rows=counts if counts is not None else Counter())
         self.lookups = Lookups()
+        # Releases this run numbered automatically: a number a later item carries wins.
+        self.numbered_here = set()
 
     def run(self, paths, identity_for=None):
         """Import every path (files, or folders walked for supported files); return the report."""
@@ -117,16 +120,22 @@ class Importer:
             stored = store_release(values, identity=identity, publish=self.publish,
                                    strict=self.strict, counts=self.report.rows,
                                    lookups=self.lookups,
-                                   default_organisation=self.default_organisation)
+                                   default_organisation=self.default_organisation,
+                                   renumberable=self.numbered_here)
         except Exception as error:  # one bad item must not end the run
             # The item's transaction was rolled back: rows remembered by name may be gone.
             self.lookups.reset()
             self.fail(label, _reason(error))
             return
         self.report.items[stored.outcome] += 1
+        if stored.numbered_automatically:
+            self.numbered_here.add(stored.release.pk)
         self.report.new_organisations += stored.new_organisations
         self.report.skipped_files += stored.skipped_files
-        self.on_event(stored.outcome, label, stored.release.title)
+        if stored.skipped:  # counted as unchanged: the release is as it was
+            self.on_event(SKIPPED, label, stored.skipped)
+        else:
+            self.on_event(stored.outcome, label, stored.release.title)
         for note in [*notes, *stored.notes]:
             self.on_event(NOTE, label, note)
         self.progress()

@@ -24,15 +24,23 @@ Decisions, also in the README:
   scheduled statuses are published with ``publish`` (through
   ``services``, with their own date, so numbers follow their year; a number
   the item carries is kept), otherwise new ones are drafts and existing ones
-  keep their status.
+  keep their status. A number the item carries wins over one given
+  automatically earlier in the same run (``renumberable``): that release gets
+  the next free one, so restoring an export never collides with itself. An
+  update never moves a numbered release into another year.
 - An item that names no organisation is the ``default_organisation``'s
   (``--organisation``), or refused without one.
+- Versions: an item older than the release (its ``versioncreated`` before the
+  release's last public change, ``Release.last_public_change_at``, which the
+  import of a later version set) is skipped with a note: feeds deliver out of
+  order. A last public change still to come is a plan, not a version.
 - Times: a new release was created at the item's ``firstcreated`` (else its
-  publication time). Its last public change (``Release.last_public_change_at``)
-  is its own: the item's ``versioncreated`` when that is later than its
-  publication, or, for an item without one that changes a release the public
-  saw, the time of the import. A day without a time stays a day
-  (``has_publication_time``).
+  publication time). A release dated by the item's ``versioncreated`` alone (no
+  publication time given) keeps its date when a later version comes. Its last
+  public change (``Release.last_public_change_at``) is its own: the item's
+  ``versioncreated`` when that is later than its publication, or, for an item
+  without one that changes a release the public saw, the time of the import. A
+  day without a time stays a day (``has_publication_time``).
 - The item's own identifier is kept (``source_uri``) when the UUID derives
   from it, so that an export gives it back.
 - Images and attachments are not downloaded: the report counts them as skipped.
@@ -78,11 +86,12 @@ class Stored:
     notes: list[str] = field(default_factory=list)
     new_organisations: list[Organisation] = field(default_factory=list)
     skipped_files: int = 0
-
+    numbered_automatically: bool = False
+    skipped: str = ""  # why the item was left out (an older version), if it was
 
 
 def store_release(values, *, identity=None, publish=False, strict=False, counts=None,
-                  lookups=None, default_organisation=None):
+                  lookups=None, default_organisation=None, renumberable=()):
     """Create or update the release of one imported item; return a :class:`Stored`.
 
     ``values`` is the intermediate structure (``from_ninjs`` or
@@ -90,6 +99,8 @@ def store_release(values, *, identity=None, publish=False, strict=False, counts=
     written in one transaction, so an item is stored whole or not at all.
     ``identity`` overrides the UUID from ``values.identity`` (the seed keys its
     documents by file name). ``default_organisation`` issues an item that names none.
+    ``renumberable`` holds the pks of releases numbered automatically earlier in the
+    same run: a number this item carries is taken from them.
     """
     if default_organisation is not None and not item_values.names_organisation(values):
         values = {**values, "organisation": {"name": default_organisation.name,
@@ -98,14 +109,16 @@ def store_release(values, *, identity=None, publish=False, strict=False, counts=
     identity = identity or item_values.identity(values)
     writer = _Writer(values, publish=publish, strict=strict,
                      counts=counts if counts is not None else Counter(),
-                     lookups=lookups or Lookups())
+                     lookups=lookups or Lookups(), renumberable=renumberable)
     with transaction.atomic():
         return writer.write(identity)
 
 
 class _Writer:
-    def __init__(self, values, *, publish, strict, counts, lookups):
+    def __init__(self, values, *, publish, strict, counts, lookups, renumberable=()):
         self.values = values
+        self.renumberable = renumberable
+        self.displaced = []  # releases whose automatic number this item takes
         self.publish = publish
         self.strict = strict
         self.counts = counts
@@ -120,18 +133,21 @@ class _Writer:
         values = self.values
         before = self.changes()
         existing = Release.objects.filter(uuid=identity).first()
+        if self.is_older(existing):
+            return self.skip_older(existing)
         was_public = existing is not None and services.is_public(existing)
         organisation = self.organisation()
         target = self.target_status(existing)
+        published_at = self.published_at(existing)
         fields = {
             "kind": values["kind"], "organisation": organisation, "title": values["title"],
             "subtitle": values["subtitle"], "slug": values["slug"], "teaser": values["teaser"],
-            "body": values["body"], "published_at": self.published_at(existing),
+            "body": values["body"], "published_at": published_at,
             "embargo_until": values["embargo_until"],
             "source_uri": item_values.source_uri(values, identity),
         }
-        if values["published_at"] and (existing is None
-                                       or existing.published_at != values["published_at"]):
+        if values["published_at"] == published_at and published_at and (
+                existing is None or existing.published_at != published_at):
             # A day without a time stays one; the same time again keeps what it was.
             fields["has_publication_time"] = values.get("has_publication_time", True)
         if target not in (None, PUBLISH):
@@ -139,7 +155,9 @@ class _Writer:
         if values["number"] and target is not None and target not in (
                 Release.Status.DRAFT, Release.Status.IN_REVIEW, Release.Status.APPROVED):
             fields.update(self.number(organisation, identity))
+        self.keep_number_year(existing, fields)
         release = upsert(Release, {"uuid": identity}, fields, self.counts)
+        self.renumber_displaced()
 
         set_related(release.contacts, self.contacts(organisation), self.counts)
         set_related(release.topics, self.topics(), self.counts)
@@ -148,6 +166,7 @@ class _Writer:
                     self.counts)
         self.minister(release)
         self.people(release)
+        numbered = release.number is not None
         if target == PUBLISH:
             self.make_public(release)
 
@@ -172,7 +191,23 @@ class _Writer:
         if outcome != UNCHANGED:
             # Release.save() indexed the release before its topics and people were set.
             update_search_vector([release.pk])
-        return Stored(release, outcome, self.notes, self.new_organisations, skipped)
+        return Stored(release, outcome, self.notes, self.new_organisations, skipped,
+                      numbered_automatically=not numbered and release.number is not None)
+
+    # Versions ------------------------------------------------------------------
+
+    def is_older(self, existing):
+        """Whether the item is an older version than the release (see the module doc)."""
+        version = self.values["updated_at"]
+        stored = existing.last_public_change_at if existing is not None else None
+        return bool(version and stored and stored <= timezone.now() and version < stored)
+
+    def skip_older(self, existing):
+        note = (_("Older than the stored version (versioncreated %(version)s, stored "
+                  "%(stored)s): skipped.")
+                % {"version": _local(self.values["updated_at"]),
+                   "stored": _local(existing.last_public_change_at)})
+        return Stored(existing, UNCHANGED, skipped=note)
 
     def public_change(self, release, was_public, changed):
         """Record the item's own version time, or now for a change the public saw."""
@@ -209,18 +244,47 @@ class _Writer:
 
     def published_at(self, existing):
         # An item without a date never erases one: a release published without a date
-        # of its own keeps the time it was given then.
-        return self.values["published_at"] or (existing.published_at if existing else None)
+        # of its own keeps the time it was given then; a version time dates new ones only.
+        stored = existing.published_at if existing is not None else None
+        if stored and self.values.get("dated_by_version"):
+            return stored
+        return self.values["published_at"] or stored
+
+    def keep_number_year(self, existing, fields):
+        """Refuse an update that would move a numbered release into another year."""
+        if existing is None or not existing.number or not existing.published_at:
+            return
+        old_year = timezone.localtime(existing.published_at).year
+        year = timezone.localtime(fields["published_at"]).year
+        if year != old_year or fields.get("number_year", existing.number_year) != \
+                existing.number_year:
+            raise DocumentError(_("The release is numbered %(number)s; the item would move it "
+                                  "to %(year)d, and a number keeps its year.")
+                                % {"number": existing.number_label, "year": year})
 
     def number(self, organisation, identity):
         number, year = self.values["number"]
         other = Release.objects.filter(organisation=organisation, number_year=year,
                                        number=number).exclude(uuid=identity).first()
-        if other is not None:
+        if other is not None and other.pk in self.renumberable:
+            # Numbered automatically earlier in this run: the carried number wins.
+            Release.objects.filter(pk=other.pk).update(number=None, number_year=None)
+            self.displaced.append(other)
+        elif other is not None:
             raise DocumentError(_("The number %(number)d/%(year)d is already taken by "
                                   "“%(title)s”.")
                                 % {"number": number, "year": year, "title": other.title})
         return {"number": number, "number_year": year}
+
+    def renumber_displaced(self):
+        """Give the releases whose number this item took the next free number."""
+        for other in self.displaced:
+            other.number = other.number_year = None
+            services.assign_number(other)
+            other.save(update_fields=["number", "number_year"])
+            self.counts[UPDATED] += 1
+            self.notes.append(_("“%(title)s” is renumbered %(number)s: this item carries its "
+                                "number.") % {"title": other.title, "number": other.number_label})
 
     def make_public(self, release):
         carried = self.values["status"]
@@ -375,6 +439,10 @@ class _Writer:
         if stale.exists():
             stale.delete()
             self.counts[UPDATED] += 1
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M:%S")
 
 
 def _free_slug(model, slug):

@@ -19,7 +19,9 @@ Where ninjs 2.2 has no property of its own, the mapping uses these conventions:
   ``versioncreated`` is the last public change (``Release.last_public_change_at``)
   of a release the public sees or saw, the last save of one it never saw.
 - ``uri`` is the release's UUID as a URN, or, for a release imported from
-  another system, that system's identifier, which its UUID derives from.
+  another system, that system's identifier, which its UUID derives from; the
+  UUID is then an alternative id with role ``newsroom-uuid``. The API answers
+  for a release by either.
 - the canonical web page is a rendition named ``html``.
 - images and attachments are associations whose ``uri`` is a UUID derived
   from the release's UUID, so it survives new domains and slugs.
@@ -32,8 +34,9 @@ Other producers' ninjs is read too: ninjs 1.x properties (``guid``,
 ``subject``, ``place``, associations and renditions as objects) as Superdesk
 and NTB write them. An item the public may see (``usable``) was published at
 its ``contentcreated``, else Superdesk's ``firstpublished``, else its
-``firstcreated``, else its ``versioncreated``. Their organisations and people
-are what the content mentions: only an organisation with ``rel`` publisher
+``firstcreated``, else its ``versioncreated`` (which dates a new release only: a
+later version keeps the date). Their organisations and people are what the
+content mentions: only an organisation with ``rel`` publisher
 (or one without any ``rel``) is taken for the issuer, and a person's
 ``literal`` is a role only with one of the ``rel`` values above (or none).
 

@@ -27,11 +27,17 @@ def _list_of(item, key):
     return {"type": ["array", "null"], "items": item}
 
 
-def _item(text_property=None):
-    item = {"type": "object"}
-    if text_property:
-        item["properties"] = {text_property: {"type": "string"}}
-    return item
+def _item(*text_properties, **more):
+    """An object whose ``text_properties`` are text and ``more`` (name: schema) as given."""
+    properties = {name: {"type": "string"} for name in text_properties}
+    return {"type": "object", "properties": {**properties, **more}}
+
+
+# contactinfo of people, organisations and places: read for its values and address.
+_CONTACTINFO = {"type": ["array", "null"], "items": _item(
+    "type", "value", address={"type": ["object", "null"], "properties": {
+        "lines": {"type": ["array", "null"], "items": {"type": "string"}},
+        **{key: {"type": "string"} for key in ("postalcode", "locality", "country")}}})}
 
 
 # Checked in this order; the first property found wrong is reported.
@@ -40,8 +46,8 @@ READABLE = {
     "properties": {
         **{key: {"type": ["string", "null"]} for key in _TEXT_PROPERTIES},
         **{key: _list_of(_item("value"), key) for key in _VALUE_LISTS},
-        **{key: _list_of(_item(), key) for key in _OBJECT_LISTS},
-        **{key: _list_of(_item("name"), key) for key in _NAME_LISTS},
+        **{key: _list_of(_item("literal"), key) for key in _OBJECT_LISTS},
+        **{key: _list_of(_item("name", contactinfo=_CONTACTINFO), key) for key in _NAME_LISTS},
         "associations": _list_of(_item(), "associations"),
     },
 }
@@ -60,9 +66,9 @@ def check_ninjs(data):
                          % {"type": _json_type(data)})
     error = next(_VALIDATOR.iter_errors(data), None)
     if error is None:
+        _check_unicode(data)
         return
-    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
-                    for part in error.absolute_path).lstrip(".")
+    where = _where(error.absolute_path)
     if error.validator == "enum":  # pubstatus
         raise ValueError(_("pubstatus: %(value)s is not one of %(allowed)s.")
                          % {"value": shorten(error.instance), "allowed": ", ".join(PUBSTATUSES)})
@@ -71,6 +77,30 @@ def check_ninjs(data):
                 else _("an object"))
     raise ValueError(_("%(where)s: expected %(expected)s, found %(found)s.")
                      % {"where": where, "expected": expected, "found": _json_type(error.instance)})
+
+
+def _where(path):
+    """``people[0].name``: where in the document ``path`` (keys and indexes) leads."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                   for part in path).lstrip(".")
+
+
+def _check_unicode(value, path=()):
+    """Refuse text that is no Unicode: JSON may escape half a UTF-16 pair (\\ud800), which
+    no database or page can hold."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(_("%(where)s: the text holds a character that is not Unicode "
+                               "(a lone surrogate).") % {"where": _where(path)}) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_unicode(key, path)
+            _check_unicode(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_unicode(item, (*path, index))
 
 
 def _json_type(value):

@@ -4,7 +4,6 @@ The conventions of the mapping are described in ``exchange/ninjs/__init__.py``;
 ``check_ninjs`` (check.py) refuses what this module would skip.
 """
 
-import html
 import re
 import uuid
 from urllib.parse import urlsplit
@@ -55,7 +54,9 @@ def from_ninjs(data):
     published_at = local_datetime(data.get("contentcreated"))
     if published_at is None and pubstatus == "usable":
         # Published, so at one of these times; a withheld item's time is still a plan.
-        published_at = local_datetime(data.get("firstpublished")) or created_at or updated_at
+        published_at = local_datetime(data.get("firstpublished")) or created_at
+    # The version time dates a new release only: a later version is no new publication.
+    dated_by_version = published_at is None and pubstatus == "usable" and bool(updated_at)
     return {
         "uuid": _uuid(uri),
         "uri": uri,
@@ -66,8 +67,8 @@ def from_ninjs(data):
         "slug": _text(data.get("slugline")),
         "teaser": (_by_role(_items(data, "descriptions"), ("summary", None))
                    or _text(data.get("description_text"))
-                   or html.unescape(html_to_text(clean_html(
-                       _text(data.get("description_html"))))).strip()),
+                   or html_to_text(clean_html(
+                       _text(data.get("description_html")))).strip()),
         "body": _body(_items(data, "bodies") + [
             {"contenttype": "text/html", "value": data.get("body_html")},
             {"contenttype": "text/plain", "value": data.get("body_text")}]),
@@ -75,7 +76,8 @@ def from_ninjs(data):
         "language": _text(data.get("language")),
         "pubstatus": pubstatus,
         "status": _by_role(_items(data, "altids"), (STATUS,)),
-        "published_at": published_at,
+        "published_at": updated_at if dated_by_version else published_at,
+        "dated_by_version": dated_by_version,
         "has_publication_time": not _by_role(_items(data, "altids"), (DATE_ONLY,)),
         "embargo_until": local_datetime(data.get("embargoed")),
         "created_at": created_at,
@@ -149,7 +151,7 @@ def _uuid(uri):
 def _kind(data):
     kinds = set(Release.Kind.values)
     for candidate in [g.get("literal") for g in _items(data, "genres")] + [data.get("profile")]:
-        if candidate in kinds:
+        if isinstance(candidate, str) and candidate in kinds:
             return candidate
     return ""
 
@@ -167,15 +169,15 @@ def _body(bodies):
 
 
 def _info(entity, kind):
-    for entry in entity.get("contactinfo") or []:
-        if isinstance(entry, dict) and entry.get("type") == kind and _text(entry.get("value")):
+    for entry in _items(entity, "contactinfo"):
+        if entry.get("type") == kind and _text(entry.get("value")):
             return _text(entry["value"])
     return ""
 
 
 def _address(entity):
-    for entry in entity.get("contactinfo") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("address"), dict):
+    for entry in _items(entity, "contactinfo"):
+        if isinstance(entry.get("address"), dict):
             return entry["address"]
     return {}
 

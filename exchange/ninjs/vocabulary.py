@@ -15,6 +15,8 @@ PUBLISHER = "publisher"
 # known time, in a restorable export.
 STATUS = "status"
 DATE_ONLY = "date"
+# altids[].role of the release's own UUID, given when its uri is its source's (imported).
+OWN_UUID = "newsroom-uuid"
 PUBSTATUSES = ("usable", "withheld", "canceled")
 # ninjs 1.x keeps these as objects keyed by name (Superdesk writes them so).
 NAMED_OBJECTS = ("associations", "renditions")

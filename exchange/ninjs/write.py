@@ -24,6 +24,7 @@ from .vocabulary import (
     MINISTER,
     NINJS_SCHEMA_URL,
     NINJS_VERSION,
+    OWN_UUID,
     PUBLISHER,
     QUOTED,
     STATUS,
@@ -94,6 +95,8 @@ class _Export:
             "altids": _compact([
                 {"role": "number", "value": release.number_label}
                 if release.number_label else None,
+                # The uri is the source's: the UUID names the release here (API, site).
+                {"role": OWN_UUID, "value": str(release.uuid)} if release.source_uri else None,
                 {"role": STATUS, "value": release.status} if self.restorable else None,
                 {"role": DATE_ONLY, "value": timezone.localdate(release.published_at).isoformat()}
                 if self.restorable and release.published_at and not release.has_publication_time
