@@ -105,7 +105,8 @@ class TestAside:
         assert full_release.organisation.name in aside
         assert "Programm der simul+Werkstatt" in aside and "(PDF, 2,0\xa0KB)" in aside
         image = full_release.images.get()
-        assert f'<a href="{image.image.url}" download>Bild: Staatsminister Schmidt' in aside
+        assert (f'<a href="{image.image.url}" download>Bild: <span lang="de">'
+                'Staatsminister Schmidt') in aside
 
     def test_press_contact_link_in_the_header_leads_to_the_contact_box(self, client,
                                                                         full_release):

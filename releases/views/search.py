@@ -31,6 +31,8 @@ from ..search import (
 )
 
 PAGE_SIZE = 20
+# The language releases are written in: names of topics and organisations are theirs.
+CONTENT_LANGUAGE = "de"
 FILTERS = ("from_date", "to_date", "topic", "organisation", "kind")
 # A query that is only a release number, as printed on it: "12/2026", "12 / 2026".
 RELEASE_NUMBER = re.compile(r"(\d{1,9})\s*/\s*(\d{4})")
@@ -48,12 +50,21 @@ class DateInput(forms.DateInput):
 
 class Select(forms.Select):
     """A select list of plain options (no groups), written here rather than through
-    Django's widget templates, which build a context for each of the fifty options."""
+    Django's widget templates, which build a context for each of the fifty options.
+
+    ``content_language``: the language of the options that name content (topics,
+    organisations), marked on each of them but the empty one ("All topics")."""
+
+    def __init__(self, attrs=None, choices=(), content_language=""):
+        super().__init__(attrs, choices)
+        self.content_language = content_language
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        options = format_html_join("", '\n  <option value="{}"{}>{}</option>', (
-            (choice, " selected" if str(choice) in chosen else "", label)
+        options = format_html_join("", '\n  <option value="{}"{}{}>{}</option>', (
+            (choice, " selected" if str(choice) in chosen else "",
+             format_html(' lang="{}"', self.content_language)
+             if choice and self.content_language else "", label)
             for choice, label in self.choices))
         return format_html('<select name="{}"{}>{}\n</select>', name,
                            flatatt(self.build_attrs(self.attrs, attrs)), options)
@@ -80,10 +91,11 @@ class SearchForm(forms.Form):
     # The choices are the topics and organisations of public releases (see __init__).
     topic = forms.ModelChoiceField(Topic.objects.none(), to_field_name="slug", required=False,
                                    label=_("Topic"), empty_label=_("All topics"),
-                                   widget=Select)
+                                   widget=Select(content_language=CONTENT_LANGUAGE))
     organisation = forms.ModelChoiceField(
         Organisation.objects.none(), to_field_name="slug", required=False,
-        label=_("Organisation"), empty_label=_("All organisations"), widget=Select)
+        label=_("Organisation"), empty_label=_("All organisations"),
+        widget=Select(content_language=CONTENT_LANGUAGE))
     kind = forms.ChoiceField(choices=[("", _("All kinds")), *Release.Kind.choices],
                              required=False, label=_("Kind"), widget=Select)
     sort = forms.ChoiceField(choices=[("relevance", _("Relevance")), ("date", _("Newest first"))],
@@ -147,19 +159,25 @@ class SearchForm(forms.Form):
         return urlencode({name: values.get(name, str)(value)
                           for name, value in self.filters.items()})
 
+    def filter_parts(self):
+        """The valid filters in words: (text, language) each, the language that of the
+        content for the names of topics and organisations, else "" (the interface's)."""
+        filters = self.filters
+        parts = [(str(filters[name]), CONTENT_LANGUAGE)
+                 for name in ("topic", "organisation") if name in filters]
+        if "kind" in filters:
+            parts.append((str(Release.Kind(filters["kind"]).label), ""))
+        if "from_date" in filters:
+            parts.append((_now("from %(date)s") % {
+                "date": formats.date_format(filters["from_date"], "SHORT_DATE_FORMAT")}, ""))
+        if "to_date" in filters:
+            parts.append((_now("until %(date)s") % {
+                "date": formats.date_format(filters["to_date"], "SHORT_DATE_FORMAT")}, ""))
+        return parts
+
     def describe_filters(self):
         """The valid filters in words (plain text), e.g. for a feed's title."""
-        filters = self.filters
-        parts = [str(filters[name]) for name in ("topic", "organisation") if name in filters]
-        if "kind" in filters:
-            parts.append(str(Release.Kind(filters["kind"]).label))
-        if "from_date" in filters:
-            parts.append(_now("from %(date)s") % {
-                "date": formats.date_format(filters["from_date"], "SHORT_DATE_FORMAT")})
-        if "to_date" in filters:
-            parts.append(_now("until %(date)s") % {
-                "date": formats.date_format(filters["to_date"], "SHORT_DATE_FORMAT")})
-        return ", ".join(parts)
+        return ", ".join(text for text, _language in self.filter_parts())
 
 
 def start_of(date):
@@ -209,7 +227,7 @@ class SearchView(TemplateView):
         query = parse(data.get("q", ""))
         browsing = not query and bool(form.filters)
         context.update(form=form, query=query, searched=bool(query), browsing=browsing,
-                       filter_text=form.describe_filters())
+                       filter_parts=form.filter_parts())
         releases = Release.objects.public().filter(**form.filter_lookups())
         if query:
             shown, order = (releases.select_related("organisation").prefetch_related("topics"),
