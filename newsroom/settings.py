@@ -257,6 +257,8 @@ MAX_VIDEO_BYTES = 55 * 1024 * 1024
 MAX_CAPTIONS_BYTES = 1024 * 1024
 
 LOGIN_URL = "admin:login"
+# Where a login without a (safe) next address leads: the editors' desk.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Brute-force protection (django-axes): five failed logins for one user name from one
 # address lock that combination for 15 minutes, so a colleague mistyping cannot lock an

@@ -448,3 +448,31 @@ class TestDatabaseOutage:
             client.post(reverse("admin:releases_release_change", args=[release.pk]),
                         {"title": "Nachher"})
         assert Release.objects.get(pk=release.pk).title == "Vorher"
+
+
+@pytest.mark.django_db
+class TestRefusals:
+    """What a visitor or an editor sees when a request is refused: a page in the site's
+    language, never Django's bare English one."""
+
+    def test_a_bad_filter_gets_a_german_page(self, client):
+        response = client.get("/suche/feed/?topic=gibtsnicht")
+        assert response.status_code == 400
+        content = response.content.decode()
+        assert '<html lang="de">' in content and "Ungültige Anfrage" in content
+        assert "Bad Request" not in content
+
+    def test_a_form_sent_without_its_token_gets_a_german_page(self):
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(reverse("admin:login"), {"username": "x", "password": "y"})
+        assert response.status_code == 403
+        content = response.content.decode()
+        assert "Formular abgelaufen" in content
+        assert "DEBUG" not in content
+
+    def test_a_login_with_an_unsafe_next_address_leads_to_the_desk(self, client):
+        User.objects.create_user("redakteurin", password="geheim-123", is_staff=True)
+        response = client.post(reverse("admin:login") + "?next=//evil.example/",
+                               {"username": "redakteurin", "password": "geheim-123"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:index")
