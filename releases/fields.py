@@ -1,11 +1,25 @@
 """Model fields that carry their rules with them."""
 
 from ckeditor.fields import RichTextField
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .html import clean_html
 from .images import stored_logo
 from .uploads import LOGO_FOLDER, generated_name, validate_logo
+
+# The years a date of the press office's work can lie in: an archive reaches back, plans
+# forward; beyond them a date is a typing error (31.12.9999), and before 1900 Berlin's
+# time had offsets no UTC conversion of year 1 survives.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def validate_year(value):
+    """A date or moment (Berlin time) from FIRST_YEAR to LAST_YEAR."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(_("Enter a date between the years %(first)d and %(last)d."),
+                              code="year", params={"first": FIRST_YEAR, "last": LAST_YEAR})
 
 
 class SanitisedRichTextField(RichTextField):

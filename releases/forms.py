@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import conflicts, editing, revisions
+from .fields import validate_year
 from .models.events import Announcement, Delegation
 from .uploads import validate_image
 
@@ -247,7 +248,7 @@ class ScheduleForm(PublishForm):
     field_order = ["version", "at", "override_reason"]
 
     at = forms.SplitDateTimeField(
-        label=_("Publish at"), widget=AdminSplitDateTime,
+        label=_("Publish at"), widget=AdminSplitDateTime, validators=[validate_year],
         help_text=_("German time (Europe/Berlin). The release becomes public exactly then."))
 
 

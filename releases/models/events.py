@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import SanitisedRichTextField
+from ..fields import SanitisedRichTextField, validate_year
 from .organisations import Organisation, Topic
 from .people import Person
 from .public import PublicByAnyQuerySet
@@ -32,10 +32,10 @@ class Announcement(models.Model):
     published_at = models.DateTimeField(
         _("publication time"), null=True, blank=True,
         help_text=_("Date and time (Europe/Berlin) from which an announced entry is public; "
-                    "empty means at once."))
+                    "empty means at once."), validators=[validate_year])
     embargo_until = models.DateTimeField(
         _("embargo until"), null=True, blank=True,
-        help_text=_("Sperrfrist: not public before this time."))
+        help_text=_("Sperrfrist: not public before this time."), validators=[validate_year])
 
     class Meta:
         abstract = True
@@ -80,12 +80,12 @@ class Event(Announcement):
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200)
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_year])
     has_time = models.BooleanField(
         _("time known"), default=True,
         help_text=_("Off when only the day is known: the appointment is shown with its date "
                     "alone, its start stored as the beginning of that day."))
-    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, validators=[validate_year])
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -179,8 +179,8 @@ class Delegation(Announcement):
                                verbose_name=_("led by"))
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="delegations",
                                      verbose_name=_("organisation"))
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"), null=True, blank=True)
+    start_date = models.DateField(_("from"), validators=[validate_year])
+    end_date = models.DateField(_("until"), null=True, blank=True, validators=[validate_year])
     countries = models.CharField(_("countries"), max_length=200,
                                  help_text=_("Comma-separated, e.g. Polen, Tschechien"))
     member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
@@ -254,8 +254,9 @@ class DelegationStop(models.Model):
                                    verbose_name=_("delegation trip"))
     city = models.CharField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=100, blank=True)
-    arrival_date = models.DateField(_("arrival"), null=True, blank=True)
-    departure_date = models.DateField(_("departure"), null=True, blank=True)
+    arrival_date = models.DateField(_("arrival"), null=True, blank=True, validators=[validate_year])
+    departure_date = models.DateField(_("departure"), null=True, blank=True,
+                                      validators=[validate_year])
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -289,7 +290,7 @@ class ProgrammeItem(models.Model):
     stop = models.ForeignKey(DelegationStop, models.CASCADE, related_name="programme",
                              verbose_name=_("stop"))
     title = models.CharField(_("title"), max_length=300)
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, validators=[validate_year])
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 

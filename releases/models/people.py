@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import German
+from ..fields import validate_year
 from ..images import reencode
 from ..uploads import generated_name, validate_image
 from .organisations import Organisation
@@ -128,9 +129,9 @@ class Appointment(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MINISTER)
     title = models.CharField(_("title of office"), max_length=200,
                              help_text=_("e.g. Staatsminister für Regionalentwicklung"))
-    start_date = models.DateField(_("in office from"))
+    start_date = models.DateField(_("in office from"), validators=[validate_year])
     end_date = models.DateField(_("in office until"), null=True, blank=True,
-                                help_text=_("Empty while in office."))
+                                help_text=_("Empty while in office."), validators=[validate_year])
 
     objects = AppointmentQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import SanitisedRichTextField
+from ..fields import SanitisedRichTextField, validate_year
 from ..images import make_renditions, reencode
 from ..links import page_url
 from ..uploads import generated_name, validate_attachment, validate_image
@@ -150,11 +150,12 @@ class Release(models.Model):
         db_persist=True, verbose_name=_("status"))
     published_at = models.DateTimeField(
         _("publication time"), null=True, blank=True,
-        help_text=_("Date and time (Europe/Berlin) from which the release is public."))
+        help_text=_("Date and time (Europe/Berlin) from which the release is public."),
+        validators=[validate_year])
     embargo_until = models.DateTimeField(
         _("embargo until"), null=True, blank=True,
         help_text=_("Sperrfrist: nobody but accredited journalists sees the release before "
-                    "this time."))
+                    "this time."), validators=[validate_year])
     has_publication_time = models.BooleanField(
         _("publication time known"), default=True, editable=False,
         help_text=_("Off for an imported document that gives its day only: pages show the "
