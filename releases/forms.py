@@ -9,6 +9,7 @@ its fieldsets.
 """
 
 import copy
+import datetime
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -170,9 +171,48 @@ class AnnouncementFormMixin:
         return super().clean()
 
 
+class DayOrMomentField(forms.SplitDateTimeField):
+    """A date and a time that may be left out: then the start of the day."""
+
+    def __init__(self, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.fields[1].required = False
+
+    def compress(self, data_list):
+        if data_list and data_list[0] and data_list[1] is None:
+            data_list = [data_list[0], datetime.time.min]
+        return super().compress(data_list)
+
+
 class EventForm(AnnouncementFormMixin, ConstraintErrorsOnFieldsMixin, forms.ModelForm):
+    """An appointment: with "time known" off, its day alone (the time, if typed, is
+    dropped: the start is stored as the beginning of the day); with it on, a time."""
+
     constraint_fields = {"event_ends_after_start": "ends_at",
                          "event_announced_needs_time": "published_at"}
+    moments = ("starts_at", "ends_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.moments:
+            if name in self.fields:
+                field = self.fields[name]
+                self.fields[name] = DayOrMomentField(
+                    label=field.label, help_text=field.help_text, required=field.required,
+                    widget=field.widget, validators=field.validators)
+
+    def clean(self):
+        data = super().clean()
+        for name in self.moments:
+            moment = data.get(name)
+            if moment is None or "has_time" not in self.fields:
+                continue
+            if not data.get("has_time"):
+                data[name] = timezone.make_aware(datetime.datetime.combine(
+                    timezone.localtime(moment).date(), datetime.time.min))
+            elif not str(self.data.get(f"{self.add_prefix(name)}_1", "")).strip():
+                self.add_error(name, _("Enter the time, or switch off “time known”."))
+        return data
 
 
 class AppointmentForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):

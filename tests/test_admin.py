@@ -580,6 +580,35 @@ class TestBadInput:
         assert form_errors(response).as_data()["name"][0].code == "unique_together"
         assert Contact.objects.count() == 1
 
+    def event_form(self, organisation, **fields):
+        return {"title": "Werkstatt", "slug": "werkstatt", "organisation": str(organisation.pk),
+                "theme": "", "description": "", "expected_participants": "",
+                "starts_at_0": "10.03.2027", "starts_at_1": "", "ends_at_0": "", "ends_at_1": "",
+                "venue": "", "address": "", "city": "Dresden", "country": "",
+                "press_information": "", **PREPARED, **management_form("Release_events"),
+                **fields}
+
+    def test_an_appointment_of_a_day_needs_no_time_and_starts_at_its_beginning(
+            self, editor_client, organisation):
+        for time in ("", "14:00"):
+            Event.objects.all().delete()
+            response = editor_client.post(admin_url(Event, "add"), self.event_form(
+                organisation, starts_at_1=time))
+            assert response.status_code == 302, form_errors(response)
+            event = Event.objects.get()
+            assert not event.has_time
+            assert event.starts_at == datetime.datetime(2027, 3, 10, tzinfo=BERLIN)
+
+    def test_an_appointment_with_its_time_known_needs_the_time(self, editor_client,
+                                                               organisation):
+        response = editor_client.post(admin_url(Event, "add"), self.event_form(
+            organisation, has_time="on"))
+        assert response.status_code == 200
+        assert form_errors(response)["starts_at"] == [
+            "Geben Sie die Uhrzeit an oder schalten Sie „Uhrzeit bekannt“ ab."]
+        assert 'value="10.03.2027"' in response.content.decode()
+        assert not Event.objects.exists()
+
     def test_event_ending_before_it_starts_is_refused_at_the_end(self, editor_client,
                                                                  organisation):
         response = editor_client.post(admin_url(Event, "add"), {
