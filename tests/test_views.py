@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from releases.models import Contact, Event, Release
+from releases.models import Contact, Event, Release, Topic
 
 from .public_data import ARCHIVE_SIZES, HIDDEN, berlin
 
@@ -46,6 +46,14 @@ class TestHome:
         assert event.title in html
         assert topic.name in html
         assert "Thomas Schmidt" in html and "Staatsminister für Regionalentwicklung" in html
+
+    def test_home_lists_the_topics_whose_pages_list_releases(self, client, full_release,
+                                                              event, topic):
+        only_an_appointment_s = Topic.objects.create(name="Nur ein Termin", slug="nur-termin")
+        event.topics.add(only_an_appointment_s)
+        html = page(client, reverse("releases:home"))
+        assert topic.get_absolute_url() in html
+        assert only_an_appointment_s.get_absolute_url() not in html
 
     def test_former_minister_is_not_listed_as_current(self, client, minister):
         minister.appointments.update(end_date=datetime.date(2020, 1, 1))

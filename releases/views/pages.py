@@ -48,9 +48,11 @@ class HomeView(TemplateView):
         context["upcoming_events"] = (
             Event.objects.public().upcoming().select_related("organisation")
             .order_by("starts_at")[:5])
-        # Which topics are public costs a pass over the archive: asked of the cache,
-        # which knows when it changes.
-        context["topics"] = public_value("home:topics", lambda: list(Topic.objects.public()))
+        # The topics whose pages list releases (one only an appointment names would lead
+        # to an empty list). Which they are costs a pass over the archive: asked of the
+        # cache, which knows when it changes.
+        context["topics"] = public_value(
+            "home:topics", lambda: list(Topic.objects.with_public_releases()))
         context["ministers"] = Person.objects.current_ministers().prefetch_related(
             Prefetch("appointments", queryset=Appointment.objects.current().filter(
                 kind=Appointment.Kind.MINISTER)))
