@@ -428,6 +428,10 @@ CKEDITOR_CONFIGS = {
             ["Undo", "Redo", "RemoveFormat", "Source"],
         ],
         "format_tags": "p;h2;h3;h4",
+        # A heading pasted from Word ("Überschrift 1") stays a heading: saved as h2
+        # (releases.html.clean_html), not turned into a paragraph by the editor.
+        "extraAllowedContent": "h1",
+        "linkDefaultProtocol": "https://",
         "removePlugins": "image,flash,iframe,smiley,forms,exportpdf",
         "height": 380,
         "width": "100%",

@@ -30,14 +30,25 @@ CLEAN_CONTENT_TAGS = {"script", "style", "noscript", "template", "iframe", "obje
                       "noframes", "plaintext"}
 
 _EMPTY_PARAGRAPH = re.compile(r"<p>(\s|&nbsp;|\u00a0|<br>)*</p>")
+# Blocks the allowlist has no place for become its nearest blocks before cleaning, so that
+# their text stays apart (the editor's source view or a paste can bring any of them): a
+# page's heading is the text's first-level heading (h2), a box of text a paragraph.
+_BLOCK_AS = [(re.compile(r"<(/?)h1\b", re.IGNORECASE), r"<\1h2"),
+             (re.compile(r"<(/?)h[56]\b", re.IGNORECASE), r"<\1h4"),
+             (re.compile(r"<(/?)(?:div|section|article|header|footer|main|aside|address|"
+                         r"center|figure|figcaption|details|summary|dl|dt|dd|pre)\b",
+                         re.IGNORECASE), r"<\1p")]
 
 
 def clean_html(value):
     """Return ``value`` reduced to the allowlist: no script, handlers, styles or odd URLs."""
     if not value:
         return ""
+    value = str(value)
+    for pattern, replacement in _BLOCK_AS:
+        value = pattern.sub(replacement, value)
     cleaned = nh3.clean(
-        str(value),
+        value,
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=ALLOWED_ATTRIBUTES,

@@ -130,6 +130,9 @@ class TestCreatingAndRevoking:
         assert link.expires_at - link.created_at == pytest.approx(
             datetime.timedelta(days=3), abs=datetime.timedelta(seconds=5))
         assert preview_path(link) in response.content.decode()
+        # The message says what the address is (the admin would capitalise a bare "Http").
+        assert [str(message) for message in response.context["messages"]][-1] == (
+            f"Vorschaulink: http://testserver{preview_path(link)}")
 
     def test_admin_revokes_with_a_button(self, editor_client, link):
         change = reverse("admin:releases_release_change", args=[link.release_id])

@@ -123,3 +123,21 @@ class TestSanitisedOnSave:
         Release.objects.bulk_create([Release(organisation=organisation, title="T", slug="t",
                                              body="<p>ok</p><script>alert(1)</script>")])
         assert Release.objects.get(slug="t").body == "<p>ok</p>"
+
+
+class TestBlocksOutsideTheAllowlist:
+    """What the editor's source view or a paste brings keeps its text apart."""
+
+    def test_source_view_blocks_stay_apart(self):
+        assert clean_html("<h1>Hauptzeile</h1><div>Erster Absatz</div><div>Zweiter Absatz</div>"
+                          "<p>Dritter</p>") == (
+            "<h2>Hauptzeile</h2><p>Erster Absatz</p><p>Zweiter Absatz</p><p>Dritter</p>")
+
+    def test_nested_boxes_and_deep_headings(self):
+        assert clean_html('<section class="x"><div><div>Text</div></div></section>'
+                          "<h5>Klein</h5><H6>Kleiner</H6>") == (
+            "<p>Text</p><h4>Klein</h4><h4>Kleiner</h4>")
+
+    def test_a_word_containing_a_tag_name_is_left_alone(self):
+        assert clean_html("<p>&lt;divers&gt; <b>h1</b></p><diverse>x</diverse>") == (
+            "<p>&lt;divers&gt; <b>h1</b></p>x")

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -469,6 +469,15 @@ class TestRefusals:
         content = response.content.decode()
         assert "Formular abgelaufen" in content
         assert "DEBUG" not in content
+
+    def test_a_page_an_editor_may_not_open_says_so_in_german(self, client):
+        editor = User.objects.create_user("redakteur", password="geheim-123", is_staff=True)
+        editor.groups.add(Group.objects.get(name="Redaktion"))
+        client.force_login(editor)
+        response = client.get(reverse("admin:auth_user_change", args=[editor.pk]))
+        assert response.status_code == 403
+        content = response.content.decode()
+        assert "Zugriff verweigert" in content and "403 Forbidden" not in content
 
     def test_a_login_with_an_unsafe_next_address_leads_to_the_desk(self, client):
         User.objects.create_user("redakteurin", password="geheim-123", is_staff=True)

@@ -102,8 +102,9 @@ class ReleaseWorkflowMixin:
                 else:
                     self.message_user(request, spec.done, messages.SUCCESS)
                     if isinstance(result, PreviewLink):
-                        self.message_user(request, request.build_absolute_uri(
-                            preview_path(result)), messages.INFO)
+                        self.message_user(request, gettext("Preview link: %(url)s") % {
+                            "url": request.build_absolute_uri(preview_path(result))},
+                            messages.INFO)
                         result = release
                     return self._back(result)
             elif spec.form is None:
