@@ -12,8 +12,10 @@
   const list = panel.querySelector(".editing-notices");
   const url = panel.dataset.presenceUrl;
   const seconds = Number(panel.dataset.presenceSeconds) || 60;
+  // Any form of the page sent (a save, locking, a workflow button) leads back to the
+  // release or on with it: that is no leaving.
   let submitting = false;
-  form.addEventListener("submit", () => { submitting = true; });
+  document.addEventListener("submit", () => { submitting = true; });
 
   const body = (state) => {
     const data = new FormData();
@@ -39,6 +41,9 @@
       .catch(() => {});  // the next beat tries again
   };
   window.setInterval(beat, seconds * 1000);
+  // A reload's "left" from the page before may arrive after this page was recorded:
+  // say at once that the form is open again.
+  window.setTimeout(beat, 1000);
   window.addEventListener("pagehide", () => {
     if (!submitting && navigator.sendBeacon) {
       navigator.sendBeacon(url, body("left"));

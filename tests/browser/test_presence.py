@@ -16,7 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from releases import editing, services
-from releases.models import EditLock, Release
+from releases.models import EditLock, EditorPresence, Release
 from tests.browser.helpers import log_in_and_go_to, user, wait_for_ckeditor
 from tests.workflow_fixtures import change_url, fresh
 
@@ -77,6 +77,9 @@ def test_redaktion_locks_and_the_pressestelle_sees_it_and_releases_it(
     screenshots(paul, "notice")
 
     # She locks it.
+    said_left = []
+    monkeypatch.setattr(editing, "record_left",
+                        lambda release, user: said_left.append(user.username))
     # The forms lead back to the page they are on: wait_for_url would not wait.
     with erika.expect_navigation(url=base + path):
         erika.get_by_role("button", name="Zum Bearbeiten sperren").click()
@@ -84,6 +87,11 @@ def test_redaktion_locks_and_the_pressestelle_sees_it_and_releases_it(
         "Sie haben diese Medieninformation seit")
     screenshots(erika, "locked-own")
     assert EditLock.objects.get(release=release).locked_by == editor
+    # Locking is no leaving: the page before did not say she left (which, arriving after
+    # this page, took her off the others' notices), and her form is still open for them.
+    erika.wait_for_timeout(1500)
+    assert said_left == []
+    assert EditorPresence.objects.get(release=release, user=editor).seen_at is not None
 
     # He sees the lock in the list ...
     paul.goto(base + reverse("admin:releases_release_changelist"))
