@@ -272,9 +272,9 @@ class TestAcceptedFiles:
         stored = (Path(settings.MEDIA_ROOT) / image.image.name).read_bytes()
         assert b"SN-4711" not in stored
         assert not Image.open(io.BytesIO(stored)).getexif()
-        assert [item["width"] for item in image.renditions["image/webp"]] == [480, 960]
+        assert [item["width"] for item in image.renditions["image/webp"]] == [480, 960, 1200]
         assert [item["width"] for item in image.renditions["image/jpeg"]] == [480, 960]
-        assert len(stored_files(settings)) == 5
+        assert len(stored_files(settings)) == 6
 
     @pytest.mark.parametrize("name", [
         "../../etc/passwd.jpg", "..\\..\\win.ini.jpg", "a" * 96 + ".jpg", "foto\x07\x1b.jpg",

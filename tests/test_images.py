@@ -131,7 +131,7 @@ class TestRenditions:
         stem = image.image.name.removesuffix(".jpg")
         assert image.renditions["source"] == image.image.name
         assert rendition_files(image.renditions, "image/webp") == [
-            (480, f"{stem}-480w.webp"), (960, f"{stem}-960w.webp")]
+            (480, f"{stem}-480w.webp"), (960, f"{stem}-960w.webp"), (1000, f"{stem}-1000w.webp")]
         assert rendition_files(image.renditions, "image/jpeg") == [
             (480, f"{stem}-480w.jpg"), (960, f"{stem}-960w.jpg")]
         for item in image.renditions["image/webp"] + image.renditions["image/jpeg"]:
@@ -146,7 +146,7 @@ class TestRenditions:
         image = ReleaseImage.objects.create(
             release=release, image=SimpleUploadedFile("foto.jpg", image_bytes(size=(2000, 100))),
             alt_text="Panorama", credit="Foto: SMR")
-        assert [item["width"] for item in image.renditions["image/webp"]] == [480, 960, 1600]
+        assert [item["width"] for item in image.renditions["image/webp"]] == [480, 960, 1600, 2000]
 
     def test_image_narrower_than_every_width_gets_none(self, release):
         image = ReleaseImage.objects.create(
@@ -172,7 +172,7 @@ class TestRenditions:
         image.refresh_from_db()
         assert image.renditions["source"] == image.image.name != old_record["source"]
         assert image.image.name.endswith(".png")
-        assert [item["width"] for item in image.renditions["image/webp"]] == [480, 960]
+        assert [item["width"] for item in image.renditions["image/webp"]] == [480, 960, 1200]
         # The old files stay: an earlier revision of the release may be restored.
         assert all((Path(settings.MEDIA_ROOT) / item["name"]).exists()
                    for item in old_record["image/webp"])
@@ -224,7 +224,8 @@ class TestPictureMarkup:
         (_picture, _), (source_tag, source), (img_tag, img) = parser.elements[:3]
         assert (source_tag, img_tag) == ("source", "img")
         assert source["type"] == "image/webp"
-        assert re.fullmatch(r"/media/\S+-480w\.webp 480w, /media/\S+-960w\.webp 960w",
+        assert re.fullmatch(r"/media/\S+-480w\.webp 480w, /media/\S+-960w\.webp 960w, "
+                            r"/media/\S+-1000w\.webp 1000w",
                             source["srcset"])
         assert img["src"] == image.image.url
         assert re.fullmatch(rf"/media/\S+-480w\.jpg 480w, /media/\S+-960w\.jpg 960w, "

@@ -60,7 +60,9 @@ class ReleaseImageInline(admin.StackedInline):
 
     @admin.display(description=_("stored image"))
     def thumbnail(self, image):
-        if not image.image:
+        # After a refused save the row holds the upload, which is stored nowhere yet.
+        if (image.pk is None or not image.image
+                or not image.image.storage.exists(image.image.name)):
             return "–"
         return format_html('<img src="{}" alt="" height="120">', image.image.url)
 
