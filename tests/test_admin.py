@@ -474,6 +474,8 @@ class TestBadInput:
         assert "Foto: SMR/Max Mustermann" in content
         assert "Große Resonanz bei simul+Werkstatt in Kattowitz" in content
         assert 'id="files-not-saved"' in content
+        # The row shows no picture of a file that is stored nowhere.
+        assert '<img src="/media/' not in content
         assert not Release.objects.exists()
         assert not ReleaseImage.objects.exists()
         assert stored_files(settings) == []
