@@ -11,7 +11,12 @@ class JournalistsConfig(AppConfig):
     verbose_name = _("Journalist services")
 
     def ready(self):
-        from releases.signals import release_corrected, release_published, workflow_step
+        from releases.signals import (
+            release_corrected,
+            release_published,
+            release_withdrawn,
+            workflow_step,
+        )
 
         from . import outbox
 
@@ -20,4 +25,6 @@ class JournalistsConfig(AppConfig):
                                   dispatch_uid="journalists.published")
         release_corrected.connect(outbox.on_release_corrected,
                                   dispatch_uid="journalists.corrected")
+        release_withdrawn.connect(outbox.on_release_withdrawn,
+                                  dispatch_uid="journalists.withdrawn")
         workflow_step.connect(outbox.on_workflow_step, dispatch_uid="journalists.step")

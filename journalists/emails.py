@@ -38,8 +38,13 @@ def message_id(key):
     return f"<{key.replace(':', '.')}@{mail_domain()}>"
 
 
+def in_mail_language():
+    """The mails are German, whatever language the request that sends one is in."""
+    return translation.override("de")
+
+
 def render(template, context):
-    with translation.override("de"):
+    with in_mail_language():
         return render_to_string(template, context)
 
 
@@ -149,17 +154,53 @@ def digest(subscription, releases, key):
                  organisation=releases[0].organisation if len(offices) == 1 else None)
 
 
-def correction(recipient_email, release, correction, key, links=None):
+def follow_up_headers(links, key):
+    """Headers of a mail that follows one about a release: a subscriber's carry the
+    unsubscribe headers, a journalist's (no links) only the Message-ID."""
+    if links:
+        return list_headers(links, key)
+    return {"Message-ID": message_id(key), "Auto-Submitted": "auto-generated"}
+
+
+def correction(recipient_email, release, correction, key, links=None, notice=None):
     """A published correction, to everyone who got the original (subscribers with their
-    links, journalists without)."""
-    context = {**release_context(release), "correction": correction, **(links or {})}
+    links, journalists without). While the Sperrfrist runs (only journalists get it
+    then) ``notice`` marks subject and text as the embargo mail does."""
+    context = {**release_context(release), "correction": correction, "notice": notice,
+               **(links or {})}
     subject = f"Berichtigung: {release.title}"
-    headers = list_headers(links, key) if links else {"Message-ID": message_id(key),
-                                                      "Auto-Submitted": "auto-generated"}
+    if notice:
+        subject = f"Berichtigung: {notice}: {release.title}"
     return build(recipient_email, subject,
                  render("journalists/mail/correction.txt", context),
-                 render("journalists/mail/correction.html", context), headers=headers,
-                 organisation=release.organisation)
+                 render("journalists/mail/correction.html", context),
+                 headers=follow_up_headers(links, key), organisation=release.organisation)
+
+
+def withdrawal(recipient_email, release, key, links=None):
+    """A withdrawn release, to everyone who got it by e-mail: it must not be used. With
+    the reason, as the release's page shows it, unless it was removed for legal reasons
+    (the page then shows nothing). One withdrawn under embargo says so in the subject."""
+    context = {**release_context(release), **(links or {}),
+               "was_embargoed": was_withdrawn_under_embargo(release),
+               "reason": "" if release.is_removed_for_legal_reasons
+               else release.withdrawal_reason,
+               "withdrawn_at": berlin_label(release.withdrawn_at)}
+    if context["was_embargoed"]:
+        subject = (f"Sperrfrist-Meldung zurückgezogen: {release.title} – "
+                   "bitte nicht veröffentlichen")
+    else:
+        subject = f"Zurückgezogen: {release.title}"
+    return build(recipient_email, subject,
+                 render("journalists/mail/withdrawal.txt", context),
+                 render("journalists/mail/withdrawal.html", context),
+                 headers=follow_up_headers(links, key), organisation=release.organisation)
+
+
+def was_withdrawn_under_embargo(release):
+    """Whether its Sperrfrist was still running when it was withdrawn."""
+    return bool(release.embargo_until and release.withdrawn_at
+                and release.withdrawn_at < release.embargo_until)
 
 
 def embargoed(journalist, release, key):

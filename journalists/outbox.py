@@ -1,12 +1,14 @@
 """Alerts through the outbox: what publishing calls, and what the sender runs.
 
 The publishing side (releases.services) sends the signals of releases/signals.py
-inside the transaction that publishes or corrects; ``on_release_published`` and
-``on_release_corrected`` (connected in JournalistsConfig.ready()) queue the mails
-there, so that the outbox rows commit (or roll back) with the change; the editors'
-mails about workflow steps (``on_workflow_step``, journalists/editors.py) likewise.
+inside the transaction that publishes, corrects or withdraws; ``on_release_published``,
+``on_release_corrected`` and ``on_release_withdrawn`` (connected in
+JournalistsConfig.ready()) queue the mails there, so that the outbox rows commit (or
+roll back) with the change; the editors' mails about workflow steps
+(``on_workflow_step``, journalists/editors.py) likewise.
 As the safety net, ``enqueue_due()`` finds the work itself; it runs before every send.
-Every enqueue is idempotent: the rows' keys are unique and inserts ignore conflicts.
+Every enqueue is idempotent: the rows' keys are unique and inserts ignore conflicts;
+each returns the number of rows it added (``insert``).
 
 Sending (``send_due``) claims rows in short transactions with
 SELECT ... FOR UPDATE SKIP LOCKED, sends, and marks each row sent at once; two
@@ -31,7 +33,7 @@ from django.utils import timezone
 from releases.models import Correction, Release
 
 from . import editors, emails
-from .embargo import log_embargo_access, under_embargo
+from .embargo import embargo_notice, log_embargo_access, under_embargo
 from .models import EmbargoAccess, Journalist, OutboxMessage, ReleaseNotification, Subscription
 
 logger = logging.getLogger(__name__)
@@ -89,6 +91,34 @@ def request_delivery():
 # Queueing ----------------------------------------------------------------------------------
 
 
+def insert(rows):
+    """Add ``rows`` (of one release and kind) to the outbox; returns how many were new.
+
+    Keys already there are left out, and the insert ignores conflicts for a sender
+    queueing the same rows at this moment (both may then count such a row).
+    """
+    if not rows:
+        return 0
+    known = set(OutboxMessage.objects.filter(release_id=rows[0].release_id, kind=rows[0].kind)
+                .values_list("key", flat=True))
+    new = [row for row in rows if row.key not in known]
+    OutboxMessage.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        request_delivery()
+    return len(new)
+
+
+def recipients_of(release, before=None):
+    """Who received ``release`` by e-mail (an alert, a digest or the embargo mail),
+    before ``before`` if given: distinct (subscription_id, journalist_id) pairs."""
+    originals = OutboxMessage.objects.filter(
+        release=release, kind__in=[Kind.ALERT, Kind.EMBARGO], status=Status.SENT,
+    ).filter(Q(subscription__isnull=False) | Q(journalist__isnull=False))
+    if before is not None:
+        originals = originals.filter(sent_at__lt=before)
+    return originals.values_list("subscription_id", "journalist_id").distinct().order_by()
+
+
 def enqueue_publication(release, now=None):
     """Queue one alert per matching subscription for a release that is public now.
 
@@ -96,7 +126,7 @@ def enqueue_publication(release, now=None):
     embargo mails to accredited journalists instead. Subscriptions confirmed after the
     release became public get nothing; those on a holiday pause get it in one digest
     with everything else of the pause when it ends.
-    Returns the number of rows offered to the outbox.
+    Returns the number of rows added to the outbox.
     """
     now = now or timezone.now()
     if not Release.objects.public(now).filter(pk=release.pk).exists():
@@ -119,11 +149,10 @@ def enqueue_publication(release, now=None):
             for subscription in subscriptions
             for is_digest, due_at in [delivery(subscription, now, digest_at)]
         ]
-        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        added = insert(rows)
         marker.recipient_count = len(rows)
         marker.save(update_fields=["recipient_count"])
-    request_delivery()
-    return len(rows)
+    return added
 
 
 def enqueue_embargo(release, now=None):
@@ -137,20 +166,13 @@ def enqueue_embargo(release, now=None):
                       due_at=now, created_at=now)
         for journalist_id in Journalist.objects.accredited().values_list("pk", flat=True)
     ]
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
-        request_delivery()
-    return len(rows)
+    return insert(rows)
 
 
 def enqueue_correction(release, correction, now=None):
     """Queue the correction for everyone who received the release before it was corrected."""
     now = now or timezone.now()
-    originals = OutboxMessage.objects.filter(
-        release=release, kind__in=[Kind.ALERT, Kind.EMBARGO], status=Status.SENT,
-        sent_at__lt=correction.published_at,
-    ).filter(Q(subscription__isnull=False) | Q(journalist__isnull=False))
-    rows = [
+    return insert([
         OutboxMessage(
             key=key(Kind.CORRECTION, release.pk, subscription_id=subscription_id,
                     journalist_id=journalist_id, correction_id=correction.pk),
@@ -158,18 +180,31 @@ def enqueue_correction(release, correction, now=None):
             subscription_id=subscription_id, journalist_id=journalist_id, due_at=now,
             created_at=now,
         )
-        for subscription_id, journalist_id in originals.values_list(
-            "subscription_id", "journalist_id").distinct().order_by()
-    ]
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
-        request_delivery()
-    return len(rows)
+        for subscription_id, journalist_id in recipients_of(release, correction.published_at)
+    ])
+
+
+def enqueue_withdrawal(release, now=None):
+    """Queue a withdrawal notice for everyone who received the release by e-mail, once
+    per release and recipient (also one whose mail went out while it was withdrawn)."""
+    now = now or timezone.now()
+    if release.status != Release.Status.WITHDRAWN:
+        return 0
+    return insert([
+        OutboxMessage(
+            key=key(Kind.WITHDRAWAL, release.pk, subscription_id=subscription_id,
+                    journalist_id=journalist_id),
+            kind=Kind.WITHDRAWAL, release=release, subscription_id=subscription_id,
+            journalist_id=journalist_id, due_at=now, created_at=now,
+        )
+        for subscription_id, journalist_id in recipients_of(release)
+    ])
 
 
 def enqueue_due(now=None):
-    """The idempotent sweep: whatever became public, embargoed or corrected lately and
-    has not been queued yet. Running it twice changes nothing."""
+    """The idempotent sweep: whatever became public, embargoed, corrected or withdrawn
+    lately and has not been queued yet. Running it twice changes nothing; returns the
+    number of rows added."""
     now = now or timezone.now()
     since = now - datetime.timedelta(days=settings.ALERTS_SWEEP_DAYS)
     queued = 0
@@ -186,6 +221,9 @@ def enqueue_due(now=None):
     corrections = Correction.objects.filter(published_at__gte=since, published_at__lte=now)
     for correction in corrections.select_related("release").order_by("pk"):
         queued += enqueue_correction(correction.release, correction, now)
+    withdrawn = Release.objects.filter(status=Release.Status.WITHDRAWN, withdrawn_at__gte=since)
+    for release in withdrawn.order_by("pk"):
+        queued += enqueue_withdrawal(release, now)
     return queued
 
 
@@ -195,6 +233,10 @@ def on_release_published(sender, release, now, **kwargs):
 
 def on_release_corrected(sender, release, correction, now, **kwargs):
     enqueue_correction(release, correction, now)
+
+
+def on_release_withdrawn(sender, release, now, **kwargs):
+    enqueue_withdrawal(release, now)
 
 
 def on_workflow_step(sender, release, action, user, detail, now, **kwargs):
@@ -277,23 +319,44 @@ def compose(row, now):
     subscription, journalist = row.subscription, row.journalist
     if subscription is not None and not subscription.is_confirmed:
         return None
-    if journalist is not None and not journalist.is_accredited:
+    # A withdrawal notice still reaches a journalist revoked meanwhile: they hold the text,
+    # and the notice tells them nothing new but not to use it.
+    if journalist is not None and not journalist.is_accredited and row.kind != Kind.WITHDRAWAL:
         return None
     if row.kind == Kind.EMBARGO:
         release = releases_by_pk([row.release_id], under_embargo(now)).get(row.release_id)
         return release and journalist and emails.embargoed(journalist, release, row.key)
-    visible = Release.objects.public(now)
-    if row.kind == Kind.CORRECTION and journalist is not None:
-        visible = visible | under_embargo(now)
+    if row.kind in (Kind.CORRECTION, Kind.WITHDRAWAL):
+        return follow_up(row, now)
+    release = releases_by_pk([row.release_id], Release.objects.public(now)).get(row.release_id)
+    return release and subscription and emails.alert(subscription, release, row.key)
+
+
+def follow_up(row, now):
+    """A correction or withdrawal notice to someone who got the release: a subscriber
+    with the links, a journalist without. A correction while the Sperrfrist runs goes
+    to journalists only, marked with the Sperrfrist like the embargo mail."""
+    subscription, journalist = row.subscription, row.journalist
+    if row.kind == Kind.WITHDRAWAL:
+        visible = Release.objects.filter(status=Release.Status.WITHDRAWN)
+    else:
+        visible = Release.objects.public(now) | under_embargo(now)
     release = releases_by_pk([row.release_id], visible).get(row.release_id)
-    if release is None:
+    if release is None or (subscription is None and journalist is None):
         return None
-    if row.kind == Kind.ALERT:
-        return subscription and emails.alert(subscription, release, row.key)
+    notice = None
+    if row.kind == Kind.CORRECTION and under_embargo(now).filter(pk=release.pk).exists():
+        if subscription is not None:
+            return None  # nobody but accredited journalists sees it before its time
+        notice = embargo_notice(release)
     if subscription is not None:
-        return emails.correction(subscription.email, release, row.correction, row.key,
-                                 links=emails.subscription_links(subscription))
-    return journalist and emails.correction(journalist.email, release, row.correction, row.key)
+        to, links = subscription.email, emails.subscription_links(subscription)
+    else:
+        to, links = journalist.email, None
+    if row.kind == Kind.WITHDRAWAL:
+        return emails.withdrawal(to, release, row.key, links=links)
+    return emails.correction(to, release, row.correction, row.key, links=links,
+                             notice=notice)
 
 
 def send(rows, message, connection):

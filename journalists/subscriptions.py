@@ -50,17 +50,20 @@ def links(subscription):
 
 
 def summary(subscription):
-    """What a subscription is about, in the form's words: [(label, "a, b"), ...]."""
-    rows = [
-        (_("Topics"), [topic.name for topic in subscription.topics.all()]),
-        (_("Ministries and authorities"),
-         [organisation.name for organisation in subscription.organisations.all()]),
-        (people_label(subscription.ministers.all()),
-         [person.full_name for person in subscription.ministers.all()]),
-        (_("Kinds of release"), [str(label) for label in subscription.kind_labels()]),
-    ]
-    return [(label, ", ".join(values)) for label, values in rows if values] + [
-        (_("How often"), subscription.get_frequency_display())]
+    """What a subscription is about, in the form's words: [(label, "a, b"), ...]. For
+    the mail, so in the mails' language: the labels become text here, not when the
+    mail is rendered, and the request may be in English."""
+    with emails.in_mail_language():
+        rows = [
+            (_("Topics"), [topic.name for topic in subscription.topics.all()]),
+            (_("Ministries and authorities"),
+             [organisation.name for organisation in subscription.organisations.all()]),
+            (people_label(subscription.ministers.all()),
+             [person.full_name for person in subscription.ministers.all()]),
+            (_("Kinds of release"), [str(label) for label in subscription.kind_labels()]),
+            (_("How often"), [subscription.get_frequency_display()]),
+        ]
+        return [(str(label), ", ".join(values)) for label, values in rows if values]
 
 
 def apply_choices(subscription, choices):

@@ -1,8 +1,8 @@
 """The outbox: one row per mail that must go out exactly once.
 
 Rows are written when a release becomes public (or is put under embargo, or is
-corrected), and for the editors when a workflow step concerns them (``recipient``);
-an idempotency key makes writing them twice harmless. Senders claim
+corrected or withdrawn), and for the editors when a workflow step concerns them
+(``recipient``); an idempotency key makes writing them twice harmless. Senders claim
 rows in short transactions (SELECT ... FOR UPDATE SKIP LOCKED), send, and mark
 them sent; a claim older than the lease is given up and retried.
 """
@@ -33,6 +33,7 @@ class OutboxMessage(models.Model):
         ALERT = "alert", _("alert")
         CORRECTION = "correction", _("correction")
         EMBARGO = "embargo", _("embargoed release")
+        WITHDRAWAL = "withdrawal", _("withdrawal notice")
         # To editors, about a workflow step (journalists/editors.py).
         SUBMITTED = "submitted", _("submitted for review")
         SENT_BACK = "sent_back", _("sent back")

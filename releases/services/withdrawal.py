@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Release
 from ..search import count_public_words, counted_releases
+from ..signals import release_withdrawn
 from .completion import _complete_if_public
 from .rules import Action, Status, WorkflowError, _check
 from .steps import _copy_state, _lock, _log, _save
@@ -20,7 +21,7 @@ def was_public_before_withdrawal(release):
 def withdraw(release, user, reason="", *, is_legal=False, version=None):
     """Published or scheduled -> withdrawn. The page keeps a notice with the reason,
     or answers 410 Gone when removed for legal reasons. A working edition stays, but
-    cannot be published while the release is withdrawn."""
+    cannot be published while the release is withdrawn. Sends release_withdrawn."""
     current = _lock(release, version)
     _check("withdraw", current, user)
     reason = (reason or "").strip()
@@ -36,6 +37,8 @@ def withdraw(release, user, reason="", *, is_legal=False, version=None):
     _save(current, user, _("Withdrawn"))
     _log(Action.WITHDRAW, user, current,
          reason + (" [" + _("removed for legal reasons") + "]" if is_legal else ""))
+    # In this transaction: the notices to whoever got it by e-mail commit with it.
+    release_withdrawn.send(sender=Release, release=current, now=current.withdrawn_at)
     _copy_state(current, release)
     return release
 
