@@ -221,6 +221,15 @@ class TestPagesSpeakTheLanguageOfTheirAddress:
             assert words in html, words
         assert "Medieninformationen durchsuchen" not in html
 
+    def test_a_release_is_approved_and_a_journalist_accredited(self):
+        from journalists.models import Journalist
+        from releases.models import Release
+
+        with translation.override("de"):
+            assert str(Release._meta.get_field("approved_by").verbose_name) == "freigegeben von"
+            assert str(Journalist._meta.get_field("approved_by").verbose_name) == (
+                "akkreditiert von")
+
     def test_the_language_link_keeps_the_search(self, client):
         html = client.get("/suche/?q=Museen&sort=datum").content.decode()
         assert 'href="/en/suche/?q=Museen&amp;sort=datum" lang="en"' in html

@@ -42,8 +42,8 @@ class Journalist(models.Model):
                                                 blank=True, editable=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                     blank=True, related_name="+", editable=False,
-                                    verbose_name=_("approved by"))
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+                                    verbose_name=_("accredited by"))
+    approved_at = models.DateTimeField(_("accredited at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     feed_token = models.CharField(_("feed token"), max_length=64, unique=True,
                                   default=new_feed_token, editable=False)
