@@ -128,6 +128,24 @@ class TestPublish:
         assert is_public(stored)
         assert actions(stored) == [Action.SUBMIT, Action.APPROVE, Action.PUBLISH]
 
+    def test_published_under_embargo_it_is_dated_when_the_public_sees_it(
+            self, approved, spokesperson, make_release):
+        """Across New Year: clicked on 31 December, public (and numbered) in the new year;
+        a release published in between lists below it."""
+        Release.objects.filter(pk=approved.pk).update(embargo_until=berlin(2027, 1, 1, 0, 30))
+        approved.refresh_from_db()
+        with time_machine.travel(berlin(2026, 12, 31, 23, 0), tick=False):
+            services.publish(approved, spokesperson)
+            assert fresh(approved).published_at == berlin(2027, 1, 1, 0, 30)
+            assert not is_public(fresh(approved))
+        between = make_release(published_at=berlin(2026, 12, 31, 23, 30))
+        with time_machine.travel(berlin(2027, 1, 1, 0, 31), tick=False):
+            services.complete_due_publications()
+            stored = fresh(approved)
+            assert is_public(stored)
+            assert stored.number_label == "1/2027"
+            assert list(Release.objects.public().order_by("-published_at")) == [stored, between]
+
     def test_the_approver_may_also_publish(self, approved, spokesperson):
         services.publish(approved, spokesperson)
         assert fresh(approved).approved_by == spokesperson

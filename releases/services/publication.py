@@ -43,7 +43,9 @@ def publish(release, user=None, *, at=None, version=None, override_reason=""):
     if override:
         _log(Action.OVERRIDE, user, current, override)
     current.status = Status.PUBLISHED
-    current.published_at = now
+    # Published under its embargo, a release is dated by the moment the public sees it:
+    # its page, lists, feeds and number take that time, not the moment of the click.
+    current.published_at = max(now, current.embargo_until or now)
     current.has_publication_time = True
     current.effects_done_at = None
     _save(current, user, _("Published"))
