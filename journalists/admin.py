@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from releases.admin.autocomplete import CheckedAutocomplete
+
 from . import accreditation, outbox, subscriptions
 from .models import (
     AccreditationRequest,
@@ -164,14 +166,14 @@ class EditorNotificationSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccreditationSettings)
-class AccreditationSettingsAdmin(admin.ModelAdmin):
+class AccreditationSettingsAdmin(CheckedAutocomplete, admin.ModelAdmin):
     list_display = ["event", "deadline", "capacity"]
     autocomplete_fields = ["event"]
     search_fields = ["event__title"]
 
 
 @admin.register(AccreditationRequest)
-class AccreditationRequestAdmin(admin.ModelAdmin):
+class AccreditationRequestAdmin(CheckedAutocomplete, admin.ModelAdmin):
     list_display = ["name", "medium", "email", "event", "status", "created_at"]
     list_filter = ["status", "event"]
     search_fields = ["name", "medium", "email", "event__title"]

@@ -24,6 +24,7 @@ from ..models import (
     ProgrammeItem,
     Release,
 )
+from .autocomplete import CheckedAutocomplete
 
 
 class ListOnlyInline(admin.TabularInline):
@@ -100,7 +101,7 @@ def trip_link(delegation):
 
 
 @admin.register(Event)
-class EventAdmin(AnnouncementAdminMixin, admin.ModelAdmin):
+class EventAdmin(CheckedAutocomplete, AnnouncementAdminMixin, admin.ModelAdmin):
     form = EventForm
     list_display = ["title", "starts_at", "status", "city", "organisation", "is_cancelled"]
     list_filter = ["status", "organisation", "is_cancelled", "requires_accreditation", "topics"]
@@ -156,7 +157,7 @@ class OrderedInline:
         return super().get_formset(request, obj, **kwargs)
 
 
-class CounterpartInline(OrderedInline, nested_admin.NestedTabularInline):
+class CounterpartInline(CheckedAutocomplete, OrderedInline, nested_admin.NestedTabularInline):
     model = Counterpart
     formset = RelatedRowsFormSet
     fields = ["person", "role", "order"]
@@ -204,7 +205,7 @@ class DelegationEventInline(ListOnlyInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(AnnouncementAdminMixin, nested_admin.NestedModelAdmin):
+class DelegationAdmin(CheckedAutocomplete, AnnouncementAdminMixin, nested_admin.NestedModelAdmin):
     form = DelegationForm
     list_display = ["title", "leader", "start_date", "end_date", "status", "countries",
                     "member_count"]
@@ -236,7 +237,7 @@ class DelegationAdmin(AnnouncementAdminMixin, nested_admin.NestedModelAdmin):
                                           form_url=form_url, obj=obj)
 
 
-class TripPartAdmin(nested_admin.NestedModelAdmin):
+class TripPartAdmin(CheckedAutocomplete, nested_admin.NestedModelAdmin):
     """A stop or programme item on a page of its own, for searching and linking; it is
     edited on its trip's page, which is also where the sidebar leads."""
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ..collation import German
 from ..forms import ContactForm
 from ..models import Contact, Organisation, Topic
+from .autocomplete import CheckedAutocomplete
 
 
 class NameColumn:
@@ -18,7 +19,7 @@ class NameColumn:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NameColumn, admin.ModelAdmin):
+class OrganisationAdmin(CheckedAutocomplete, NameColumn, admin.ModelAdmin):
     list_display = ["name_column", "short_name", "kind", "press_email"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -33,7 +34,7 @@ class OrganisationAdmin(NameColumn, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(NameColumn, admin.ModelAdmin):
+class ContactAdmin(CheckedAutocomplete, NameColumn, admin.ModelAdmin):
     form = ContactForm
     list_display = ["name_column", "role", "phone", "email", "organisation", "is_active"]
     list_filter = ["organisation", "is_active"]

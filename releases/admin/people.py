@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from ..collation import German
 from ..forms import AppointmentForm, PersonForm
 from ..models import Appointment, Person
+from .autocomplete import CheckedAutocomplete
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(CheckedAutocomplete, admin.TabularInline):
     model = Appointment
     form = AppointmentForm
     extra = 0

@@ -36,6 +36,7 @@ from reversion.admin import VersionAdmin
 from .. import conflicts, editing, revisions, search, services
 from ..forms import ReleaseForm
 from ..models import Organisation, Release, ReleaseAttachment, ReleaseImage, ReleasePerson
+from .autocomplete import CheckedAutocomplete
 from .release_filters import AuthorFilter, EditionFilter, PublicFilter
 from .release_locks import ReleaseLocksMixin
 from .release_preview import LivePreviewMixin
@@ -46,7 +47,7 @@ from .release_workflow import ReleaseWorkflowMixin
 NUMBER_SEARCH = re.compile(r"^\s*(\d+)\s*/\s*(\d{4})\s*$")
 
 
-class ReleasePersonInline(admin.TabularInline):
+class ReleasePersonInline(CheckedAutocomplete, admin.TabularInline):
     model = ReleasePerson
     extra = 0
     autocomplete_fields = ["person"]
@@ -88,8 +89,8 @@ def _rendered(html):
 
 
 @admin.register(Release)
-class ReleaseAdmin(ReleaseWorkflowMixin, ReleaseLocksMixin, LivePreviewMixin,
-                   ReleaseVersionsMixin, VersionAdmin):
+class ReleaseAdmin(CheckedAutocomplete, ReleaseWorkflowMixin, ReleaseLocksMixin,
+                   LivePreviewMixin, ReleaseVersionsMixin, VersionAdmin):
     form = ReleaseForm
     # Work in progress first (get_ordering); no column cut off at 1280 pixels.
     list_display = ["title_label", "status_badge", "published_label", "organisation_label",
