@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from releases.models import Release
-from releases.models.releases import LAST_PUBLIC_CHANGE
+from releases.models.releases import changed_publicly_since
 
 from .importers.values import identity, plain_line
 from .ninjs.write import releases_for_ninjs, to_ninjs
@@ -128,8 +128,7 @@ def _filtered(queryset, params):
         queryset = queryset.filter(kind=params["kind"])
     if params.get("since"):
         # Whatever became public or changed publicly since: its ninjs versioncreated.
-        queryset = queryset.alias(last_public_change=LAST_PUBLIC_CHANGE).filter(
-            last_public_change__gte=_since(params["since"]))
+        queryset = queryset.filter(changed_publicly_since(_since(params["since"])))
     return queryset
 
 

@@ -1,14 +1,17 @@
 """Model rules: constraints, numbering, offices on a date."""
 
 import datetime
+import itertools
 import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from releases import services
 from releases.models import Appointment, Event, Organisation, Person, Release
+from releases.models.releases import LAST_PUBLIC_CHANGE, changed_publicly_since
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
@@ -128,3 +131,19 @@ class TestOffices:
     def test_current_ministers_lists_only_those_in_office(self, ministers):
         assert list(Person.objects.current_ministers(on=datetime.date(2026, 1, 1))) == [
             ministers[1]]
+
+
+@pytest.mark.django_db
+def test_changed_publicly_since_is_the_last_public_change_by_parts(make_release):
+    """The API's since asks the condition each of whose parts an index answers; it must
+    say what LAST_PUBLIC_CHANGE >= moment says, for every mix of the three times."""
+    now = timezone.now()
+    moment = now - datetime.timedelta(days=10)
+    before, after = now - datetime.timedelta(days=20), now - datetime.timedelta(days=5)
+    for published, embargo, changed in itertools.product(
+            (before, after), (None, before, after), (None, before, after)):
+        make_release(published_at=published, embargo_until=embargo, public_changed_at=changed)
+    by_parts = set(Release.objects.filter(changed_publicly_since(moment)))
+    by_greatest = set(Release.objects.alias(last=LAST_PUBLIC_CHANGE).filter(last__gte=moment))
+    assert by_parts == by_greatest
+    assert 0 < len(by_parts) < Release.objects.count()

@@ -37,6 +37,13 @@ PUBLIC_FROM = Greatest("published_at", Coalesce("embargo_until", "published_at")
 LAST_PUBLIC_CHANGE = Greatest(PUBLIC_FROM, Coalesce("public_changed_at", "published_at"))
 
 
+def changed_publicly_since(moment):
+    """``LAST_PUBLIC_CHANGE >= moment`` as a condition each of whose parts an index
+    answers: the greatest of the three times is that late when one of them is."""
+    return (Q(published_at__gte=moment) | Q(embargo_until__gte=moment)
+            | Q(public_changed_at__gte=moment))
+
+
 def public_condition(now=None):
     """``ReleaseQuerySet.public`` as a condition, to combine or annotate with."""
     return public_by(now or timezone.now()) & Q(
@@ -246,12 +253,14 @@ class Release(models.Model):
             # When the next embargo ends (releases/caching.py).
             models.Index(fields=["embargo_until"], name="release_embargo_idx",
                          condition=Q(embargo_until__isnull=False)),
+            # The few public changes after publication (changed_publicly_since).
+            models.Index(fields=["public_changed_at"], name="release_public_change_idx",
+                         condition=Q(public_changed_at__isnull=False)),
             # The editors' release list, work in progress first (admin/release.py): its
             # first page without sorting the archive.
             models.Index(fields=["status_rank", "-updated_at", "-id"],
                          name="release_desk_order_idx", condition=Q(edition_of__isnull=True)),
-            # The blocks of the editors' desk (desk.py): the drafts, what is in review,
-            # what is approved.
+            # The blocks of the editors' desk (desk.py): drafts, in review, approved.
             models.Index(fields=["status"], name="release_in_progress_idx",
                          condition=Q(status__in=IN_PROGRESS)),
             # What the publication job has still to complete and the working editions it
