@@ -60,7 +60,6 @@ DOCX_SUFFIXES = (".docx",)
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
 _DAY_START = datetime.time(0, 0)
 
 
@@ -360,7 +359,7 @@ def _parse_header(blocks, parsed):
                 continue
         elif pending_label is not None:
             label, pending_label = pending_label, None
-        elif (parsed.date and len(block) == 1 and _BOLD_LINE.match(first)
+        elif (parsed.date and len(block) == 1 and letterhead.BOLD_LINE.match(first)
               and not parsed.headline and letterhead.embargo_text(lines[0]) is None):
             # A headline in bold instead of a heading, right after the date.
             parsed.headline = lines[0]

@@ -69,7 +69,8 @@ _PHONE = re.compile(r"^(?:telefon|tel\.?|durchwahl)\s*:?\s*(\+?[\d][\d\s/()-]{4,
 _MOBILE = re.compile(r"^(?:mobil|mobilfunk|handy|mobile)\s*:?\s*(\+?[\d][\d\s/()-]{4,})$",
                      re.IGNORECASE)
 _FAX = re.compile(r"^(?:telefax|fax)\b", re.IGNORECASE)
-_BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
+# A line in bold alone: a label ("**Durchwahl**") or, after the date, the headline.
+BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
 
 
 def find_date(text):
@@ -118,7 +119,7 @@ def kind_and_number(text):
 
 def label(line):
     """The label of a bold label line ("**Durchwahl**"), lower case; else None."""
-    match = _BOLD_LINE.match(line.strip())
+    match = BOLD_LINE.match(line.strip())
     if match and plain_text(match.group(1)).lower().rstrip(":") in LABELS:
         return plain_text(match.group(1)).lower().rstrip(":")
     return None
