@@ -43,6 +43,19 @@ class HoneypotMixin(forms.Form):
         return bool(self.data.get(self.add_prefix("website"), "").strip())
 
 
+class ContentCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes labelled with names of content, which is German whatever the interface
+    language (WCAG 3.1.2): their list carries lang="de"."""
+
+    template_name = "journalists/widgets/content_checkboxes.html"
+    content_language = "de"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["content_language"] = self.content_language
+        return context
+
+
 class ChoicesMixin(forms.Form):
     """What a subscription is about: at least one topic, organisation, minister or kind."""
 
@@ -50,13 +63,13 @@ class ChoicesMixin(forms.Form):
     # and current ministers (a topic made for an embargoed release is not offered).
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"), required=False, queryset=Topic.objects.none(),
-        widget=forms.CheckboxSelectMultiple)
+        widget=ContentCheckboxes)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Ministries and authorities"), required=False,
-        queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple)
+        queryset=Organisation.objects.none(), widget=ContentCheckboxes)
     ministers = forms.ModelMultipleChoiceField(
         label=_("Ministers"), required=False, queryset=Person.objects.none(),
-        widget=forms.CheckboxSelectMultiple)
+        widget=ContentCheckboxes)
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of release"), required=False, choices=Release.Kind.choices,
         widget=forms.CheckboxSelectMultiple)

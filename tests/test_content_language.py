@@ -139,6 +139,9 @@ PAGES = {
     "minister": lambda r: r.release_people.get(order=0).person.get_absolute_url(),
     "contacts": lambda r: reverse("releases:contact-list"),
     "search": lambda r: reverse("releases:search"),
+    # Journalists choose topics, ministries and ministers by name.
+    "alerts": lambda r: reverse("journalists:subscribe"),
+    "alerts of a topic": lambda r: reverse("journalists:subscribe") + "?topic=digitalisierung",
 }
 
 
