@@ -186,19 +186,23 @@ def enqueue_correction(release, correction, now=None):
 
 def enqueue_withdrawal(release, now=None):
     """Queue a withdrawal notice for everyone who received the release by e-mail, once
-    per release and recipient (also one whose mail went out while it was withdrawn)."""
+    per withdrawal and recipient (also one whose mail went out while it was withdrawn)."""
     now = now or timezone.now()
     if release.status != Release.Status.WITHDRAWN:
         return 0
     return insert([
         OutboxMessage(
-            key=key(Kind.WITHDRAWAL, release.pk, subscription_id=subscription_id,
-                    journalist_id=journalist_id),
+            key=withdrawal_key(release, subscription_id, journalist_id),
             kind=Kind.WITHDRAWAL, release=release, subscription_id=subscription_id,
             journalist_id=journalist_id, due_at=now, created_at=now,
         )
         for subscription_id, journalist_id in recipients_of(release)
     ])
+
+
+def withdrawal_key(release, subscription_id, journalist_id):
+    return key(Kind.WITHDRAWAL, release.pk, subscription_id=subscription_id,
+               journalist_id=journalist_id, withdrawn_at=release.withdrawn_at)
 
 
 def enqueue_due(now=None):
@@ -344,6 +348,9 @@ def follow_up(row, now):
     release = releases_by_pk([row.release_id], visible).get(row.release_id)
     if release is None or (subscription is None and journalist is None):
         return None
+    if row.kind == Kind.WITHDRAWAL and row.key != withdrawal_key(
+            release, row.subscription_id, row.journalist_id):
+        return None  # a withdrawal undone since; the one in force has its own notice
     notice = None
     if row.kind == Kind.CORRECTION and under_embargo(now).filter(pk=release.pk).exists():
         if subscription is not None:

@@ -150,6 +150,30 @@ class TestPublicRelease:
         outbox.run_alerts()
         assert notices(mailoutbox) == []
 
+    def test_withdrawn_again_after_a_restore_tells_them_again(
+            self, alerted, spokesperson, mailoutbox):
+        release, subscription = alerted
+        workflow.withdraw(fresh(release), spokesperson, "Zahlen werden geprüft.")
+        outbox.run_alerts()
+        workflow.restore(fresh(release), spokesperson)
+        workflow.withdraw(fresh(release), spokesperson, "Endgültig zurückgezogen.")
+        outbox.run_alerts()
+        outbox.run_alerts()
+        sent = notices(mailoutbox)
+        assert [m.to for m in sent] == [[subscription.email]] * 2
+        assert "Zahlen werden geprüft." in sent[0].body
+        assert "Endgültig zurückgezogen." in sent[1].body
+
+    def test_an_undone_withdrawal_not_yet_sent_is_not_sent_beside_the_next(
+            self, alerted, spokesperson, mailoutbox):
+        release, subscription = alerted
+        workflow.withdraw(fresh(release), spokesperson, "Versehen.")
+        workflow.restore(fresh(release), spokesperson)
+        workflow.withdraw(fresh(release), spokesperson, "Überholt.")
+        outbox.run_alerts()
+        [message] = notices(mailoutbox)
+        assert "Überholt." in message.body and "Versehen." not in message.body
+
     def test_nobody_who_got_nothing_is_told(self, make_release, make_subscription, topic,
                                             spokesperson, mailoutbox):
         release = make_release()

@@ -7,6 +7,8 @@ rows in short transactions (SELECT ... FOR UPDATE SKIP LOCKED), send, and mark
 them sent; a claim older than the lease is given up and retried.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -105,10 +107,15 @@ class OutboxMessage(models.Model):
 
     @staticmethod
     def make_key(kind, release_id, subscription_id=None, journalist_id=None,
-                 correction_id=None):
+                 correction_id=None, withdrawn_at=None):
+        """One message per release, recipient and event: a correction is named by its
+        id, a withdrawal by its moment (a release restored and withdrawn again is a new
+        withdrawal)."""
         parts = [kind, f"r{release_id}"]
         if correction_id is not None:
             parts.append(f"c{correction_id}")
+        if withdrawn_at is not None:
+            parts.append(f"w{withdrawn_at.astimezone(datetime.UTC):%Y%m%d%H%M%S%f}")
         parts.append(f"s{subscription_id}" if subscription_id else f"j{journalist_id}")
         return ":".join(parts)
 
