@@ -5,8 +5,8 @@ these functions, and both tell the journalist by mail.
 """
 
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
+from django.db.models import F, Min, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,6 +111,19 @@ def accreditation_rules(event):
         return event.accreditation_settings
     except AccreditationSettings.DoesNotExist:
         return AccreditationSettings(event=event)
+
+
+def closes_at():
+    """When an appointment stops taking requests: its deadline, at the latest its start
+    (an expression over appointments, the rule of ``closed_reason``)."""
+    return Least(Coalesce("accreditation_settings__deadline", "starts_at"), "starts_at")
+
+
+def next_closing(now):
+    """The next moment after ``now`` at which an appointment's page stops offering
+    accreditation (its cached page must not offer it past that moment)."""
+    return (Event.objects.filter(requires_accreditation=True).annotate(closes=closes_at())
+            .filter(closes__gt=now).aggregate(first=Min("closes"))["first"])
 
 
 def closed_reason(event, now=None):

@@ -18,7 +18,13 @@ class JournalistsConfig(AppConfig):
             workflow_step,
         )
 
-        from . import outbox
+        from releases.caching import shown_on_public_pages
+
+        from . import accreditation, outbox
+        from .models import AccreditationSettings
+
+        # An appointment's page offers accreditation until its deadline.
+        shown_on_public_pages(AccreditationSettings, changes=accreditation.next_closing)
 
         # Queued in the publishing transaction: the outbox rows commit with it.
         release_published.connect(outbox.on_release_published,

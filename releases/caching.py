@@ -72,6 +72,18 @@ GENERATION_KEY = "newsroom:content-generation"
 # Workflow bookkeeping that no public page shows.
 PRIVATE_MODELS = {"auditentry", "previewlink"}
 PUBLIC_APPS = {"releases", "flatpages", "sites"}
+# What an app built on releases adds to its public pages (journalists: whether an
+# appointment takes accreditation requests), registered from its AppConfig.ready with
+# ``shown_on_public_pages``: models whose changes change such a page, and functions of
+# now giving the next moment at which one changes by the clock.
+_shown_models = set()
+_clocks = []
+
+
+def shown_on_public_pages(*models, changes=None):
+    _shown_models.update(models)
+    if changes is not None and changes not in _clocks:
+        _clocks.append(changes)
 
 
 # Whether this process found the cache away since it last read a generation.
@@ -117,7 +129,8 @@ def next_change(now):
 
     A release becomes public at the later of its publication time and the end of
     its embargo (models.releases.PUBLIC_FROM); an appointment stops being upcoming just
-    after its end, or just after its start when it has no end.
+    after its end, or just after its start when it has no end; and the moments of the
+    apps registered with ``shown_on_public_pages``.
     """
     from .models import Appointment, Delegation, Event, Release
     from .models.releases import PUBLIC_FROM
@@ -147,7 +160,8 @@ def next_change(now):
     moments = [releases["first"],
                *(moment + tick for moment in events.values() if moment is not None),
                *(moment for row in announced for moment in row.values()),
-               office and timezone.make_aware(datetime.datetime.combine(office, datetime.time()))]
+               office and timezone.make_aware(datetime.datetime.combine(office, datetime.time())),
+               *(changes(now) for changes in _clocks)]
     return min((moment for moment in moments if moment is not None), default=None)
 
 
@@ -441,8 +455,8 @@ def is_public_change(instance):
 
 def _on_change(sender, instance=None, **kwargs):
     model = instance.__class__ if instance is not None else sender
-    if sender._meta.app_label not in PUBLIC_APPS or (
-            model._meta.model_name in PRIVATE_MODELS):
+    if model not in _shown_models and (sender._meta.app_label not in PUBLIC_APPS or (
+            model._meta.model_name in PRIVATE_MODELS)):
         return
     if instance is not None and not is_public_change(instance):
         return

@@ -283,6 +283,45 @@ class TestTheClock:
             assert shown(client, urls, "Pressekonferenz zur Grenzregion") == [False, False]
 
 
+    @pytest.fixture
+    def accreditation_event(self, organisation):
+        starts = berlin(2026, 3, 30, 10, 0)  # the Monday after summer time began
+        with time_machine.travel(starts - datetime.timedelta(days=5), tick=False):
+            event = Event.objects.create(
+                title="Pressekonferenz zur Grenzregion", slug="pk", organisation=organisation,
+                starts_at=starts, requires_accreditation=True,
+                status=Event.Status.ANNOUNCED, published_at=timezone.now())
+        return event
+
+    def test_accreditation_is_offered_until_the_deadline_and_not_a_second_longer(
+            self, client, page_cache, accreditation_event):
+        from journalists.models import AccreditationSettings
+
+        deadline = berlin(2026, 3, 29, 3, 0)  # the first hour of summer time
+        url = accreditation_event.get_absolute_url()
+        with time_machine.travel(deadline - datetime.timedelta(days=2), tick=False):
+            AccreditationSettings.objects.create(event=accreditation_event, deadline=deadline)
+        with time_machine.travel(deadline - datetime.timedelta(hours=5), tick=False):
+            assert shown(client, [url], "Akkreditierung beantragen") == [True]
+        with time_machine.travel(deadline - SECOND, tick=False):
+            assert shown(client, [url], "Akkreditierung beantragen") == [True]
+            assert max_age(client.get(url)) <= 1
+        with time_machine.travel(deadline, tick=False):
+            assert shown(client, [url], "Akkreditierung beantragen") == [False]
+            assert shown(client, [url], "Frist für die Akkreditierung") == [True]
+
+    def test_a_deadline_brought_forward_shows_at_once(
+            self, client, page_cache, accreditation_event):
+        from journalists.models import AccreditationSettings
+
+        url = accreditation_event.get_absolute_url()
+        with time_machine.travel(berlin(2026, 3, 27, 9, 0), tick=False):
+            assert shown(client, [url], "Akkreditierung beantragen") == [True]
+            AccreditationSettings.objects.create(event=accreditation_event,
+                                                 deadline=berlin(2026, 3, 27, 8, 0))
+            assert shown(client, [url], "Akkreditierung beantragen") == [False]
+
+
 class TestDeployCheck:
     def test_a_cache_of_one_process_is_reported(self, settings):
         from releases.caching import check_shared_cache
