@@ -389,6 +389,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: a folder that
+# receives each mail as a file (a test installation that must send nothing).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # Journalist services (journalists/): e-mail alerts, embargoed material, accreditation.
 # Daily digests go out at this hour, Europe/Berlin.

@@ -170,6 +170,14 @@ class TestProductionSettings:
         assert loaded["TRUSTED_PROXIES"] == 2
         assert settings_with(monkeypatch, **PRODUCTION, BEHIND_PROXY="1")["TRUSTED_PROXIES"] == 1
 
+    def test_mail_can_go_to_files_instead_of_a_server(self, monkeypatch, tmp_path):
+        loaded = settings_with(
+            monkeypatch, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(tmp_path))
+        assert loaded["EMAIL_FILE_PATH"] == str(tmp_path)
+        monkeypatch.delenv("EMAIL_FILE_PATH")
+        assert "EMAIL_FILE_PATH" not in settings_with(monkeypatch)
+
     @pytest.mark.parametrize("value", ["zwei", "-1", "1.5"])
     def test_a_proxy_count_that_is_no_number_is_refused(self, monkeypatch, value):
         from django.core.exceptions import ImproperlyConfigured
