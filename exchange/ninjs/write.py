@@ -8,11 +8,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.utils import timezone, translation
 
 from releases.html import html_to_text
-from releases.models import Appointment, Release, ReleasePerson
+from releases.models import Appointment, Release, ReleasePerson, public_condition
 from releases.uploads import ATTACHMENT_TYPES
 
 from .vocabulary import (
@@ -37,8 +37,9 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
 def releases_for_ninjs(queryset, now=None):
     """``queryset`` with everything ``to_ninjs`` reads, fetched in a fixed number of queries.
 
-    Whether each release is public is annotated from ``Release.objects.public()``,
-    so the document's ``pubstatus`` follows the one visibility rule.
+    Whether each release is public is annotated with the condition of
+    ``Release.objects.public()``, so the document's ``pubstatus`` follows the one
+    visibility rule (read from the row itself, not asked again per row).
     """
     return queryset.select_related("organisation").prefetch_related(
         "topics", "contacts", "images", "attachments", "events", "delegations__stops",
@@ -47,7 +48,7 @@ def releases_for_ninjs(queryset, now=None):
         Prefetch("release_people", queryset=ReleasePerson.objects.select_related(
             "person").prefetch_related("person__appointments")),
     ).annotate(
-        ninjs_is_public=Exists(Release.objects.public(now).filter(pk=OuterRef("pk"))),
+        ninjs_is_public=ExpressionWrapper(public_condition(now), BooleanField()),
     )
 
 
