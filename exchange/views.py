@@ -14,9 +14,11 @@ from django.core.validators import validate_slug
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from releases.caching import counted_paginator
 from releases.models import Release
 from releases.models.releases import changed_publicly_since
 
@@ -58,17 +60,20 @@ def release_list(request):
         return error_response(400, str(error))
 
     try:
-        return json_response(release_page(queryset, page_number, page_size,
-                                          lambda number: _page_url(request, number)))
+        return json_response(release_page(
+            queryset, page_number, page_size, lambda number: _page_url(request, number),
+            # The count of the whole list, once for all its pages.
+            paginate=lambda rows, size: counted_paginator(
+                request, rows, size, scope=_filter_scope(request.GET))))
     except EmptyPage:
         return error_response(404, _("There is no page %(page)d.") % {"page": page_number})
 
 
-def release_page(queryset, page_number, page_size, page_url):
+def release_page(queryset, page_number, page_size, page_url, paginate=Paginator):
     """A page of the public releases in ``queryset``, newest first, as the list answers
     it; ``page_url(number)`` is the address of another page. Raises EmptyPage."""
-    paginator = Paginator(releases_for_ninjs(queryset).order_by("-published_at", "-pk"),
-                          page_size)
+    paginator = paginate(releases_for_ninjs(queryset).order_by("-published_at", "-pk"),
+                         page_size)
     page = paginator.page(page_number)
     return {
         "count": paginator.count,
@@ -104,6 +109,12 @@ def _identified_by(release_id):
         return None  # control characters (a NUL byte) are in no uri
     # An imported release: its UUID derives from its source's uri, which it keeps.
     return {"uuid": identity({"uri": release_id}), "source_uri": release_id}
+
+
+def _filter_scope(params):
+    """The list's filters in ``params``, as one string: what selects its rows."""
+    return urlencode(sorted((name, value) for name, values in params.lists()
+                            if name not in {"page", "page_size"} for value in values))
 
 
 def _positive_int(value, name, default):

@@ -400,11 +400,20 @@ class CachedCountMixin:
     """
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        state = getattr(self.request, "page_cache_state", None)
-        if state is None:  # not served through the page cache: count as always
-            return super().get_paginator(queryset, per_page, **kwargs)
-        key = f"newsroom:count:{state[0]}:{state[1]}:{self.request.path}"
-        return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
+        return counted_paginator(self.request, queryset, per_page, **kwargs)
+
+
+def counted_paginator(request, queryset, per_page, scope="", **kwargs):
+    """A paginator of ``queryset`` for ``request`` whose count is kept like the page
+    cache's pages (see ``CachedCountMixin``); ``scope`` names what else than the path
+    selects the rows (the filters of a query string, not the page's number)."""
+    state = getattr(request, "page_cache_state", None)
+    if state is None:  # not served through the page cache: count as always
+        return Paginator(queryset, per_page, **kwargs)
+    key = f"newsroom:count:{state[0]}:{state[1]}:{request.path}"
+    if scope:
+        key += ":" + hashlib.sha256(scope.encode()).hexdigest()
+    return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
 
 
 def public_value(name, compute, *, timed=True):

@@ -359,6 +359,30 @@ class TestListingCounts:
         services.publish(approved, spokesperson)
         assert client.get(url + "?page=2").context["paginator"].count == PAGE_SIZE + 2
 
+    def test_paging_through_the_api_counts_each_filtered_list_once(
+            self, client, page_cache, make_release, topic, approved, spokesperson):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for _ in range(3):
+            make_release().topics.add(topic)
+        make_release()
+        url = reverse("releases:api-release-list")
+
+        def count(**query):
+            with CaptureQueriesContext(connection) as queries:
+                answer = client.get(url, {"page_size": 2, **query}).json()["count"]
+            return answer, sum("COUNT(" in query["sql"].upper() for query in queries)
+
+        assert count() == (4, 1)
+        assert count(page=2) == (4, 0)
+        assert count(topic=topic.slug) == (3, 1)
+        assert count(topic=topic.slug, page=2) == (3, 0)
+        assert count(topic=topic.slug, page=2, utm_source="x") == (3, 0)
+        approved.topics.add(topic)
+        services.publish(approved, spokesperson)
+        assert count(topic=topic.slug, page=2) == (4, 1)
+
 
 class TestWhatIsNotCached:
     def test_a_page_with_a_form_token_is_not_kept(self, rf, page_cache):
