@@ -159,8 +159,11 @@ class TestParse:
             [("Förderung",)], [("Wirtschaft",)], [("Vereine",)]]
         assert words("„Tag der offenen Tür“") == [[("Tag", "der", "offenen", "Tür")]]
         assert words('Wirtschaft "Über"') == [[("Wirtschaft",)], [("Über",)]]
-        # A query of nothing else still asks for them.
-        assert words("Wir über uns") == [[("Wir",)], [("über",)], [("uns",)]]
+        # A query of nothing else searches nothing, on either database (PostgreSQL's index
+        # has none of them), and says so.
+        for text in ("und", "der die das", '"und"', "Wir über uns"):
+            assert words(text) == [] and parse(text).common_only, text
+        assert not parse("Wirtschaft").common_only and not parse("").common_only
 
     @pytest.mark.parametrize("text", [
         "Lehrer:innen", "Lehrer*innen", "Lehrer_innen", "Lehrer/-innen", "Lehrer/innen",

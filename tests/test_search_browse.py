@@ -91,6 +91,21 @@ class TestFiltersAlone:
         assert "Anführungszeichen" in response.content.decode() or "quotation" in \
             response.content.decode()
 
+    def test_a_query_of_only_common_words_is_explained_not_searched(self, client,
+                                                                     make_release, topic):
+        make_release(title="Sachsen und Polen").topics.add(topic)
+        make_release(title="Schulen in Sachsen")
+        response = client.get(reverse("releases:search"), {"q": "und die"})
+        html = response.content.decode()
+        assert "„und die“ allein wird nicht gesucht" in html
+        assert 'value="und die"' in html  # kept in the field, to be changed
+        assert "Sachsen und Polen" not in html
+        # With a filter, the filtered list, and the same words of explanation.
+        html = client.get(reverse("releases:search"),
+                          {"q": "und", "topic": topic.slug}).content.decode()
+        assert "Sachsen und Polen" in html and "Schulen in Sachsen" not in html
+        assert "„und“ allein wird nicht gesucht" in html
+
     def test_the_page_links_the_feed_of_the_filtered_list(self, client, make_release, topic):
         make_release().topics.add(topic)
         content = client.get(reverse(SEARCH), {"topic": topic.slug}).content.decode()

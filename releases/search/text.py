@@ -264,6 +264,7 @@ class Query:
     _lookups: dict = field(default_factory=dict, repr=False)
     _places: dict = field(default_factory=dict, repr=False)
     _made: dict = field(default_factory=dict, repr=False)  # what a backend made of it
+    common_only: bool = False  # only words like "und", "der": nothing was searched
 
     def __bool__(self):
         return bool(self.clauses)
@@ -287,14 +288,15 @@ def parse(query):
     """Parse a visitor's query; anything odd is dropped, nothing raises.
 
     A word that only joins others ("der", "und", "für": ``STOP_WORDS``) is left out,
-    unless quoted or all the query has: "Förderung der Wirtschaft" finds a release on
-    "Wirtschaftsförderung", on either database.
+    unless quoted: "Förderung der Wirtschaft" finds a release on "Wirtschaftsförderung",
+    on either database. A query of such words alone searches nothing (almost every
+    release has them, and PostgreSQL's index leaves them out): ``common_only`` says so.
     """
     if isinstance(query, Query):
         return query
     text = _clean(query or "")[:MAX_QUERY_CHARS].translate(_QUOTES)
     parsed = Query(text=text)
-    seen, joining = set(), set()
+    seen, joining, common = set(), set(), set()
     join_next = False
     for match in _CHUNK.finditer(text):
         bare = match["bare"]
@@ -322,13 +324,17 @@ def parse(query):
             parsed.exclusions += terms
             join_next = False
             continue
-        if bare is not None and len(words) == 1 and _normalise_word(words[0]) in STOP_WORDS:
-            joining.add(term)
+        if len(words) == 1 and _normalise_word(words[0]) in STOP_WORDS:
+            common.add(term)
+            if bare is not None:
+                joining.add(term)
         if join_next:
             parsed.clauses[-1] += terms
         else:
             parsed.clauses.append(terms)
         join_next = False
+    if parsed.clauses and all(term in common for clause in parsed.clauses for term in clause):
+        parsed.clauses, parsed.common_only = [], True
     meaningful = [[term for term in clause if term not in joining] for clause in parsed.clauses]
     if any(meaningful):
         parsed.clauses = [clause for clause in meaningful if clause]
