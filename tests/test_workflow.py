@@ -440,6 +440,15 @@ class TestWithdraw:
         services.withdraw(approved, spokesperson, "Termin verschoben.")
         assert client.get(approved.get_absolute_url()).status_code == 404
 
+    def test_removed_for_legal_reasons_before_it_was_ever_public_is_not_found(
+            self, client, approved, spokesperson):
+        """Not 410: that would tell that a release under this number exists."""
+        services.schedule(approved, spokesperson, timezone.now() + datetime.timedelta(days=1))
+        services.withdraw(approved, spokesperson, "Einstweilige Verfügung", is_legal=True)
+        for url in (approved.get_absolute_url(), reverse(
+                "releases:release-print", kwargs={"pk": approved.pk, "slug": "x"})):
+            assert client.get(url).status_code == 404
+
     def test_withdrawing_needs_a_reason(self, published, spokesperson):
         refused("reason_required", services.withdraw, published, spokesperson, "")
 

@@ -149,12 +149,13 @@ class ReleasePrintView(ReleaseDetailView):
 
 
 def withdrawn_response(request, release, slug):
-    """The page of a withdrawn release: a notice if it had been public, else not found."""
+    """The page of a withdrawn release: a notice if it had been public, else not found
+    (also when removed for legal reasons: its address was never given out)."""
+    if not Release.objects.withdrawn_after_public().filter(pk=release.pk).exists():
+        raise Http404(_("No such press release."))
     if release.is_removed_for_legal_reasons:
         return TemplateResponse(request, "releases/release_withdrawn.html",
                                 {"is_removed": True, "canonical_url": ""}, status=410)
-    if not Release.objects.withdrawn_after_public().filter(pk=release.pk).exists():
-        raise Http404(_("No such press release."))
     if release.slug != slug:
         return redirect(release, permanent=True)
     response = TemplateResponse(request, "releases/release_withdrawn.html",
