@@ -286,7 +286,8 @@ class ReleaseFeed(ReleaseItems, Feed):
     @staticmethod
     def subject_state(kwargs):
         """What the feed shows of its subject (a name, a logo), from the URL: part of
-        its ETag, so that a renamed topic is a new feed."""
+        its ETag, so that a renamed topic is a new feed. Read of a public subject only:
+        the ETag of a hidden one is that of none, and confirms neither it nor its name."""
         return ()
 
     def scope_of(self, obj):
@@ -333,7 +334,7 @@ class TopicFeed(ReleaseFeed):
 
     @staticmethod
     def subject_state(kwargs):
-        return list(Topic.objects.filter(slug=kwargs["slug"]).values_list("name"))
+        return list(Topic.objects.public().filter(slug=kwargs["slug"]).values_list("name"))
 
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
@@ -354,7 +355,7 @@ class PersonFeed(TopicFeed):
 
     @staticmethod
     def subject_state(kwargs):
-        return list(Person.objects.filter(slug=kwargs["slug"]).values_list(
+        return list(Person.objects.public().filter(slug=kwargs["slug"]).values_list(
             "honorific", "given_name", "family_name"))
 
     def subject(self, obj):
@@ -373,7 +374,7 @@ class OrganisationFeed(TopicFeed):
 
     @staticmethod
     def subject_state(kwargs):
-        return list(Organisation.objects.filter(slug=kwargs["slug"]).values_list(
+        return list(Organisation.objects.public().filter(slug=kwargs["slug"]).values_list(
             "name", "logo"))
 
     def feed_logo(self, obj):
@@ -437,9 +438,10 @@ def feed_state(request, feed_class, kwargs):
 
 
 def feed_subject_state(feed_class, kwargs):
-    """``feed_class.subject_state``, kept as the feed's rows are."""
+    """``feed_class.subject_state``, kept as the feed's rows are (a subject becomes
+    public by the clock too, when a release naming it does)."""
     return public_value(_feed_key("feed-subject", feed_class, kwargs),
-                        lambda: feed_class.subject_state(kwargs), timed=False)
+                        lambda: feed_class.subject_state(kwargs))
 
 
 def _feed_key(kind, feed_class, values):

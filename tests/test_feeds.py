@@ -316,6 +316,44 @@ def test_headers_do_not_reveal_unpublished_items(client, make_release, scoped, t
                     == due)
 
 
+@pytest.mark.parametrize("atom", [False, True])
+def test_validators_do_not_tell_a_hidden_subject_from_none(client, make_release, atom):
+    """A topic, person or organisation named only by an embargoed release: a conditional
+    request for its feed is answered as for a slug that does not exist, whatever ETag it
+    sends (one made of the hidden name confirmed the name)."""
+    import hashlib
+
+    from releases.models import Organisation, Person, SiteIdentity, Topic
+
+    embargoed = make_release(embargo_until=timezone.now() + datetime.timedelta(days=1))
+    topic = Topic.objects.create(name="Geheimthema Alpha", slug="geheimthema-alpha")
+    person = Person.objects.create(given_name="Zacharias", family_name="Verborgen",
+                                   slug="zacharias-verborgen")
+    organisation = Organisation.objects.create(name="Geheimressort Omikron",
+                                               slug="geheimressort-omikron")
+    embargoed.topics.add(topic)
+    embargoed.people.add(person)
+    embargoed.organisation = organisation
+    embargoed.save()
+    identity = SiteIdentity.get()
+
+    def etag(subject_state):  # as anyone could compute it: the site's name is public
+        state = ([], identity.name, identity.logo.name, subject_state)
+        return '"%s"' % hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+
+    guesses = [etag([]), etag([("Geheimthema Alpha",)]), etag([("", "Zacharias", "Verborgen")]),
+               etag([("Geheimressort Omikron", "")])]
+    suffix = "-atom" if atom else ""
+    for name, slug in [("topic", topic.slug), ("person", person.slug),
+                       ("organisation", organisation.slug)]:
+        def answers(slug):
+            url = reverse(f"releases:{name}-feed{suffix}", kwargs={"slug": slug})
+            return [client.get(url, headers={"if-none-match": guess}).status_code
+                    for guess in guesses]
+
+        assert answers(slug) == answers("gibt-es-nicht"), name
+
+
 def test_correction_bumps_updated_and_last_modified(client, make_release):
     release = make_release()
     url = reverse("releases:feed-atom")
