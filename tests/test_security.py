@@ -365,6 +365,33 @@ class TestMediaFiles:
         fallback = disposition.split('filename="')[1].split('"')[0]
         assert fallback.isascii() and fallback.endswith(".pdf") and "/" not in fallback
 
+    def test_files_of_a_release_removed_for_legal_reasons_are_not_served(
+            self, client, image, attachment):
+        """Their names were public while the release was: they go with its page, also
+        from a working edition, and come back when it is restored."""
+        attachment.release = image.release
+        attachment.save()
+        names = [image.image.name, attachment.file.name, *(
+            item["name"] for items in (image.renditions["image/webp"],
+                                       image.renditions["image/jpeg"]) for item in items)]
+        release = image.release
+        edition = Release.objects.create(title=release.title, slug=release.slug,
+                                         organisation=release.organisation,
+                                         edition_of=release)
+        ReleaseImage.objects.create(release=edition, alt_text="Podium", credit="Foto: SMR",
+                                    image=image.image.name, renditions=image.renditions)
+
+        def answers():
+            return {client.get(media_url(name)).status_code for name in names}
+
+        assert answers() == {200}
+        Release.objects.filter(pk=release.pk).update(
+            status=Release.Status.WITHDRAWN, withdrawn_at=timezone.now(),
+            is_removed_for_legal_reasons=True)
+        assert answers() == {404}
+        Release.objects.filter(pk=release.pk).update(is_removed_for_legal_reasons=False)
+        assert answers() == {200}
+
     def test_unchanged_file_answers_not_modified(self, client, attachment):
         first = client.get(attachment.file.url)
         again = client.get(attachment.file.url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])

@@ -9,7 +9,9 @@ stored (it is accepted nowhere else, releases/svg.py). Anything else, and any pa
 that leaves the media folder, is 404.
 
 Files of releases that are not public yet are served too: their names are
-random (uuid4) and appear nowhere but on the editors' pages.
+random (uuid4) and appear nowhere but on the editors' pages. Files of a release
+removed for legal reasons are not: their names were public (in its page, feeds and
+ninjs), so they answer 404 like the page, until the release is restored.
 """
 
 import re
@@ -20,12 +22,13 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
-from ..models import ReleaseAttachment
+from ..models import Release, ReleaseAttachment
 from ..uploads import (
     ATTACHMENT_TYPES,
     CAPTIONS_TYPES,
@@ -42,6 +45,9 @@ MEDIA_CSP = "default-src 'none'; sandbox"
 CACHE_CONTROL = "public, max-age=86400"
 MAX_FILENAME_CHARS = 150
 
+# A scaled copy of an image (releases/images.py): the original's name without its suffix,
+# the width, maybe the storage's mark of a name already taken, a suffix.
+_RENDITION = re.compile(r"(?P<stem>.+)-\d+w(?:_[A-Za-z0-9]{7})?\.[a-z]+")
 _UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f-\x9f/\\"*:<>?|;]+')
 _NOT_ASCII_FILENAME = re.compile(r"[^A-Za-z0-9 ._()+,-]+")
 _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
@@ -59,6 +65,8 @@ def serve_media(request, path):
     elif suffix in ATTACHMENT_TYPES:
         content_type, disposition = ATTACHMENT_TYPES[suffix], _attachment_disposition(name)
     else:
+        raise Http404
+    if _removed_for_legal_reasons(name):
         raise Http404
     try:
         modified_at = default_storage.get_modified_time(name)
@@ -99,6 +107,17 @@ def _stored_name(path):
     if not Path(location).resolve().is_relative_to(root):
         raise Http404
     return name
+
+
+def _removed_for_legal_reasons(name):
+    """Whether ``name`` is an image (or one of its renditions, ``<stem>-480w.webp``) or an
+    attachment of a release removed for legal reasons (or of a working edition of one)."""
+    images = Q(images__image=name)
+    if rendition := _RENDITION.fullmatch(name):
+        images |= Q(images__image__startswith=f"{rendition['stem']}.")
+    removed = Q(is_removed_for_legal_reasons=True) | Q(
+        edition_of__is_removed_for_legal_reasons=True)
+    return Release.objects.filter(images | Q(attachments__file=name)).filter(removed).exists()
 
 
 def _attachment_disposition(name):
