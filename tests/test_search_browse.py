@@ -62,6 +62,13 @@ class TestFiltersAlone:
             "organisation": "smf", "kind": Release.Kind.STATEMENT,
             "from_date": timezone.localdate(ago(10)).isoformat()})
         assert titles_on(response) == ["Passt"]
+        # The page's title and the filters' summary name them, in German.
+        since = timezone.localdate(ago(10)).strftime("%d.%m.%Y")
+        html = response.content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert title.startswith(f"Medieninformationen: {other_organisation.name}, "
+                                f"Statement, ab {since}"), title
+        assert f"ab {since}</summary>" in html
 
     def test_the_list_is_paged_by_twenty(self, client, make_release, topic, ago):
         for day in range(25):

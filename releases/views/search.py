@@ -227,7 +227,7 @@ class SearchView(TemplateView):
         query = parse(data.get("q", ""))
         browsing = not query and bool(form.filters)
         context.update(form=form, query=query, searched=bool(query), browsing=browsing,
-                       filter_parts=form.filter_parts())
+                       filter_parts=form.filter_parts(), filter_text=form.describe_filters())
         releases = Release.objects.public().filter(**form.filter_lookups())
         if query:
             shown, order = (releases.select_related("organisation").prefetch_related("topics"),
