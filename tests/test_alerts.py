@@ -177,6 +177,13 @@ class TestSubscribing:
         assert "gültige E-Mail-Adresse" in html
         assert 'aria-invalid="true"' in html
         assert f'value="{topic.pk}" aria-invalid' not in html and "checked" in html
+        # The page says so in its title, and a summary, focused on arrival, names the
+        # field and leads to it.
+        assert "<title>Fehler: E-Mail-Benachrichtigungen" in html
+        summary = html.split('id="form-errors"')[1].split("</div>")[0]
+        assert 'tabindex="-1" autofocus' in summary
+        assert '<a href="#id_email">Ihre E-Mail-Adresse</a>: ' in summary
+        assert "gültige E-Mail-Adresse" in summary
 
     @pytest.mark.parametrize("data", [
         {"topics": ["x"]}, {"kinds": ["nonsense"]}, {"frequency": "hourly"},

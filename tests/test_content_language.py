@@ -142,6 +142,8 @@ PAGES = {
     # Journalists choose topics, ministries and ministers by name.
     "alerts": lambda r: reverse("journalists:subscribe"),
     "alerts of a topic": lambda r: reverse("journalists:subscribe") + "?topic=digitalisierung",
+    "accreditation": lambda r: reverse("journalists:accreditation", kwargs={
+        "pk": r.events.get().pk, "slug": r.events.get().slug}),
 }
 
 

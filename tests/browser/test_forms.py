@@ -165,3 +165,27 @@ def test_every_form_has_a_button_that_stands_out_focus_that_shows_and_no_axe_vio
                  if values["boundary"] < 3 or values["text"] < 4.5 or values["focus"] < 3}
     assert too_faint == {}, "contrast below 3:1 (boundary, focus) or 4.5:1 (text)"
     assert problems == {}
+
+
+@pytest.mark.parametrize("name", ["subscribe", "register", "accreditation"])
+def test_a_refused_form_focuses_its_summary_which_leads_to_the_field(browser, forms, name):
+    """Without script: the summary of the errors takes the focus when the page arrives (a
+    screen reader reads it), and its link moves on to the field to correct."""
+    base, paths = forms
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    try:
+        page.goto(base + paths[name])
+        for field in page.locator("main form input[type=email]").all():
+            field.fill("kein-at-zeichen")
+        submit_button(page).click()
+        page.wait_for_load_state()
+        assert page.title().startswith("Fehler: ")
+        assert page.evaluate("document.activeElement.id") == "form-errors"
+        assert axe_violations(page) == []
+        link = page.locator("#form-errors a").first
+        target = link.get_attribute("href")
+        link.click()
+        assert page.evaluate("location.hash") == target
+    finally:
+        context.close()
