@@ -11,14 +11,13 @@ class JournalistsConfig(AppConfig):
     verbose_name = _("Journalist services")
 
     def ready(self):
+        from releases.caching import shown_on_public_pages
         from releases.signals import (
             release_corrected,
             release_published,
             release_withdrawn,
             workflow_step,
         )
-
-        from releases.caching import shown_on_public_pages
 
         from . import accreditation, outbox
         from .models import AccreditationSettings
