@@ -372,6 +372,34 @@ class TestPrecision:
         make_release(title="Delegation in Kattowice")
         assert titles(search("Kattowitz")) == [real.title]
 
+    def test_a_word_matches_a_compound_by_its_parts_not_by_any_run_of_letters(
+            self, make_release):
+        heath = make_release(title="Naturschutz in der Dübener Heide",
+                             body="<p>Die Heidelandschaft und die Lüneburgerheiden.</p>")
+        oak = make_release(title="Neue Steineichen im Stadtpark")
+        flood = make_release(title="Hochwasserschutzmaßnahmen beginnen")
+        make_release(title="Der Landtag entscheidet über den Haushalt",
+                     body="<p>Reichenbach und Reichelt bereichern die Debatte.</p>")
+        assert titles(search("Heide")) == [heath.title]
+        assert titles(search("Eiche")) == [oak.title]
+        assert titles(search("Wasserschutz")) == [flood.title]
+
+    @pytest.mark.parametrize(("word", "compound", "part"), [
+        ("kriminalitaet", "eigentumskriminalitaet", True),
+        ("eiche", "steineichen", True),
+        ("heide", "lueneburgerheiden", True),
+        ("wasserschutz", "hochwasserschutzmassnahmen", True),
+        ("heide", "entscheidet", False),
+        ("heide", "entscheidender", False),
+        ("eiche", "reichenbach", False),
+        ("eiche", "reichelt", False),
+        ("schutz", "hochwasserschutzmassnahmen", False),  # short: only as the last part
+    ])
+    def test_what_counts_as_a_part_of_a_compound(self, word, compound, part):
+        from releases.search.text import is_compound_part
+
+        assert is_compound_part(word, compound) is part
+
     def test_a_short_stem_does_not_match_as_a_prefix(self, make_release):
         real = make_release(title="Reise nach Polen")
         make_release(title="Politik und Polizei")

@@ -15,7 +15,7 @@ from django.db import connections
 
 from .text import (
     FUZZY_SIMILARITY,
-    MAX_COMPOUNDS,
+    MAX_COMPOUND_CANDIDATES,
     MIN_COMPOUND_CHARS,
     MIN_FUZZY_CHARS,
     TIERS,
@@ -262,7 +262,7 @@ def _lookup(query, db):
         found = {}
         if words:
             with connections[db].cursor() as cursor:
-                cursor.execute(_LOOKUP_SQL, [words, MIN_COMPOUND_CHARS, MAX_COMPOUNDS,
+                cursor.execute(_LOOKUP_SQL, [words, MIN_COMPOUND_CHARS, MAX_COMPOUND_CANDIDATES,
                                              MIN_FUZZY_CHARS, FUZZY_SIMILARITY])
                 for word, compounds, correction in cursor.fetchall():
                     found[word] = {"compounds": compounds,

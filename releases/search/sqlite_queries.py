@@ -10,7 +10,7 @@ from django.db import connections
 
 from .text import (
     FUZZY_SIMILARITY,
-    MAX_COMPOUNDS,
+    MAX_COMPOUND_CANDIDATES,
     MIN_COMPOUND_CHARS,
     _variants,
     lookup_words,
@@ -123,7 +123,7 @@ def _lookup(query, db):
         found = {}
         if words:
             with connections[db].cursor() as cursor:
-                cursor.execute(_LOOKUP_SQL, [MIN_COMPOUND_CHARS, MAX_COMPOUNDS,
+                cursor.execute(_LOOKUP_SQL, [MIN_COMPOUND_CHARS, MAX_COMPOUND_CANDIDATES,
                                              json.dumps(words)])
                 for word, compounds, known in cursor.fetchall():
                     found[word] = {"compounds": json.loads(compounds), "correction": None,

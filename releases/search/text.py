@@ -20,6 +20,13 @@ MAX_WORD_CHARS = 40  # longer "words" are noise, and costly for trigrams
 MIN_PREFIX_CHARS = 4  # "Digi" finds "Digitalisierung"; shorter prefixes match everything
 MIN_COMPOUND_CHARS = 5  # "Kriminalität" finds "Eigentumskriminalität", "Amt" not "Landratsamt"
 MAX_COMPOUNDS = 30
+# Words that hold a searched word are looked up (shortest first) among this many, and
+# those where it is a part of the compound kept (``is_compound_part``).
+MAX_COMPOUND_CANDIDATES = 500
+# What may follow the last part of a compound: German inflection ("Eichen", "Heiden").
+COMPOUND_ENDINGS = frozenset({"", "e", "n", "en", "er", "es", "s", "ern", "ens", "em"})
+MIN_COMPOUND_HEAD_CHARS = 3  # "Landratsamt": "Amt" is too short to be looked up anyway
+MIN_MIDDLE_PART_CHARS = 7  # "wasserschutz" inside "hochwasserschutzmassnahmen"
 MIN_FUZZY_CHARS = 4
 FUZZY_SIMILARITY = 0.5
 PLURAL_ENDINGS = ("es", "en", "er", "s", "n", "e")
@@ -137,6 +144,22 @@ def lookup_words(query):
     return sorted(word for word in words if _WORD.fullmatch(word))
 
 
+def is_compound_part(word, compound):
+    """Whether the normalised ``word`` is a part of the normalised ``compound`` as German
+    compounds are made, not any run of its letters: its last part, maybe inflected
+    ("kriminalitaet" in "eigentumskriminalitaet", "eiche" in "steineichen"), or, if long,
+    a part in its middle ("wasserschutz" in "hochwasserschutzmassnahmen"); never "heide"
+    in "entscheidet" nor "eiche" in "reichenbach"."""
+    start = compound.find(word, MIN_COMPOUND_HEAD_CHARS)
+    while start != -1:
+        rest = compound[start + len(word):]
+        if rest in COMPOUND_ENDINGS or (
+                len(word) >= MIN_MIDDLE_PART_CHARS and len(rest) >= MIN_COMPOUND_CHARS):
+            return True
+        start = compound.find(word, start + 1)
+    return False
+
+
 def loosened(term, lookups):
     """What a single-word term also matches as, beyond its exact word or phrase:
     {"prefixes": beginnings of words, "compounds": normalised spellings of the compounds
@@ -150,8 +173,10 @@ def loosened(term, lookups):
     found = lookups.get(word, {})
     return {
         "prefixes": prefixes(word),
-        "compounds": [spelling for compound in found.get("compounds") or ()
-                      for spelling in _variants(compound)],
+        "compounds": [spelling for compound in [
+            compound for compound in found.get("compounds") or ()
+            if is_compound_part(word, compound)][:MAX_COMPOUNDS]
+            for spelling in _variants(compound)],
         "corrections": _variants(found["correction"]) if found.get("correction") else [],
     }
 
