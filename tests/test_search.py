@@ -189,6 +189,10 @@ class TestParse:
     def test_input_without_words_is_an_empty_query(self, text):
         assert not parse(text)
 
+    def test_excluding_a_word_that_only_joins_others_excludes_nothing(self):
+        assert parse("Radweg -und -oder -Oder").exclusions == []
+        assert [term.words for term in parse("Radweg -Elbe").exclusions] == [("Elbe",)]
+
     def test_only_exclusions_is_an_empty_query(self):
         assert not parse("-Polen")
 
@@ -420,6 +424,13 @@ class TestSyntax:
     def test_a_minus_excludes_a_word(self, kattowitz, make_release):
         other = make_release(title="Kattowitz und Krakau")
         assert titles(search("Kattowitz -Polen")) == [other.title]
+
+    def test_excluding_a_joining_word_keeps_the_releases_titled_with_the_rest(
+            self, make_release, unrelated):
+        """On PostgreSQL "-und" had made every heading match fail."""
+        titled = make_release(title="Neuer Radweg an der Elbe")
+        mentioned = make_release(title="Freizeit", body="<p>Ein Radweg und eine Brücke.</p>")
+        assert set(titles(search("Radweg -und"))) == {titled.title, mentioned.title}
 
     def test_oder_finds_either_word(self, kattowitz, goerlitz, unrelated):
         assert set(titles(search("Kattowitz oder Görlitz"))) == {kattowitz.title, goerlitz.title}

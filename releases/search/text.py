@@ -346,7 +346,10 @@ def parse(query):
             terms.append(Term((joined,)))
             seen.add(terms[-1])
         if match["negated"]:
-            parsed.exclusions += terms
+            # "-und" would exclude almost everything: left out, as is "-oder" (the river),
+            # which PostgreSQL's index cannot hold, so that both databases agree.
+            if not (len(words) == 1 and _normalise_word(words[0]) in {*STOP_WORDS, "oder"}):
+                parsed.exclusions += terms
             join_next = False
             continue
         if len(words) == 1 and _normalise_word(words[0]) in STOP_WORDS:
