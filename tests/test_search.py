@@ -6,6 +6,7 @@ SQLite's FTS5 table. Tests marked ``postgres`` or ``sqlite_only`` concern one of
 
 import datetime
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -483,6 +484,15 @@ class TestSnippets:
         [release] = add_snippets(search("Schlesien"), "Schlesien")
         assert isinstance(release.snippet, SafeString)
         assert "<mark>Schlesien</mark>" in release.snippet
+
+    def test_only_words_the_query_finds_are_marked(self, make_release):
+        make_release(title="E-Mobilität in der EU",
+                     body="<p>Die EU fördert E-Mobilität mit zwölf Millionen Euro; "
+                          "die Europäische Kommission startet heute.</p>")
+        [release] = add_snippets(search("E-Mobilität EU"), "E-Mobilität EU")
+        marked = re.findall(r"<mark>(.*?)</mark>", release.snippet)
+        assert set(marked) <= {"E", "Mobilität", "EU"}, marked
+        assert "EU" in marked and "Mobilität" in marked
 
     def test_markup_in_the_text_stays_inert(self, make_release):
         make_release(title="Sicherheitshinweis",

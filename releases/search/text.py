@@ -422,7 +422,9 @@ def _snippet_source(release):
 
 
 def _python_snippet(text, query):
-    """Escaped text around the first match, each word that contains a query word marked."""
+    """Escaped text around the first match, each word that a query word matches marked:
+    the word itself, a longer word it begins, or a compound it is a part of ("Eu" marks
+    no "Euro", "E-Mobilität" no word with an "e" in it)."""
     needles = {normalise(word) for word in query.words}
     found = {}  # word -> whether it matches: a text repeats its words
 
@@ -430,7 +432,11 @@ def _python_snippet(text, query):
         word = token.group()
         if word not in found:
             normalised = _normalise_word(word)
-            found[word] = any(needle in normalised for needle in needles)
+            found[word] = any(
+                needle == normalised
+                or (len(needle) >= MIN_PREFIX_CHARS and normalised.startswith(needle))
+                or (len(needle) >= MIN_COMPOUND_CHARS and is_compound_part(needle, normalised))
+                for needle in needles)
         return found[word]
 
     # Read up to the first match and the window after it, not the whole text.
