@@ -827,6 +827,19 @@ class TestSearchView:
         paginator = client.get(self.url, {"q": "Oppeln"}).context["paginator"]
         assert not paginator.has_more and paginator.count == 25
 
+    def test_a_query_longer_than_allowed_is_searched_by_its_beginning(self, client, many):
+        many(3)
+        response = client.get(self.url, {"q": "Oppeln " + "x" * 600})
+        assert response.status_code == 200
+        assert response.context["form"].errors == {}
+        assert response.context["searched"]
+
+    def test_a_long_law_name_is_found(self, client, make_release):
+        law = "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"
+        release = make_release(title=f"Das {law} tritt außer Kraft")
+        response = client.get(self.url, {"q": law})
+        assert [r.title for r in response.context["results"]] == [release.title]
+
     @pytest.mark.parametrize("page", ["999", "-1", "abc", "0", "1e9", "9" * 50])
     def test_a_page_out_of_range_shows_a_valid_page(self, client, many, page):
         many(25)

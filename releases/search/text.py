@@ -16,7 +16,9 @@ from ..html import html_to_text
 MAX_QUERY_CHARS = 500  # the rest of a longer query is ignored
 MAX_TERMS = 10
 MAX_PHRASE_WORDS = 8
-MAX_WORD_CHARS = 40  # longer "words" are noise, and costly for trigrams
+# Longer "words" are noise, and costly for trigrams; German law names reach sixty letters
+# ("Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz").
+MAX_WORD_CHARS = 64
 MIN_PREFIX_CHARS = 4  # "Digi" finds "Digitalisierung"; shorter prefixes match everything
 MIN_COMPOUND_CHARS = 5  # "Kriminalität" finds "Eigentumskriminalität", "Amt" not "Landratsamt"
 MAX_COMPOUNDS = 30

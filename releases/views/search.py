@@ -82,8 +82,9 @@ def _public_row(model, slug):
 class SearchForm(forms.Form):
     """The search page's GET parameters; a bad value is reported and left out."""
 
-    q = forms.CharField(label=_("Search terms"), required=False, max_length=MAX_QUERY_CHARS,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    # A longer query is searched by its beginning (parse), not refused.
+    q = forms.CharField(label=_("Search terms"), required=False, widget=forms.TextInput(
+        attrs={"type": "search", "maxlength": MAX_QUERY_CHARS}))
     from_date = forms.DateField(label=_("Published from"), required=False, widget=DateInput(),
                                 validators=DATE_VALIDATORS)
     to_date = forms.DateField(label=_("Published until"), required=False, widget=DateInput(),
