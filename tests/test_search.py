@@ -190,6 +190,14 @@ class TestParse:
     def test_input_without_words_is_an_empty_query(self, text):
         assert not parse(text)
 
+    def test_and_and_not_in_capitals_are_operators(self):
+        query = parse("Breitbandausbau AND Glasfaser NOT Görlitz")
+        assert [[term.words for term in clause] for clause in query.clauses] == [
+            [("Breitbandausbau",)], [("Glasfaser",)]]
+        assert [term.words for term in query.exclusions] == [("Görlitz",)]
+        # In lower case they are words like any other.
+        assert len(parse("Not und Hilfe").clauses) == 2
+
     def test_excluding_a_word_that_only_joins_others_excludes_nothing(self):
         assert parse("Radweg -und -oder -Oder").exclusions == []
         assert [term.words for term in parse("Radweg -Elbe").exclusions] == [("Elbe",)]
@@ -575,14 +583,20 @@ class TestQueriesAsText:
         assert titles(search(query)) == [kattowitz.title]
 
     @pytest.mark.parametrize("query", [
-        "Kattowitz NEAR Polen", "Kattowitz AND Polen", "NOT Kattowitz", "title:Kattowitz",
+        "Kattowitz NEAR Polen", "NOT Kattowitz", "title:Kattowitz",
         "NEAR(Kattowitz Polen)", "{title heading}: Kattowitz",
     ])
     def test_operators_of_the_index_are_plain_words(self, kattowitz, goerlitz, query):
-        # "NEAR", "AND", "title" are words the release does not contain.
+        # "NEAR", "title" are words the release does not contain; "NOT Kattowitz" excludes
+        # it (and asks for nothing else).
         results = search(query)
         add_snippets(results[:20], query)
         assert titles(results) == []
+
+    def test_and_and_not_in_capitals_mean_what_they_say(self, kattowitz, goerlitz):
+        assert titles(search("Kattowitz AND Polen")) == [kattowitz.title]
+        assert titles(search("Polen NOT Kattowitz")) == []
+        assert titles(search("Görlitz NOT Kattowitz")) == [goerlitz.title]
 
     def test_a_short_word_does_not_match_inside_another(self, make_release):
         make_release(title="Neue Bibliothek in Bautzen")

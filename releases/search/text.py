@@ -324,13 +324,19 @@ def parse(query):
     text = _clean(query or "")[:MAX_QUERY_CHARS].translate(_QUOTES)
     parsed = Query(text=text)
     seen, joining, common = set(), set(), set()
-    join_next = False
+    join_next = negate_next = False
     for match in _CHUNK.finditer(text):
         bare = match["bare"]
         # Lower-case only: "Oder" is also a river.
         if not match["negated"] and bare in {"oder", "OR"}:
             join_next = bool(parsed.clauses)
             continue
+        # Operators of other search engines, in capitals: "AND" is what words do anyway,
+        # "NOT" a minus before the next word.
+        if not match["negated"] and bare in {"AND", "NOT"}:
+            negate_next = bare == "NOT"
+            continue
+        negated, negate_next = bool(match["negated"]) or negate_next, False
         written = _GENDER_MARK.sub("", match["phrase"] or bare or "")
         words = tuple(word for word in _WORD.findall(written)
                       if len(word) <= MAX_WORD_CHARS)[:MAX_PHRASE_WORDS]
@@ -347,7 +353,7 @@ def parse(query):
                 and _HYPHENATED_TERM.fullmatch(written)):
             terms.append(Term((joined,)))
             seen.add(terms[-1])
-        if match["negated"]:
+        if negated:
             # "-und" would exclude almost everything: left out, as is "-oder" (the river),
             # which PostgreSQL's index cannot hold, so that both databases agree.
             if not (len(words) == 1 and _normalise_word(words[0]) in {*STOP_WORDS, "oder"}):
