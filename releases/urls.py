@@ -1,8 +1,6 @@
 """Public pages under German paths; /en/ serves the same pages with an English interface."""
 
-from django.contrib.flatpages.views import flatpage
 from django.urls import path, re_path
-from django.views.decorators.http import require_safe
 
 from . import feeds
 from .caching import cache_patterns
@@ -66,9 +64,9 @@ urlpatterns = [
          name="delegation-detail"),
     path("pressekontakte/", contacts.ContactListView.as_view(), name="contact-list"),
     path("pressekontakte/<int:pk>.vcf", contacts.contact_vcard_view, name="contact-vcard"),
-    path("impressum/", require_safe(flatpage), {"url": IMPRINT_URL}, name="imprint"),
-    path("datenschutz/", require_safe(flatpage), {"url": PRIVACY_URL}, name="privacy"),
-    path("barrierefreiheit/", require_safe(flatpage), {"url": ACCESSIBILITY_URL},
+    path("impressum/", bitv.legal_page, {"url": IMPRINT_URL}, name="imprint"),
+    path("datenschutz/", bitv.legal_page, {"url": PRIVACY_URL}, name="privacy"),
+    path("barrierefreiheit/", bitv.legal_page, {"url": ACCESSIBILITY_URL},
          name="accessibility"),
     # BITV 2.0 § 4 (releases/bitv.py).
     path("leichte-sprache/", bitv.easy_language, name="easy-language"),

@@ -72,6 +72,27 @@ class TestPages:
         assert "<h2>Was ist neu?</h2><p>Neu.</p>" in html
         assert "alert(1)" not in html and "style=" not in html.split("<main")[1]
 
+    @pytest.mark.parametrize("name", ["imprint", "privacy", "accessibility"])
+    def test_legal_pages_show_their_title_as_text_and_their_text_cleaned(self, client, name):
+        """Not as typed: a refresh to another site, a form, a script or another template."""
+        url = reverse(f"releases:{name}")
+        FlatPage.objects.filter(url=url).update(
+            title='Impressum <img src=x onerror="alert(1)">', template_name="admin/base.html",
+            content='<meta http-equiv="refresh" content="3;url=https://evil.example/">'
+                    '<p>Angaben <a href="javascript:alert(2)">hier</a>.</p>'
+                    '<form action="https://evil.example/"><input name="pw"></form>'
+                    "<script>alert(3)</script><h2>Kontakt</h2>")
+        response = client.get(url)
+        html = response.content.decode()
+        main = html.split("<main")[1]
+        assert response.status_code == 200 and 'class="legal"' in html
+        assert "<h1>Impressum &lt;img src=x onerror=&quot;alert(1)&quot;&gt;</h1>" in main
+        assert "<h2>Kontakt</h2>" in main and "Angaben" in main
+        article = main.split('class="legal"')[1].split("</article>")[0]
+        assert "http-equiv" not in html
+        for unsafe in ("javascript:", "<form", "<input", "<script", "<img"):
+            assert unsafe not in article, unsafe
+
     def test_deleted_page_is_not_found_not_an_error(self, client):
         FlatPage.objects.filter(url="/gebaerdensprache/").delete()
         assert client.get(reverse("releases:sign-language")).status_code == 404

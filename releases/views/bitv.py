@@ -1,8 +1,11 @@
-"""The pages in Leichte Sprache and in Gebärdensprache (BITV 2.0 § 4, releases/bitv.py).
+"""The pages whose texts are flatpages, edited in the admin: the legal pages (Impressum,
+Datenschutz, Barrierefreiheit) and those in Leichte Sprache and in Gebärdensprache
+(BITV 2.0 § 4, releases/bitv.py), which add what a flatpage cannot hold: a heading in
+the visitor's language and, on the page in sign language, the video.
 
-Their texts are flatpages, edited in the admin like the legal pages; these views
-add what a flatpage cannot hold: a heading in the visitor's language and, on the
-page in sign language, the video.
+Not Django's flatpage view: it shows a page's title and text as they were typed
+(a <meta http-equiv="refresh"> included) and renders any template a page names.
+Here the text is cut down to the allowlist of rich text and the title is text.
 """
 
 from django.conf import settings
@@ -21,6 +24,11 @@ def _flatpage(url):
     # Cut down to the allowlist of rich text, like a release's text.
     page.content = mark_safe(clean_html(page.content))
     return page
+
+
+@require_safe
+def legal_page(request, url):
+    return render(request, "flatpages/default.html", {"flatpage": _flatpage(url)})
 
 
 @require_safe
