@@ -15,7 +15,9 @@ references to other files and addresses. A logo needs none of that, so
   functions that load images) points inside the file (``#id``), CSS imports
   nothing and has no escapes (which could spell ``url``), no value holds a
   ``javascript:`` address, and no processing instruction (``<?xml-stylesheet?>``)
-  loads a style sheet.
+  loads a style sheet;
+* no <use> shows an element that itself holds a <use> (nested copies multiply: a
+  few kilobytes of them keep a browser busy for minutes).
 
 Nothing is rewritten: a file that passes is stored as uploaded, one that fails
 is refused with a message saying what it contains.
@@ -104,9 +106,22 @@ def _check_element(element):
 
 
 def _check_style(element):
-    text = element.text or ""
+    # A browser reads all the text inside <style>, also that after an element in it.
+    text = "".join(element.itertext())
     if _EXTERNAL_CSS.search(text) or _SCRIPT_SCHEME.search(text):
         raise unsafe(_("its style sheet loads another file or address."))
+
+
+def _check_uses(root):
+    """Refuse a <use> of an element that holds a <use> (or is one)."""
+    use = f"{{{SVG_NAMESPACE}}}use"
+    nesting = {element.get("id") for element in root.iter()
+               if element.get("id") and any(True for _ in element.iter(use))}
+    for element in root.iter(use):
+        reference = next((element.get(name) for name in HREF_ATTRIBUTES if element.get(name)),
+                         "")
+        if reference.strip().lstrip("#") in nesting:
+            raise unsafe(_("it shows copies of copies (<use> of an element holding <use>)."))
 
 
 def _pi_target(item):
@@ -120,7 +135,7 @@ def check_svg(data):
         raise ValidationError(
             _("The SVG file is too large. A logo may be at most %(limit)d KB.")
             % {"limit": MAX_SVG_BYTES // 1024}, code="too_large")
-    root_seen = False
+    root = None
     try:
         # A <style> is checked when it ends: only then does it hold its text.
         for event, item in iterparse(io.BytesIO(data), events=("start", "end", "pi")):
@@ -128,9 +143,10 @@ def check_svg(data):
                 raise unsafe(_("it contains a processing instruction (%(instruction)s)."),
                              instruction=_pi_target(item))
             if event == "start":
-                if not root_seen and item.tag != f"{{{SVG_NAMESPACE}}}svg":
-                    raise invalid_svg()
-                root_seen = True
+                if root is None:
+                    if item.tag != f"{{{SVG_NAMESPACE}}}svg":
+                        raise invalid_svg()
+                    root = item
                 _check_element(item)
             elif item.tag == f"{{{SVG_NAMESPACE}}}style":
                 _check_style(item)
@@ -138,5 +154,6 @@ def check_svg(data):
         raise unsafe(_("it declares entities or loads external definitions.")) from error
     except (ParseError, ValueError, UnicodeError) as error:
         raise invalid_svg() from error
-    if not root_seen:
+    if root is None:
         raise invalid_svg()
+    _check_uses(root)

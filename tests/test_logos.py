@@ -53,6 +53,15 @@ UNSAFE = {
                        f'<svg {SVG_NS}><text>&a;</text></svg>',
     "billion-laughs": '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
                       f'<svg {SVG_NS}><text>&b;</text></svg>',
+    # Copies of copies: twelve levels of ten <use> each are 10^12 shapes to draw.
+    "nested-use": f'<svg {SVG_NS}><defs><rect id="l0" width="1" height="1"/>'
+                  + "".join(f'<g id="l{level}">' + f'<use href="#l{level - 1}"/>' * 10 + "</g>"
+                            for level in range(1, 13)) + '</defs><use href="#l12"/></svg>',
+    "use-of-a-use": f'<svg {SVG_NS}><rect id="a"/><use id="b" href="#a"/><use href="#b"/></svg>',
+    "css-after-an-element-in-style": f'<svg {SVG_NS}><style><g/>@import url(http://x.org/a.css);'
+                                     '</style><rect/></svg>',
+    "css-url-after-an-element": f'<svg {SVG_NS}><style>rect{{fill:red}}<g/>rect{{fill:'
+                                'url(http://x.org/f.svg#a)}</style></svg>',
 }
 INVALID = {
     "html": "<html><body><script>alert(1)</script></body></html>",
