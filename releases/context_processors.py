@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext_lazy as _
 
 from .links import absolute_url
@@ -59,12 +59,20 @@ def _page_query(request):
 
 def language_versions(request):
     """This page in each of the site's languages: the footer's language links and,
-    absolute, the head's hreflang alternates (German at /, English under /en/)."""
-    return [
-        {"code": code, "name": get_language_info(code)["name_local"],
-         "url": translate_url(request.path, code)}
-        for code, _name in settings.LANGUAGES
-    ]
+    absolute, the head's hreflang alternates (German at /, English under /en/). For an
+    address that names no page, the start page in each language: such an address
+    translated is itself ("/\\evil.example/", which a browser takes for another site)."""
+    resolved = getattr(request, "resolver_match", None) is not None
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        if resolved:
+            url = translate_url(request.path, code)
+        else:
+            with override(code):
+                url = reverse("releases:home")
+        versions.append({"code": code, "name": get_language_info(code)["name_local"],
+                         "url": url})
+    return versions
 
 
 def language_alternates(request, versions):

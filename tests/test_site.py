@@ -100,6 +100,16 @@ class TestEveryPage:
         assert response.status_code == 404
         assert "hreflang=\"x-default\"" not in response.content.decode()
 
+    @pytest.mark.parametrize("path", ["/%5Cevil.example/", "/%5C%5Cevil.example/",
+                                      "/en/%5Cevil.example/", "/gibt-es-nicht/"])
+    def test_the_language_links_of_an_unknown_address_lead_to_the_start_pages(
+            self, client, path):
+        """Not to the address itself in the other language: "/\\evil.example/" is, to a
+        browser, another site."""
+        html = client.get(path).content.decode()
+        links = re.findall(r'<a href="([^"]*)" lang="[^"]+" hreflang="[^"]+"', html)
+        assert links and set(links) <= {"/", "/en/"}, links
+
     def test_every_page_has_the_search_form_in_the_header(self, client, public_urls):
         for url in public_urls:
             header = client.get(url).content.decode().split("</header>")[0]
