@@ -2,6 +2,7 @@
 database is away and not-found answers that no cache keeps."""
 
 import logging
+import re
 from functools import lru_cache
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
@@ -28,8 +29,10 @@ logger = logging.getLogger(__name__)
 # 'unsafe-eval' is not needed. The rest of the admin (login, lists, history) runs under
 # the public policy: Django's admin needs no relaxation.
 CKEDITOR_CSP_RELAXATIONS = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
-# django-ckeditor's widget marks its <textarea> with this attribute.
-CKEDITOR_MARKER = b'data-type="ckeditortype"'
+# django-ckeditor's widget marks its <textarea> with an attribute. Sought in a <textarea>
+# tag: the words alone may be text an editor typed (shown as typed in a preview), and a
+# text cannot hold a tag, which the cleaning escapes.
+CKEDITOR_MARKER = re.compile(rb'<textarea\b[^<>]*\sdata-type="ckeditortype"')
 # Seconds after which a client may try again when the database is unavailable.
 RETRY_AFTER_SECONDS = 30
 
@@ -41,7 +44,7 @@ def is_admin(request):
 
 def has_ckeditor(response):
     return (not response.streaming and response.get("Content-Type", "").startswith("text/html")
-            and CKEDITOR_MARKER in response.content)
+            and CKEDITOR_MARKER.search(response.content) is not None)
 
 
 @lru_cache(maxsize=1)

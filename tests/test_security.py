@@ -248,6 +248,19 @@ class TestContentSecurityPolicy:
                                            "style-src 'self' 'unsafe-inline'"}
         assert not any("unsafe-eval" in part for part in relaxed)
 
+    def test_text_naming_the_editor_does_not_relax_the_policy(self):
+        """The live preview shows a body as stored; the words of the editor's marker in
+        it are text, not the editor."""
+        from django.http import HttpResponse
+
+        from releases.middleware import has_ckeditor
+
+        typed = HttpResponse('<p>Text data-type="ckeditortype" Ende</p>'
+                             '<p>&lt;textarea data-type="ckeditortype"&gt;</p>')
+        widget = HttpResponse('<textarea name="body" cols="40" rows="10" '
+                              'data-processed="0" data-type="ckeditortype">x</textarea>')
+        assert not has_ckeditor(typed) and has_ckeditor(widget)
+
     def test_a_changed_policy_setting_applies_at_once(self, client, settings):
         assert policy(client.get(reverse("releases:home"))) == PUBLIC_POLICY
         settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
