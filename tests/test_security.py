@@ -533,3 +533,63 @@ class TestRefusals:
                                {"username": "redakteurin", "password": "geheim-123"})
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:index")
+
+
+@pytest.mark.django_db
+class TestUserAdministration:
+    """Administration manages who works here; only a superuser hands out rights beyond
+    the groups (README: Roles)."""
+
+    @pytest.fixture
+    def administration(self):
+        user = User.objects.create_user("verwaltung", password="x", is_staff=True)
+        user.groups.add(Group.objects.get(name="Administration"))
+        client = Client()
+        client.force_login(user)
+        return user, client
+
+    def change(self, client, user, **fields):
+        url = reverse("admin:auth_user_change", args=[user.pk])
+        data = {"username": user.username, "first_name": "", "last_name": "", "email": "",
+                "is_active": "on", "is_staff": "on",
+                "groups": [group.pk for group in user.groups.all()],
+                "last_login_0": "", "last_login_1": "", "date_joined_0": "01.01.2026",
+                "date_joined_1": "10:00:00", **fields}
+        return client.post(url, data)
+
+    def test_a_member_cannot_make_itself_superuser_or_give_itself_rights(self,
+                                                                         administration):
+        user, client = administration
+        delete = Permission.objects.get(codename="delete_release")
+        response = self.change(client, user, is_superuser="on", user_permissions=[delete.pk])
+        assert response.status_code == 302, response.content.decode()[:2000]
+        user.refresh_from_db()
+        assert not user.is_superuser and not user.user_permissions.exists()
+
+    def test_a_member_cannot_widen_a_group(self, administration):
+        _, client = administration
+        group = Group.objects.get(name="Administration")
+        before = set(group.permissions.values_list("pk", flat=True))
+        delete = Permission.objects.get(codename="delete_release")
+        client.post(reverse("admin:auth_group_change", args=[group.pk]),
+                    {"name": group.name, "permissions": [*before, delete.pk]})
+        assert set(group.permissions.values_list("pk", flat=True)) == before
+
+    def test_a_superusers_account_is_out_of_reach(self, administration):
+        _, client = administration
+        boss = User.objects.create_superuser("chefin", password="x")
+        assert client.get(reverse("admin:auth_user_change", args=[boss.pk])).status_code in (
+            200, 403)  # shown read-only at most
+        assert client.post(reverse("admin:auth_user_password_change", args=[boss.pk]), {
+            "password1": "Neues-Passwort-2026!", "password2": "Neues-Passwort-2026!",
+        }).status_code == 403
+        response = self.change(client, boss, is_superuser="")
+        boss.refresh_from_db()
+        assert response.status_code == 403 and boss.is_superuser
+
+    def test_a_member_still_puts_people_into_groups(self, administration):
+        _, client = administration
+        colleague = User.objects.create_user("neu", password="x", is_staff=True)
+        redaktion = Group.objects.get(name="Redaktion")
+        assert self.change(client, colleague, groups=[redaktion.pk]).status_code == 302
+        assert list(colleague.groups.all()) == [redaktion]

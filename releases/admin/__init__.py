@@ -17,6 +17,7 @@ from . import (  # noqa: F401  register
     people,
     places,
     release,
+    users,
 )
 
 admin.site.site_header = _("Newsroom")
