@@ -158,8 +158,9 @@ class JournalistFields(forms.Form):
                              widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    press_card_number = forms.CharField(label=_("Press card number"), max_length=50,
-                                        required=False)
+    # The one field that may stay empty says so (WCAG 3.3.2); the others are required.
+    press_card_number = forms.CharField(label=_("Press card number (optional)"),
+                                        max_length=50, required=False)
 
 
 class JournalistRegistrationForm(HoneypotMixin, JournalistFields):

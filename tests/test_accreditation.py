@@ -42,6 +42,11 @@ class TestJournalistRegistration:
         values.update(data)
         return client.post(reverse("journalists:register"), values)
 
+    def test_the_form_says_which_field_may_stay_empty(self, client):
+        html = client.get(reverse("journalists:register")).content.decode()
+        assert "Presseausweisnummer (freiwillig)" in html
+        assert html.count("(freiwillig)") == 1
+
     def test_registration_mails_a_link_whose_page_verifies_with_a_button(
             self, client, mailoutbox):
         response = self.register(client)
