@@ -249,6 +249,17 @@ class TestRecall:
     def test_a_word_finds_compounds_ending_in_it(self, goerlitz, unrelated, query):
         assert titles(search(query)) == [goerlitz.title]
 
+    @pytest.mark.parametrize(("query", "title"), [
+        ("Stipendium", "Kulturstiftung vergibt Stipendien"),
+        ("Stipendien", "Ein Stipendium für junge Kunst"),
+        ("Museen", "Neues Museum an der Görlitzer Straße"),
+        ("Zentrum", "Drei neue Zentren für Pflege"),
+    ])
+    def test_latin_plurals_and_singulars_find_each_other(self, make_release, unrelated, query,
+                                                         title):
+        release = make_release(title=title)
+        assert titles(search(query)) == [release.title]
+
     def test_a_plural_the_stemmer_keeps_finds_the_singular(self, goerlitz):
         assert titles(search("Verbindungsbüros")) == [goerlitz.title]
 

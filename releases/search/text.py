@@ -162,10 +162,24 @@ def is_compound_part(word, compound):
     return False
 
 
+def latin_forms(word):
+    """The other number of a normalised word of Latin form, which no prefix finds:
+    "museum" and "museen", "stipendium" and "stipendien", "zentrum" and "zentren",
+    "virus" and "viren" (a guess that finds nothing where the word has no such form)."""
+    if len(word) < MIN_PREFIX_CHARS + 2:
+        return []
+    if word.endswith(("um", "us")):
+        return [word[:-2] + "en"]
+    if word.endswith(("ien", "een")):
+        return [word[:-2] + "um"]
+    return []
+
+
 def loosened(term, lookups):
     """What a single-word term also matches as, beyond its exact word or phrase:
     {"prefixes": beginnings of words, "compounds": normalised spellings of the compounds
-    that contain it, "corrections": those of its typo correction}; None for a phrase.
+    that contain it and of its other number if it is Latin (``latin_forms``),
+    "corrections": those of its typo correction}; None for a phrase.
 
     ``lookups`` is what a backend's ``lookup`` found for the query's words.
     """
@@ -177,7 +191,7 @@ def loosened(term, lookups):
         "prefixes": prefixes(word),
         "compounds": [spelling for compound in [
             compound for compound in found.get("compounds") or ()
-            if is_compound_part(word, compound)][:MAX_COMPOUNDS]
+            if is_compound_part(word, compound)][:MAX_COMPOUNDS] + latin_forms(word)
             for spelling in _variants(compound)],
         "corrections": _variants(found["correction"]) if found.get("correction") else [],
     }
