@@ -167,6 +167,7 @@ class TestSubscribing:
         html = response.content.decode()
         assert response.status_code == 400
         assert "Bitte wählen Sie mindestens ein Thema" in html
+        assert "error-summary" not in html  # no field to lead to
         assert 'value="leserin@example.org"' in html
         assert not Subscription.objects.exists()
 
