@@ -184,3 +184,53 @@ class TestScreenshots:
             assert path.stat().st_size > 10_000
         finally:
             context.close()
+
+
+LONG_WORD = "Landesdigitalisierungsstrategieumsetzungsverordnung"
+
+
+@pytest.fixture
+def long_words(site):
+    """A release titled with a long German compound, with a wide table in its text, and an
+    upcoming appointment titled alike: what made pages wider than a phone."""
+    from django.utils import timezone
+
+    release = site["release"]
+    table = "<table><tr>" + "".join(f"<th>Überschrift {n}</th>" for n in range(6)) + "</tr>" + (
+        "<tr>" + "".join(f"<td>Breitbandausbauförderprogramm {n}</td>" for n in range(6))
+        + "</tr>") * 3 + "</table>"
+    Release.objects.filter(pk=release.pk).update(
+        title=f"{LONG_WORD} und Breitbandausbauförderprogramm beschlossen",
+        body=f"<p>Die {LONG_WORD} tritt in Kraft.</p>{table}")
+    Event.objects.filter(pk=site["event"].pk).update(
+        title=f"Vorstellung der {LONG_WORD}",
+        starts_at=timezone.now() + timezone.timedelta(days=3))
+    from releases.caching import content_changed
+
+    content_changed()
+    return site
+
+
+@pytest.mark.parametrize(("width", "text_size"), [(320, 100), (375, 100), (375, 200),
+                                                  (1280, 200)])
+def test_long_words_tables_and_large_text_do_not_widen_the_page(long_words, browser, width,
+                                                               text_size):
+    """WCAG 1.4.10: nothing but a table scrolls sideways, on a phone or at 200 % text."""
+    site = long_words
+    context = browser.new_context(viewport={"width": width, "height": 800},
+                                  bypass_csp=True)  # to enlarge the text with a style
+    page = context.new_page()
+    paths = {**page_types(site), "subscribe": reverse("journalists:subscribe"),
+             "register": reverse("journalists:register")}
+    wide = {}
+    try:
+        for name, path in paths.items():
+            page.goto(site["base"] + path)
+            if text_size != 100:
+                page.add_style_tag(content=f"html {{ font-size: {text_size}% }}")
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                wide[name] = scroll_width
+    finally:
+        context.close()
+    assert wide == {}
