@@ -13,6 +13,11 @@ from django.contrib.auth.models import Group, User
 SUPERUSER_FIELDS = ("is_superuser", "user_permissions")
 
 
+def out_of_reach(request, user):
+    """Whether ``user`` is a superuser's account and the request not a superuser's."""
+    return user is not None and user.is_superuser and not request.user.is_superuser
+
+
 class StaffUserAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -21,14 +26,10 @@ class StaffUserAdmin(UserAdmin):
         return (*fields, *SUPERUSER_FIELDS)
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
+        return not out_of_reach(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not out_of_reach(request, obj) and super().has_delete_permission(request, obj)
 
 
 class StaffGroupAdmin(GroupAdmin):

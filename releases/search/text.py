@@ -279,6 +279,8 @@ STOP_WORDS = frozenset(normalise(word) for word in """
     vor während war waren warst was weg weil weiter welche welchem welchen welcher welches
     wenn werde werden wie wieder will wir wird wirst wo wollen wollte würde würden zu zum zur
     zwar zwischen""".split())
+# The words PostgreSQL's index holds none of: those, and "oder".
+UNINDEXED_WORDS = STOP_WORDS | {"oder"}
 _QUOTES = str.maketrans({c: '"' for c in "„“”«»‟″"})
 _CHUNK = re.compile(r'(?P<negated>-)?(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))')
 
@@ -370,7 +372,7 @@ def parse(query):
         if negated:
             # "-und" would exclude almost everything: left out, as is "-oder" (the river),
             # which PostgreSQL's index cannot hold, so that both databases agree.
-            if not (len(words) == 1 and _normalise_word(words[0]) in {*STOP_WORDS, "oder"}):
+            if not (len(words) == 1 and _normalise_word(words[0]) in UNINDEXED_WORDS):
                 parsed.exclusions += terms
             join_next = False
             continue
