@@ -19,10 +19,11 @@ from .text import (
     MIN_COMPOUND_CHARS,
     MIN_FUZZY_CHARS,
     TIERS,
-    _variants,
     lookup_words,
     loosened,
     looser_tiers,
+    spellings,
+    term_spellings,
 )
 
 CONFIG = "german_unaccent"
@@ -69,6 +70,7 @@ def _written(building, db):
 
 # PostgreSQL's written tsquery: quoted lexemes (perhaps with :* or weights), operators.
 _TOKEN = re.compile(r"\s*('(?:[^'\\]|''|\\.)*'(?::[*A-D]+)?|<\d+>|<->|[|&!()])")
+_WEIGHTS = re.compile(r"(?<=')(?::[A-D]+)$")
 _BINDING = {"|": 1, "&": 2, "<->": 3}  # <N> binds as <->; ! tighter than all
 
 
@@ -133,8 +135,9 @@ def _alternatives(parts):
     kept, seen = [], set()
     for part in parts:
         written = _write(part)
-        if written in seen or (part[0] == "word" and written.endswith("'") and any(
-                written[1:].startswith(beginning[1:]) for beginning in beginnings)):
+        word = _WEIGHTS.sub("", written)  # whatever its weights: a prefix finds every one
+        if written in seen or (part[0] == "word" and word.endswith("'") and any(
+                word[1:].startswith(beginning[1:]) for beginning in beginnings)):
             continue
         seen.add(written)
         kept.append(part)
@@ -149,6 +152,13 @@ def _any(words, prefix=False):
     return " | ".join(_quote(word, prefix) for word in dict.fromkeys(words))
 
 
+def _any_spelt(spellings):
+    """Any of these (spelling, folded): a folded one among the umlaut words folded, which
+    the index weighs D, the others among the words (weights A to C; see postgresql.index)."""
+    return " | ".join(_quote(word) + (":D" if folded else ":ABC")
+                      for word, folded in dict.fromkeys(spellings))
+
+
 def _raw(text, config=CONFIG):
     return _Building("to_tsquery(%s::regconfig, %s)", [config, text])
 
@@ -159,7 +169,7 @@ def _exact_term(term):
     A release number ("7/2021") is one token to PostgreSQL's parser: two numbers
     are also looked for as that token.
     """
-    phrases = [" <-> ".join(f"({_any(_variants(word))})" for word in words)
+    phrases = [" <-> ".join(f"({_any_spelt(each)})" for each in term_spellings(words))
                for words in (term.words, *term.places)]
     if len(term.words) == 2 and all(word.isdecimal() for word in term.words):
         phrases.append(_quote("/".join(term.words)))
@@ -180,7 +190,8 @@ def _exact_building(query):
 
 
 def _loose_term(term, lookups):
-    """A term also as a word's beginning, without a plural ending, or inside compounds."""
+    """A term also without its umlauts, as a word's beginning, without a plural ending, or
+    inside compounds."""
     exact = _exact_term(term)
     more = loosened(term, lookups)
     if more is None:
@@ -188,17 +199,28 @@ def _loose_term(term, lookups):
     expanded = exact
     if more["prefixes"]:
         expanded |= _raw(_any(more["prefixes"], prefix=True), config="simple")
-    if more["compounds"]:
-        expanded |= _raw(_any(more["compounds"]))
+    if more["folded"] or more["compounds"]:
+        expanded |= _raw(_any_spelt(more["folded"] + more["compounds"]))
     fuzzy = expanded
     if more["corrections"]:
-        fuzzy |= _raw(_any(more["corrections"]))
+        fuzzy |= _raw(_any_spelt(more["corrections"]))
     return expanded, fuzzy
+
+
+def _marked_term(term, fuzzy):
+    """What ts_headline marks for a term: what finds it (``fuzzy``); of a phrase, each of
+    its words in any spelling (the text it reads has the umlauts folded, and weights,
+    which keep a phrase's words from the folded ones, are not read there)."""
+    if len(term.words) == 1:
+        return fuzzy
+    return _raw(_any_spelt(spelling for words in (term.words, *term.places) for word in words
+                           for spelling in spellings(word, loose=True)))
 
 
 def _tsqueries(query, db, *, look_up=True):
     """The exact, expanded and fuzzy tsqueries of ``query``; "positive": the same without
-    the exclusions; "exclusions"; "looser": the tiers that add matches (text.looser_tiers).
+    the exclusions; "exclusions"; "looser": the tiers that add matches (text.looser_tiers);
+    "marks": what a snippet marks.
 
     ``look_up=False``: without compounds and corrections from the public words.
     Made once per parsed query and database (kept with the query).
@@ -211,11 +233,12 @@ def _tsqueries(query, db, *, look_up=True):
 
 def _make_tsqueries(query, db, look_up):
     lookups = _lookup(query, db) if look_up else {}
-    expanded, fuzzy = [], []
+    expanded, fuzzy, marks = [], [], []
     for clause in query.clauses:
         loose = [_loose_term(term, lookups) for term in clause]
         expanded.append(reduce(operator.or_, (pair[0] for pair in loose)))
         fuzzy.append(reduce(operator.or_, (pair[1] for pair in loose)))
+        marks += [_marked_term(term, pair[1]) for term, pair in zip(clause, loose, strict=True)]
     exclusions = [~_exact_term(term) for term in query.exclusions]
     written = _written({
         "exact": _exact_building(query),
@@ -227,8 +250,10 @@ def _make_tsqueries(query, db, look_up):
                                                  for clause in query.clauses]),
         "positive expanded": reduce(operator.and_, expanded),
         "positive fuzzy": reduce(operator.and_, fuzzy),
+        "marks": reduce(operator.or_, marks),
     }, db)
-    return {**{name: written[name] for name in ("exact", "expanded", "fuzzy", "exclusions")},
+    return {**{name: written[name]
+               for name in ("exact", "expanded", "fuzzy", "exclusions", "marks")},
             "positive": {tier: written[f"positive {tier}"] for tier in TIERS},
             "looser": looser_tiers(query, lookups)}
 

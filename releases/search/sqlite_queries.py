@@ -12,16 +12,18 @@ from .text import (
     FUZZY_SIMILARITY,
     MAX_COMPOUND_CANDIDATES,
     MIN_COMPOUND_CHARS,
-    _variants,
     lookup_words,
     loosened,
+    term_spellings,
 )
 
 FTS_TABLE = "releases_release_fts"
 WORDS_TABLE = "releases_searchword"
 TRIGRAM_TABLE = "releases_searchword_trigram"
 HEADING = "{title heading}"
-MAX_PHRASES = 16  # spellings of one phrase (each word has up to three)
+# Before each folded umlaut word in the index ("qqlander" for "Länder"), so that only the
+# spellings asked for as folded (text.spellings) find it.
+FOLDED_MARK = "qq"
 MAX_CANDIDATES = 200  # words sharing trigrams with a typo, by bm25, to compare
 
 
@@ -29,31 +31,40 @@ def _quote(word, prefix=False):
     return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
+def _spelt(spelling, prefix=False):
+    """A (spelling, folded) as FTS5 reads it: a folded one with its mark."""
+    return _quote(_marked(spelling), prefix)
+
+
+def _marked(spelling):
+    word, folded = spelling
+    return FOLDED_MARK + word if folded else word
+
+
 def _any(parts):
     parts = list(dict.fromkeys(parts))
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def _phrases(words):
-    """A phrase of words in each of their spellings (the normalised one first)."""
-    spellings = itertools.islice(itertools.product(*map(_variants, words)), MAX_PHRASES)
-    return [_quote(" ".join(spelling)) for spelling in spellings]
-
-
 def _exact_term(term):
     """The term's word or phrase, or any other name of the place it names."""
-    return _any(phrase for words in (term.words, *term.places) for phrase in _phrases(words))
+    return _any(_quote(" ".join(map(_marked, combination)))
+                for words in (term.words, *term.places)
+                for combination in itertools.product(*term_spellings(words)))
 
 
 def _loose_term(term, lookups):
-    """A term also as a word's beginning, without a plural ending, or inside compounds."""
+    """A term also without its umlauts, as a word's beginning, without a plural ending, or
+    inside compounds."""
     exact = _exact_term(term)
     more = loosened(term, lookups)
     if more is None:
         return exact, exact
-    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in more["prefixes"]),
-                *map(_quote, more["compounds"])]
-    return _any(expanded), _any([*expanded, *map(_quote, more["corrections"])])
+    # No stemmer: a beginning is looked for among the folded words too ("Land": "Länder").
+    expanded = [exact, *(_spelt((prefix, folded), prefix=True)
+                         for prefix in more["prefixes"] for folded in (False, True)),
+                *map(_spelt, more["folded"] + more["compounds"])]
+    return _any(expanded), _any([*expanded, *map(_spelt, more["corrections"])])
 
 
 def _all(parts):

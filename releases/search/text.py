@@ -110,16 +110,34 @@ _normalise_word = lru_cache(maxsize=100_000)(normalise)
 _fold_word = lru_cache(maxsize=100_000)(fold)
 
 
-def _variants(word):
-    """The normalised spellings under which a query word is looked for.
+def spellings(word, loose=False):
+    """How a query word is looked for: [(spelling, folded)], normalised.
 
-    The document side holds the normalised words and the folded umlaut words.
-    "goerlitz" also as "gorlitz": so it finds a folded "Görlitz", and
-    ts_headline, which reads the original text, marks it.
+    ``folded`` spellings are looked for among the index's umlaut words with the umlauts
+    dropped (``_document``), the others in its text. Closely: the word as normalised and,
+    where it has an umlaut or is written with ae/oe/ue, the same word folded ("Görlitz"
+    and "Goerlitz" also as a folded "gorlitz", which is what ts_headline reads and
+    marks). ``loose``: also the word as typed among the folded words, one tier lower:
+    "Gorlitz" finds "Görlitz", "Land" "Länder", "Forderung" "Förderung"; never the other
+    way round ("Förderung" does not find "Forderung", "Schüler" not "Schule").
     """
     normalised = normalise(word)
-    return list(dict.fromkeys([normalised, fold(word), _DIGRAPHS.sub(
-        lambda m: m.group()[0], normalised)]))
+    found = [(normalised, False)]
+    dropped = _DIGRAPHS.sub(lambda m: m.group()[0], normalised)
+    if dropped != normalised:
+        found.append((dropped, True))
+    if loose:
+        found.append((fold(word), True))
+    return list(dict.fromkeys(found))
+
+
+def term_spellings(words, loose=False):
+    """The spellings of each word of a term (``spellings``). A phrase's words only as
+    written in the text: the folded umlaut words stand apart from the words between them
+    in the index, where "Förderung Görlitz" would find "Die Förderung geht nach Görlitz"."""
+    if len(words) == 1:
+        return [spellings(words[0], loose)]
+    return [spellings(word)[:1] for word in words]
 
 
 def prefixes(word):
@@ -177,9 +195,10 @@ def latin_forms(word):
 
 def loosened(term, lookups):
     """What a single-word term also matches as, beyond its exact word or phrase:
-    {"prefixes": beginnings of words, "compounds": normalised spellings of the compounds
-    that contain it and of its other number if it is Latin (``latin_forms``),
-    "corrections": those of its typo correction}; None for a phrase.
+    {"prefixes": beginnings of words, "folded": its spellings without umlauts
+    (``spellings``), "compounds": the spellings of the compounds that contain it and of
+    its other number if it is Latin (``latin_forms``), "corrections": those of its typo
+    correction}; None for a phrase. Spellings are (spelling, folded) pairs.
 
     ``lookups`` is what a backend's ``lookup`` found for the query's words.
     """
@@ -189,11 +208,14 @@ def loosened(term, lookups):
     found = lookups.get(word, {})
     return {
         "prefixes": prefixes(word),
+        "folded": [spelling for spelling in spellings(term.words[0], loose=True)
+                   if spelling not in spellings(term.words[0])],
         "compounds": [spelling for compound in [
             compound for compound in found.get("compounds") or ()
             if is_compound_part(word, compound)][:MAX_COMPOUNDS] + latin_forms(word)
-            for spelling in _variants(compound)],
-        "corrections": _variants(found["correction"]) if found.get("correction") else [],
+            for spelling in spellings(compound, loose=True)],
+        "corrections": (spellings(found["correction"], loose=True)
+                        if found.get("correction") else []),
     }
 
 
@@ -208,7 +230,8 @@ def looser_tiers(query, lookups):
     """The tiers beyond "exact" that can match more than the closer one before them."""
     loose = [loosened(term, lookups) for clause in query.clauses for term in clause]
     loose = [more for more in loose if more is not None]
-    return ({"expanded"} if any(more["prefixes"] or more["compounds"] for more in loose)
+    return ({"expanded"} if any(more["prefixes"] or more["folded"] or more["compounds"]
+                                for more in loose)
             else set()) | ({"fuzzy"} if any(more["corrections"] for more in loose) else set())
 
 
@@ -236,9 +259,12 @@ def best_first(group):
 
 
 def _document(text):
-    """What the index reads for ``text``: its normalised words, then its umlaut words
-    folded, then its hyphenated words and numbers written together ("Kita-Gesetz" is
-    also "kitagesetz", "1.000" also "1000").
+    """What the index reads for ``text``: (its words, its umlaut words folded).
+
+    Its words: normalised, then its hyphenated words and numbers written together
+    ("Kita-Gesetz" is also "kitagesetz", "1.000" also "1000"). Its umlaut words folded
+    ("Länder" as "lander"): each backend keeps them apart from the words (a weight of
+    their own, a mark), so that only a looser tier finds them (``spellings``).
 
     Nothing but words and spaces: PostgreSQL's parser would read "2025/2026" as a path,
     "1.000" as a number and "sachsen.de" as a host, each one word that no query, made of
@@ -248,7 +274,7 @@ def _document(text):
                       if not word.isascii() and _UMLAUTS & set(word))
     joined = " ".join(_NOT_WORDS.sub("", normalise(match.group()))
                       for match in _JOINED.finditer(text))
-    return _NOT_WORDS.sub(" ", f"{normalise(text)}\n{folded}\n{joined}")
+    return _NOT_WORDS.sub(" ", f"{normalise(text)}\n{joined}"), _NOT_WORDS.sub(" ", folded)
 
 
 def _plain(value):
@@ -455,12 +481,13 @@ def _python_snippet(text, query):
     def matches(token):
         word = token.group()
         if word not in found:
-            normalised = _normalise_word(word)
+            # As written, and without its umlauts ("Gorlitz" marks "Görlitz").
+            forms = {_normalise_word(word), _fold_word(word)}
             found[word] = any(
-                needle == normalised
-                or (len(needle) >= MIN_PREFIX_CHARS and normalised.startswith(needle))
-                or (len(needle) >= MIN_COMPOUND_CHARS and is_compound_part(needle, normalised))
-                for needle in needles)
+                needle == form
+                or (len(needle) >= MIN_PREFIX_CHARS and form.startswith(needle))
+                or (len(needle) >= MIN_COMPOUND_CHARS and is_compound_part(needle, form))
+                for needle in needles for form in forms)
         return found[word]
 
     # Read up to the first match and the window after it, not the whole text.
