@@ -5,9 +5,7 @@ names and teaser B, text C) and a small ``heading_vector`` over its heading only
 (title A; subtitle and the names it carries B), both built with the
 ``german_unaccent`` configuration (unaccent, then the German Snowball stemmer)
 from text normalised as queries are (see text.py), each with a GIN index. The
-umlaut words of each part are there a second time, folded, weighed D: a query
-asks for a word with ``:ABC`` and for its folded spellings with ``:D``
-(``postgresql_tsqueries._any_spelt``).
+umlaut words are there a second time, folded and marked (text._document).
 
 A search lists its results in groups (text.GROUPS), so that neither a looser
 match nor a mere mention outranks a closer one: tier by tier (exact stems or
@@ -205,27 +203,22 @@ def lookup(query, db):
 
 
 def index(release_ids, db):
-    """Rebuild both vectors of these releases: the words of each part weighed by the part,
-    the umlaut words folded weighed D (text._document)."""
+    """Rebuild both vectors of these releases."""
     from .index import indexed, search_document
 
     releases = list(indexed(release_ids, db))
     for release in releases:
         document = search_document(release)
         title, _, rest = document["heading"].partition("\n")
-        title, rest, teaser, text = map(_document, (title, rest, document["teaser"],
-                                                    document["text"]))
-        release.heading_vector = (_vector(title[0], "A") + _vector(rest[0], "B")
-                                  + _vector(f"{title[1]}\n{rest[1]}", "D"))
-        release.search_vector = (release.heading_vector + _vector(teaser[0], "B")
-                                 + _vector(text[0], "C")
-                                 + _vector(f"{teaser[1]}\n{text[1]}", "D"))
+        release.heading_vector = _vector(title, "A") + _vector(rest, "B")
+        release.search_vector = (release.heading_vector + _vector(document["teaser"], "B")
+                                 + _vector(document["text"], "C"))
     Release.objects.using(db).bulk_update(releases, ["search_vector", "heading_vector"],
                                           batch_size=100)
 
 
 def _vector(text, weight):
-    return SearchVector(Value(text), config=CONFIG, weight=weight)
+    return SearchVector(Value(_document(text)), config=CONFIG, weight=weight)
 
 
 def unindex(release_ids, db):

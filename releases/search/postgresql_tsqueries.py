@@ -24,6 +24,7 @@ from .text import (
     looser_tiers,
     spellings,
     term_spellings,
+    unmarked,
 )
 
 CONFIG = "german_unaccent"
@@ -70,7 +71,6 @@ def _written(building, db):
 
 # PostgreSQL's written tsquery: quoted lexemes (perhaps with :* or weights), operators.
 _TOKEN = re.compile(r"\s*('(?:[^'\\]|''|\\.)*'(?::[*A-D]+)?|<\d+>|<->|[|&!()])")
-_WEIGHTS = re.compile(r"(?<=')(?::[A-D]+)$")
 _BINDING = {"|": 1, "&": 2, "<->": 3}  # <N> binds as <->; ! tighter than all
 
 
@@ -135,9 +135,8 @@ def _alternatives(parts):
     kept, seen = [], set()
     for part in parts:
         written = _write(part)
-        word = _WEIGHTS.sub("", written)  # whatever its weights: a prefix finds every one
-        if written in seen or (part[0] == "word" and word.endswith("'") and any(
-                word[1:].startswith(beginning[1:]) for beginning in beginnings)):
+        if written in seen or (part[0] == "word" and written.endswith("'") and any(
+                written[1:].startswith(beginning[1:]) for beginning in beginnings)):
             continue
         seen.add(written)
         kept.append(part)
@@ -152,13 +151,6 @@ def _any(words, prefix=False):
     return " | ".join(_quote(word, prefix) for word in dict.fromkeys(words))
 
 
-def _any_spelt(spellings):
-    """Any of these (spelling, folded): a folded one among the umlaut words folded, which
-    the index weighs D, the others among the words (weights A to C; see postgresql.index)."""
-    return " | ".join(_quote(word) + (":D" if folded else ":ABC")
-                      for word, folded in dict.fromkeys(spellings))
-
-
 def _raw(text, config=CONFIG):
     return _Building("to_tsquery(%s::regconfig, %s)", [config, text])
 
@@ -169,7 +161,7 @@ def _exact_term(term):
     A release number ("7/2021") is one token to PostgreSQL's parser: two numbers
     are also looked for as that token.
     """
-    phrases = [" <-> ".join(f"({_any_spelt(each)})" for each in term_spellings(words))
+    phrases = [" <-> ".join(f"({_any(each)})" for each in term_spellings(words))
                for words in (term.words, *term.places)]
     if len(term.words) == 2 and all(word.isdecimal() for word in term.words):
         phrases.append(_quote("/".join(term.words)))
@@ -200,21 +192,25 @@ def _loose_term(term, lookups):
     if more["prefixes"]:
         expanded |= _raw(_any(more["prefixes"], prefix=True), config="simple")
     if more["folded"] or more["compounds"]:
-        expanded |= _raw(_any_spelt(more["folded"] + more["compounds"]))
+        expanded |= _raw(_any(more["folded"] + more["compounds"]))
     fuzzy = expanded
     if more["corrections"]:
-        fuzzy |= _raw(_any_spelt(more["corrections"]))
+        fuzzy |= _raw(_any(more["corrections"]))
     return expanded, fuzzy
 
 
-def _marked_term(term, fuzzy):
-    """What ts_headline marks for a term: what finds it (``fuzzy``); of a phrase, each of
-    its words in any spelling (the text it reads has the umlauts folded, and weights,
-    which keep a phrase's words from the folded ones, are not read there)."""
-    if len(term.words) == 1:
-        return fuzzy
-    return _raw(_any_spelt(spelling for words in (term.words, *term.places) for word in words
-                           for spelling in spellings(word, loose=True)))
+def _marked_term(term, lookups):
+    """What ts_headline marks for a term, reading the text with its umlauts folded:
+    every spelling that finds it, unmarked (text.unmarked); of a phrase, each word."""
+    more = loosened(term, lookups)
+    found = [spelling for words in (term.words, *term.places) for word in words
+             for spelling in spellings(word, loose=True)]
+    if more is not None:
+        found += more["compounds"] + more["corrections"]
+    marked = _raw(_any(map(unmarked, found)))
+    if more is not None and more["prefixes"]:
+        marked |= _raw(_any(map(unmarked, more["prefixes"]), prefix=True), config="simple")
+    return marked
 
 
 def _tsqueries(query, db, *, look_up=True):
@@ -238,7 +234,7 @@ def _make_tsqueries(query, db, look_up):
         loose = [_loose_term(term, lookups) for term in clause]
         expanded.append(reduce(operator.or_, (pair[0] for pair in loose)))
         fuzzy.append(reduce(operator.or_, (pair[1] for pair in loose)))
-        marks += [_marked_term(term, pair[1]) for term, pair in zip(clause, loose, strict=True)]
+        marks += [_marked_term(term, lookups) for term in clause]
     exclusions = [~_exact_term(term) for term in query.exclusions]
     written = _written({
         "exact": _exact_building(query),

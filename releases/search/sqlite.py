@@ -34,7 +34,7 @@ is public, the visitor's filters) is compiled to SQL once per search
 
 SQLite has no German stemmer: a word finds its inflections as the beginning of
 words (tier "expanded"). A column holds its umlaut words a second time, folded and
-marked (``FOLDED_MARK``): "Länder" also as "qqlander", which "Land" finds as a
+marked (text._document): "Länder" also as "qqlander", which "Land" finds as a
 beginning, one tier below its exact matches.
 
 The words of public releases are counted in ``releases_searchword`` as on
@@ -53,7 +53,6 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from .sqlite_queries import (
-    FOLDED_MARK,
     FTS_TABLE,
     HEADING,
     TRIGRAM_TABLE,
@@ -175,16 +174,10 @@ def index(release_ids, db):
             for release in indexed(batch, db).filter(edition_of__isnull=True):
                 document = search_document(release)
                 title, _, heading = document["heading"].partition("\n")
-                rows.append((release.pk, *map(_column, (title, heading, document["teaser"],
-                                                        document["text"]))))
+                rows.append((release.pk, _document(title), _document(heading),
+                             _document(document["teaser"]), _document(document["text"])))
             cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, title, heading, teaser, text) "
                                "VALUES (%s, %s, %s, %s, %s)", rows)
-
-
-def _column(text):
-    """The text of a column: its words, then its umlaut words folded, each marked."""
-    words, folded = _document(text)
-    return f"{words}\n" + " ".join(FOLDED_MARK + word for word in folded.split())
 
 
 def unindex(release_ids, db):

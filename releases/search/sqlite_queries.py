@@ -21,24 +21,11 @@ FTS_TABLE = "releases_release_fts"
 WORDS_TABLE = "releases_searchword"
 TRIGRAM_TABLE = "releases_searchword_trigram"
 HEADING = "{title heading}"
-# Before each folded umlaut word in the index ("qqlander" for "Länder"), so that only the
-# spellings asked for as folded (text.spellings) find it.
-FOLDED_MARK = "qq"
 MAX_CANDIDATES = 200  # words sharing trigrams with a typo, by bm25, to compare
 
 
 def _quote(word, prefix=False):
     return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
-
-
-def _spelt(spelling, prefix=False):
-    """A (spelling, folded) as FTS5 reads it: a folded one with its mark."""
-    return _quote(_marked(spelling), prefix)
-
-
-def _marked(spelling):
-    word, folded = spelling
-    return FOLDED_MARK + word if folded else word
 
 
 def _any(parts):
@@ -48,7 +35,7 @@ def _any(parts):
 
 def _exact_term(term):
     """The term's word or phrase, or any other name of the place it names."""
-    return _any(_quote(" ".join(map(_marked, combination)))
+    return _any(_quote(" ".join(combination))
                 for words in (term.words, *term.places)
                 for combination in itertools.product(*term_spellings(words)))
 
@@ -60,11 +47,9 @@ def _loose_term(term, lookups):
     more = loosened(term, lookups)
     if more is None:
         return exact, exact
-    # No stemmer: a beginning is looked for among the folded words too ("Land": "Länder").
-    expanded = [exact, *(_spelt((prefix, folded), prefix=True)
-                         for prefix in more["prefixes"] for folded in (False, True)),
-                *map(_spelt, more["folded"] + more["compounds"])]
-    return _any(expanded), _any([*expanded, *map(_spelt, more["corrections"])])
+    expanded = [exact, *(_quote(prefix, prefix=True) for prefix in more["prefixes"]),
+                *map(_quote, more["folded"] + more["compounds"])]
+    return _any(expanded), _any([*expanded, *map(_quote, more["corrections"])])
 
 
 def _all(parts):

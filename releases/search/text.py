@@ -53,6 +53,9 @@ _FOLD = {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", 
          "þ": "th", "ı": "i"}
 _TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
 _UMLAUTS = set("äöüÄÖÜ")
+# Before each umlaut word folded in the index ("qqlander" for "Länder"): a word of its own,
+# which only the spellings a query asks for as folded find (``spellings``).
+FOLDED_MARK = "qq"
 # Words joined by hyphens ("Kita-Gesetz"), and numbers with a dot between thousands.
 # Tried only where a word begins, and never giving back letters it took: in time linear in
 # the text, also for one word of a million letters (which would otherwise be retried from
@@ -111,24 +114,28 @@ _fold_word = lru_cache(maxsize=100_000)(fold)
 
 
 def spellings(word, loose=False):
-    """How a query word is looked for: [(spelling, folded)], normalised.
+    """How a query word is looked for: its normalised spellings, those of the index's
+    folded umlaut words with their mark (``FOLDED_MARK``).
 
-    ``folded`` spellings are looked for among the index's umlaut words with the umlauts
-    dropped (``_document``), the others in its text. Closely: the word as normalised and,
-    where it has an umlaut or is written with ae/oe/ue, the same word folded ("Görlitz"
-    and "Goerlitz" also as a folded "gorlitz", which is what ts_headline reads and
-    marks). ``loose``: also the word as typed among the folded words, one tier lower:
-    "Gorlitz" finds "Görlitz", "Land" "Länder", "Forderung" "Förderung"; never the other
-    way round ("Förderung" does not find "Forderung", "Schüler" not "Schule").
+    Closely: the word as normalised and, where it has an umlaut or is written with
+    ae/oe/ue, the same word folded ("Görlitz" and "Goerlitz" also as "qqgorlitz").
+    ``loose``: also the word as typed among the folded words, one tier lower: "Gorlitz"
+    finds "Görlitz", "Land" "Länder", "Forderung" "Förderung"; never the other way round
+    ("Förderung" does not find "Forderung", "Schüler" not "Schule").
     """
     normalised = normalise(word)
-    found = [(normalised, False)]
+    found = [normalised]
     dropped = _DIGRAPHS.sub(lambda m: m.group()[0], normalised)
     if dropped != normalised:
-        found.append((dropped, True))
+        found.append(FOLDED_MARK + dropped)
     if loose:
-        found.append((fold(word), True))
+        found.append(FOLDED_MARK + fold(word))
     return list(dict.fromkeys(found))
+
+
+def unmarked(spelling):
+    """A spelling as the text writes it (``spellings``): what ts_headline reads."""
+    return spelling.removeprefix(FOLDED_MARK)
 
 
 def term_spellings(words, loose=False):
@@ -195,10 +202,11 @@ def latin_forms(word):
 
 def loosened(term, lookups):
     """What a single-word term also matches as, beyond its exact word or phrase:
-    {"prefixes": beginnings of words, "folded": its spellings without umlauts
+    {"prefixes": beginnings of words (also of the folded words where it may be one),
+    "folded": its spellings among the folded umlaut words
     (``spellings``), "compounds": the spellings of the compounds that contain it and of
     its other number if it is Latin (``latin_forms``), "corrections": those of its typo
-    correction}; None for a phrase. Spellings are (spelling, folded) pairs.
+    correction}; None for a phrase.
 
     ``lookups`` is what a backend's ``lookup`` found for the query's words.
     """
@@ -206,10 +214,13 @@ def loosened(term, lookups):
         return None
     word = normalise(term.words[0])
     found = lookups.get(word, {})
+    folded = [spelling for spelling in spellings(term.words[0], loose=True)
+              if spelling not in spellings(term.words[0])]
     return {
-        "prefixes": prefixes(word),
-        "folded": [spelling for spelling in spellings(term.words[0], loose=True)
-                   if spelling not in spellings(term.words[0])],
+        # A beginning typed without umlauts: of the folded words too ("Forderungsprog").
+        "prefixes": prefixes(word) + [FOLDED_MARK + prefix for prefix in prefixes(word)
+                                      if folded],
+        "folded": folded,
         "compounds": [spelling for compound in [
             compound for compound in found.get("compounds") or ()
             if is_compound_part(word, compound)][:MAX_COMPOUNDS] + latin_forms(word)
@@ -259,22 +270,20 @@ def best_first(group):
 
 
 def _document(text):
-    """What the index reads for ``text``: (its words, its umlaut words folded).
-
-    Its words: normalised, then its hyphenated words and numbers written together
-    ("Kita-Gesetz" is also "kitagesetz", "1.000" also "1000"). Its umlaut words folded
-    ("Länder" as "lander"): each backend keeps them apart from the words (a weight of
-    their own, a mark), so that only a looser tier finds them (``spellings``).
+    """What the index reads for ``text``: its normalised words; then its umlaut words
+    folded, each marked ("Länder" also as "qqlander", found only by a looser tier: see
+    ``spellings``); then its hyphenated words and numbers written together ("Kita-Gesetz"
+    is also "kitagesetz", "1.000" also "1000").
 
     Nothing but words and spaces: PostgreSQL's parser would read "2025/2026" as a path,
     "1.000" as a number and "sachsen.de" as a host, each one word that no query, made of
     letters and digits, finds; and "<script>" in plain text as a tag, which it skips.
     """
-    folded = " ".join(_fold_word(word) for word in _WORD.findall(text)
+    folded = " ".join(FOLDED_MARK + _fold_word(word) for word in _WORD.findall(text)
                       if not word.isascii() and _UMLAUTS & set(word))
     joined = " ".join(_NOT_WORDS.sub("", normalise(match.group()))
                       for match in _JOINED.finditer(text))
-    return _NOT_WORDS.sub(" ", f"{normalise(text)}\n{joined}"), _NOT_WORDS.sub(" ", folded)
+    return _NOT_WORDS.sub(" ", f"{normalise(text)}\n{folded}\n{joined}")
 
 
 def _plain(value):
