@@ -78,13 +78,12 @@ from .index import (  # noqa: F401 (the interface of the package)
     update_search_vector,
 )
 from .places import _with_places, place_key  # noqa: F401
+from .snippets import _python_snippet, _snippet_source
 from .text import (  # noqa: F401
     MAX_QUERY_CHARS,
     MAX_RESULTS,
     Query,
     Term,
-    _python_snippet,
-    _snippet_source,
     normalise,
     parse,
 )

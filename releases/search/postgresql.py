@@ -172,7 +172,8 @@ def snippets(releases, query, db):
         subtitle=_ENDED.format(_ESCAPED.format(column("subtitle")),
                                f"{column('teaser')} || {column('body')}"),
         teaser=_ENDED.format(_ESCAPED.format(column("teaser")), column("body")),
-        # As much of the text as a snippet is cut from, no tag cut in two (text._snippet_source).
+        # As much of the text as a snippet is cut from, no tag cut in two
+        # (snippets._snippet_source).
         body=f"regexp_replace(left({column('body')}, {int(SNIPPET_HTML_CHARS)}), '<[^>]*$', '')"),
         (SNIPPET_SOURCE_CHARS,), output_field=TextField())
     headline = SearchHeadline(

@@ -41,7 +41,7 @@ The words of public releases are counted in ``releases_searchword`` as on
 PostgreSQL; an FTS5 ``trigram`` table over them, kept in step by triggers, finds
 the compounds that contain a word and the candidates for correcting a typo, of
 which the one most similar by pg_trgm's measure (``sqlite_queries.similarity``) is taken.
-Snippets are cut in Python (``text._python_snippet``), a corrected word marked too.
+Snippets are cut in Python (``snippets._python_snippet``), a corrected word marked too.
 """
 
 import itertools
@@ -52,6 +52,7 @@ from django.db import connections
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from .snippets import _python_snippet, _snippet_source
 from .sqlite_queries import (
     FTS_TABLE,
     HEADING,
@@ -65,8 +66,6 @@ from .text import (
     Query,
     Term,
     _document,
-    _python_snippet,
-    _snippet_source,
     best_first,
     closer_tier,
     substring_condition,

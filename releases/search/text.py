@@ -1,15 +1,12 @@
-"""Text handling shared by both databases: normalisation, parsing, place names, snippets."""
+"""Text handling shared by both databases: normalisation, matching, parsing."""
 
 import operator
 import re
 import unicodedata
-from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
-from itertools import islice
 
 from django.db.models import Q
-from django.utils.html import escape
 
 from ..html import html_to_text
 
@@ -43,7 +40,6 @@ SNIPPET_WORDS = 30
 # twenty of them a tenth of a second, on either database.
 SNIPPET_SOURCE_CHARS = 8_000
 SNIPPET_HTML_CHARS = 2 * SNIPPET_SOURCE_CHARS  # of stored rich text: markup included
-_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", "–", "—", '"', "“", "”", "»", "«", ")")
 
 # ---------------------------------------------------------------------------
 # Normalisation, shared by documents and queries.
@@ -460,67 +456,3 @@ def substring_condition(query):
     for term in query.exclusions:
         condition &= ~_substring_term(term)
     return condition
-
-
-# ---------------------------------------------------------------------------
-# Snippets computed in Python.
-
-_PARTIAL_TAG = re.compile(r"<[^>]*\Z")
-
-
-def _snippet_source(release):
-    body = release.body or ""
-    if len(body) > SNIPPET_HTML_CHARS:
-        body = _PARTIAL_TAG.sub("", body[:SNIPPET_HTML_CHARS])  # no tag cut in two
-    parts = [part.strip() for part in (release.subtitle, release.teaser, _plain(body))
-             if part and part.strip()]
-    # A line break reads as a space in a snippet: a subtitle without a full stop would
-    # run on into the text as if one sentence.
-    ended = [part if part.endswith(_SENTENCE_ENDS) else f"{part} –" for part in parts[:-1]]
-    return "\n".join(ended + parts[-1:])[:SNIPPET_SOURCE_CHARS]
-
-
-def _python_snippet(text, query):
-    """Escaped text around the first match, each word that a query word matches marked:
-    the word itself, a longer word it begins, or a compound it is a part of ("Eu" marks
-    no "Euro", "E-Mobilität" no word with an "e" in it)."""
-    needles = {normalise(word) for word in query.words}
-    found = {}  # word -> whether it matches: a text repeats its words
-
-    def matches(token):
-        word = token.group()
-        if word not in found:
-            # As written, and without its umlauts ("Gorlitz" marks "Görlitz").
-            forms = {_normalise_word(word), _fold_word(word)}
-            found[word] = any(
-                needle == form
-                or (len(needle) >= MIN_PREFIX_CHARS and form.startswith(needle))
-                or (len(needle) >= MIN_COMPOUND_CHARS and is_compound_part(needle, form))
-                for needle in needles for form in forms)
-        return found[word]
-
-    # Read up to the first match and the window after it, not the whole text.
-    tokens = _WORD.finditer(text)
-    before = deque(maxlen=5)
-    for token in tokens:
-        if matches(token):
-            window = [*before, token, *islice(tokens, SNIPPET_WORDS - len(before) - 1)]
-            break
-        before.append(token)
-    else:
-        window = list(islice(_WORD.finditer(text), SNIPPET_WORDS))
-    marked = {token.start() for token in window if matches(token)}
-    if not window:
-        return escape(text)
-    start, end = window[0].start(), window[-1].end()
-    pieces = ["… " if start > 0 else ""]
-    position = start
-    for token in window:
-        if token.start() in marked:
-            pieces += [escape(text[position:token.start()]), "<mark>",
-                       escape(token.group()), "</mark>"]
-            position = token.end()
-    if not _WORD.search(text, end):  # only punctuation left: show it, no ellipsis
-        end = len(text.rstrip())
-    pieces += [escape(text[position:end]), " …" if end < len(text.rstrip()) else ""]
-    return "".join(pieces)
