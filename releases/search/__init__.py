@@ -11,7 +11,10 @@ people, press contacts, its number "12/2026"), its teaser and its text. Document
 and query are normalised alike (text.py): lower case, ä/ö/ü/ß written as
 ae/oe/ue/ss, accents removed, so "Goerlitz" finds "Görlitz" and "Wroclaw" finds
 "Wrocław" and the other way round. Words that contain umlauts are indexed a
-second time with the umlaut dropped, so "Land" still finds "Länder". Each
+second time with the umlaut dropped, marked as such: a word typed without its
+umlaut finds them one tier lower ("Land" finds "Länder", "Forderung" also
+"Förderung"), a word typed with it never finds the word without ("Förderung"
+not "Forderung"; text.spellings). Each
 database has a module that indexes and ranks (``backend``): postgresql.py,
 sqlite.py.
 
@@ -26,8 +29,8 @@ nor a mere mention outranks a closer one:
 
 2. every term matches a stem (or a phrase) exactly;
 1. some term matches only as the beginning of a word ("Digitalisier"), without
-   a plural ending ("Verbindungsbüros"), or inside a compound ("Kriminalität" in
-   "Eigentumskriminalität");
+   a plural ending ("Verbindungsbüros"), inside a compound ("Kriminalität" in
+   "Eigentumskriminalität"), or as a word with an umlaut ("Gorlitz");
 0. some term matches only after correcting a typo ("Kattowtz").
 
 Within a tier a release whose heading matches comes before one that only
