@@ -399,10 +399,24 @@ class TestPublishing:
         self.import_items(tmp_path, ninjs(1))
         assert Release.objects.public().count() == 1
 
-    def test_withheld_later_takes_a_public_release_off_the_site(self, db, tmp_path):
+    @pytest.mark.parametrize(("pubstatus", "reason"), [
+        ("withheld", "Withheld by its source."), ("canceled", "Withdrawn by its source.")])
+    def test_a_public_release_its_source_takes_back_is_withdrawn_as_by_an_editor(
+            self, db, tmp_path, client, pubstatus, reason):
+        from releases.models import AuditEntry
+
         self.import_items(tmp_path, ninjs(1), publish=True)
-        self.import_items(tmp_path, ninjs(1, pubstatus="withheld"), publish=True)
+        number = Release.objects.get().number_label
+        self.import_items(tmp_path, ninjs(1, pubstatus=pubstatus), publish=True)
+        release = Release.objects.get()
         assert not Release.objects.public().exists()
+        assert (release.status, release.number_label) == ("withdrawn", number)
+        assert release.withdrawn_at is not None and release.withdrawal_reason == reason
+        assert AuditEntry.objects.filter(release=release, action="withdraw").exists()
+        page = client.get(release.get_absolute_url())
+        assert page.status_code == 200 and reason in page.text
+        self.import_items(tmp_path, ninjs(1, pubstatus=pubstatus), publish=True)
+        assert AuditEntry.objects.filter(release=release, action="withdraw").count() == 1
 
     def test_embargo_is_kept_and_holds_back_a_published_release(self, db, tmp_path):
         embargo = (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0)
@@ -490,6 +504,23 @@ class TestMalformedInput:
         assert "feed.jsonl, line 2: Not valid JSON" in err
         assert "feed.jsonl, line 3: title: expected text, found a list" in err
         assert "feed.jsonl, line 4: A ninjs document is a JSON object" in err
+
+    def test_lines_too_deep_or_too_long_to_read_fail_alone(self, db, tmp_path):
+        lines = [json.dumps(ninjs(1)), "[" * 100_000 + "]" * 100_000,
+                 '{"uri": "x", "n": ' + "9" * 5_000 + "}", json.dumps(ninjs(2))]
+        (tmp_path / "feed.jsonl").write_text("\n".join(lines), encoding="utf-8")
+        _out, err = run(tmp_path / "feed.jsonl", expect_failure=True)
+        assert Release.objects.count() == 2
+        assert "feed.jsonl, line 2: The JSON is nested too deeply to be read." in err
+        assert "feed.jsonl, line 3: The JSON holds a number too long to be read." in err
+
+    @pytest.mark.parametrize("moment", ["1000-06-01T10:00:00+01:00", "9999-12-31T23:00:00-05:00"])
+    def test_a_year_no_form_accepts_is_refused(self, db, tmp_path, moment):
+        (tmp_path / "a.json").write_text(json.dumps(ninjs(1, contentcreated=moment)),
+                                         encoding="utf-8")
+        _out, err = run(tmp_path / "a.json", "--publish", expect_failure=True)
+        assert not Release.objects.exists()
+        assert "Enter a date between the years 1900 and 2199." in err or "Not a date-time" in err
 
     def test_an_item_that_fails_late_leaves_no_new_organisation_or_topic(self, db, tmp_path):
         first = ninjs(1, altids=[{"role": "number", "value": "7/2021"}])

@@ -446,6 +446,14 @@ class TestForeignDocuments:
         values = from_ninjs({"uri": "x:1", "embargoed": "2021-10-08T12:00:00"})
         assert values["embargo_until"] == berlin(2021, 10, 8, 12)
 
+    @pytest.mark.parametrize(("text", "expected"), [
+        # The clocks go back: 02:30 comes twice. Go forward: 02:30 never comes.
+        ("2027-10-31T02:30:00", datetime.datetime(2027, 10, 31, 1, 30, tzinfo=datetime.UTC)),
+        ("2026-03-29T02:30:00", datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)),
+    ])
+    def test_a_time_without_offset_at_a_clock_change_is_the_later_moment(self, text, expected):
+        assert from_ninjs({"uri": "x:1", "embargoed": text})["embargo_until"] == expected
+
     @pytest.mark.parametrize("value", ["morgen", "2021-13-01T00:00:00Z", 20211008])
     def test_unreadable_embargo_is_refused_not_dropped(self, value):
         with pytest.raises(ValueError):

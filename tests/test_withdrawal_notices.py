@@ -183,3 +183,28 @@ class TestPublicRelease:
         workflow.withdraw(fresh(release), spokesperson, "Überholt.")
         outbox.run_alerts()
         assert mailoutbox == []
+
+
+def test_an_embargoed_item_its_source_cancels_on_import_tells_the_journalists(
+        make_journalist, mailoutbox, organisation):
+    """A news agency's feed cancels an item that went out under embargo: as an editor's
+    withdrawal, the journalists who got the text hear of it."""
+    from exchange.importers.store import store_release
+    from exchange.ninjs import from_ninjs
+
+    embargo = (timezone.now() + datetime.timedelta(hours=20)).replace(microsecond=0)
+    item = {"uri": "https://agentur.example/meldung/7", "type": "text", "pubstatus": "usable",
+            "contentcreated": timezone.now().replace(microsecond=0).isoformat(),
+            "embargoed": embargo.isoformat(),
+            "headlines": [{"role": "main", "value": "Haushalt 2027"}],
+            "bodies": [{"role": "main", "contenttype": "text/html",
+                        "value": "<p>Die Zahlen: 4,2 Mrd.</p>"}],
+            "organisations": [{"name": organisation.name, "rel": "publisher"}]}
+    journalist = make_journalist()
+    store_release(from_ninjs(item), publish=True)
+    outbox.run_alerts()
+    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Sperrfrist"]
+    store_release(from_ninjs({**item, "pubstatus": "canceled"}), publish=True)
+    outbox.run_alerts()
+    assert [m.to for m in notices(mailoutbox)] == [[journalist.email]]
+    assert Release.objects.get().withdrawn_at is not None

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from releases.html import html_to_text
 
-from ..ninjs.read import local_datetime
+from ..ninjs.read import local_datetime, site_moment
 from . import letterhead
 from .errors import DocumentError
 from .markdown import (
@@ -107,10 +107,8 @@ class ParsedRelease:
         if day is None:
             self.embargo_unread = self.embargo_unread or text or "–"
             return
-        naive = datetime.datetime.combine(day, letterhead.find_time(text) or _DAY_START)
-        # A time the clock skips or shows twice (daylight saving): the later moment.
-        moment = max(naive.replace(tzinfo=timezone.get_default_timezone(), fold=fold)
-                     .astimezone(datetime.UTC) for fold in (0, 1))
+        moment = site_moment(datetime.datetime.combine(
+            day, letterhead.find_time(text) or _DAY_START))
         self.embargo_until = max(self.embargo_until or moment, moment)
 
     @property

@@ -202,12 +202,10 @@ def _json_file(path, label):
     if not raw.strip():
         raise DocumentError(_("The file is empty."))
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DocumentError(_("The file is not UTF-8 text, as JSON must be.")) from error
-    except json.JSONDecodeError as error:
-        raise DocumentError(_("Not valid JSON (%(error)s); the file may be cut off.")
-                            % {"error": error}) from error
+    data = _json(text, _("Not valid JSON (%(error)s); the file may be cut off."))
     if isinstance(data, list):
         for index, item in enumerate(data, start=1):
             item_label = _("%(file)s, item %(number)d") % {"file": label, "number": index}
@@ -229,17 +227,29 @@ def _json_lines(path, label):
             seen = True
             item_label = _("%(file)s, line %(number)d") % {"file": label, "number": number}
             try:
-                data = json.loads(line.decode("utf-8"))
+                data = _json(line.decode("utf-8"), _("Not valid JSON (%(error)s)."))
             except UnicodeDecodeError:
                 yield item_label, DocumentError(_("The line is not UTF-8 text.")), ()
                 continue
-            except json.JSONDecodeError as error:
-                yield item_label, DocumentError(_("Not valid JSON (%(error)s).")
-                                                % {"error": error}), ()
+            except DocumentError as error:
+                yield item_label, error, ()
                 continue
             yield item_label, _ninjs_values(data), ()
     if not seen:
         raise DocumentError(_("The file is empty."))
+
+
+def _json(text, invalid):
+    """The JSON ``text`` holds; ``DocumentError`` says why not (``invalid`` for a syntax
+    error, with ``%(error)s`` where it goes)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DocumentError(invalid % {"error": error}) from error
+    except RecursionError:
+        raise DocumentError(_("The JSON is nested too deeply to be read.")) from None
+    except ValueError:  # a number of more digits than Python converts
+        raise DocumentError(_("The JSON holds a number too long to be read.")) from None
 
 
 def _ninjs_values(data):

@@ -20,7 +20,9 @@ Decisions, also in the README:
   date, widened by later imports of the same office.
 - Nothing becomes public without ``publish``. ``canceled`` is withdrawn,
   ``withheld`` a draft (or the status an export carries, if it is not a
-  public one); ``usable`` items, documents and carried published or
+  public one); a release the public has seen is withdrawn instead, as an editor
+  would withdraw it (``services.withdraw``: its page says so, and whoever had it
+  by e-mail is told); ``usable`` items, documents and carried published or
   scheduled statuses are published with ``publish`` (through
   ``services``, with their own date, so numbers follow their year; a number
   the item carries is kept), otherwise new ones are drafts and existing ones
@@ -75,6 +77,9 @@ from .lookups import Lookups
 from .rows import CREATED, UNCHANGED, UPDATED, set_related, upsert
 
 PUBLISH = "publish"
+# A release the public saw that its source cancels or withholds: withdrawn as an editor
+# would (services.withdraw: the notice on its page, the notices to whoever had it).
+WITHDRAW = "withdraw"
 
 
 @dataclass
@@ -150,7 +155,7 @@ class _Writer:
                 existing is None or existing.published_at != published_at):
             # A day without a time stays one; the same time again keeps what it was.
             fields["has_publication_time"] = values.get("has_publication_time", True)
-        if target not in (None, PUBLISH):
+        if target not in (None, PUBLISH, WITHDRAW):
             fields["status"] = target
         if values["number"] and target is not None and target not in (
                 Release.Status.DRAFT, Release.Status.IN_REVIEW, Release.Status.APPROVED):
@@ -169,6 +174,8 @@ class _Writer:
         numbered = release.number is not None
         if target == PUBLISH:
             self.make_public(release)
+        elif target == WITHDRAW:
+            self.withdraw(release)
 
         if existing is None and (values["created_at"] or values["updated_at"]
                                  or release.published_at):
@@ -226,14 +233,17 @@ class _Writer:
     # Status and number ---------------------------------------------------------
 
     def target_status(self, existing):
-        """The status the release gets: a Status value, PUBLISH, or None (leave it)."""
+        """The status the release gets: a Status value, PUBLISH, WITHDRAW, or None (leave
+        it)."""
         pubstatus, carried = self.values["pubstatus"], self.values["status"]
+        # Published or scheduled: public, or sent to accredited journalists under embargo.
+        seen = existing is not None and existing.status in Release.VISIBLE_STATUSES
         if pubstatus == "canceled":
-            return Release.Status.WITHDRAWN
+            return WITHDRAW if seen else Release.Status.WITHDRAWN
         if carried and carried not in Release.VISIBLE_STATUSES:
-            return carried
+            return WITHDRAW if seen and carried == Release.Status.WITHDRAWN else carried
         if pubstatus == "withheld" and not carried:
-            return Release.Status.DRAFT
+            return WITHDRAW if seen else Release.Status.DRAFT
         if self.publish:
             if self.values["published_at"] or existing and existing.published_at:
                 return PUBLISH
@@ -299,6 +309,15 @@ class _Writer:
         elif release.status not in Release.VISIBLE_STATUSES or unnumbered:
             services.publish(release, at=release.published_at)
             self.counts[UPDATED] += 1
+
+    def withdraw(self, release):
+        reason = (_("Withdrawn by its source.") if self.values["pubstatus"] == "canceled"
+                  else _("Withheld by its source."))
+        try:
+            services.withdraw(release, None, reason)
+        except services.WorkflowError as error:  # an editor holds it, say
+            raise DocumentError(str(error)) from error
+        self.counts[UPDATED] += 1
 
     # Related rows --------------------------------------------------------------
 

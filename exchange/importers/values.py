@@ -15,9 +15,11 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from releases import names
+from releases.fields import validate_year
 from releases.html import clean_html, html_to_text, markup_text
 from releases.models import (
     Appointment,
@@ -111,6 +113,13 @@ def clean(values):
     out["body"] = _rich(values.get("body"))
     if not html_to_text(out["body"]):
         raise DocumentError(_("The item has no text."))
+    for key in ("published_at", "embargo_until", "created_at", "updated_at"):
+        # In the years a form of the admin accepts.
+        try:
+            validate_year(values.get(key) and timezone.localtime(values[key]))
+        except ValidationError as error:
+            label = capfirst(Release._meta.get_field(key).verbose_name)
+            raise DocumentError(f"{label}: {error.messages[0]}") from None
     out["kind"] = values.get("kind") or Release.Kind.PRESS_RELEASE
     status = plain_line(values.get("status"))
     if status and status not in Release.Status.values:

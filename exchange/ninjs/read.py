@@ -4,6 +4,7 @@ The conventions of the mapping are described in ``exchange/ninjs/__init__.py``;
 ``check_ninjs`` (check.py) refuses what this module would skip.
 """
 
+import datetime
 import re
 import uuid
 from urllib.parse import urlsplit
@@ -242,15 +243,30 @@ def local_datetime(value):
     """
     if value in (None, ""):
         return None
+    moment = None
     try:
         moment = parse_datetime(value.strip()) if isinstance(value, str) else None
-    except ValueError:  # well formed, but no such day or hour
+        if moment is not None:
+            moment = site_moment(moment)
+    except (ValueError, OverflowError):  # no such day or hour; beyond the calendar in UTC
         moment = None
     if moment is None:
         raise ValueError(_("Not a date-time: %(value)s") % {"value": shorten(value)})
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment
+
+
+def site_moment(moment):
+    """``moment``, naive meaning the site's wall-clock time (TIME_ZONE), as an aware one.
+
+    A time the clock skips or shows twice (daylight saving) is the later moment: an
+    embargo ends no earlier than it may have meant.
+    """
+    if timezone.is_aware(moment):
+        return moment.astimezone(datetime.UTC)  # OverflowError beyond the calendar
+    zone = timezone.get_default_timezone()
+    # Compared in UTC: within one zone Python compares wall-clock times, fold ignored.
+    return max(moment.replace(tzinfo=zone, fold=fold).astimezone(datetime.UTC)
+               for fold in (0, 1))
 
 
 def _own_slug(uri, url_name):
