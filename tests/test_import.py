@@ -505,6 +505,16 @@ class TestMalformedInput:
         assert "feed.jsonl, line 3: title: expected text, found a list" in err
         assert "feed.jsonl, line 4: A ninjs document is a JSON object" in err
 
+    def test_a_subject_of_another_vocabulary_is_skipped_with_a_note(self, db, tmp_path):
+        item = ninjs(1, subjects=[{"name": "Digitalisierung"},
+                                  {"literal": "medtop:20000002",
+                                   "uri": "http://cv.iptc.org/newscodes/mediatopic/20000002"}])
+        (tmp_path / "a.json").write_text(json.dumps(item), encoding="utf-8")
+        out, _err = run(tmp_path / "a.json")
+        assert [topic.name for topic in Release.objects.get().topics.all()] == [
+            "Digitalisierung"]
+        assert "Subject “medtop20000002” skipped" in out
+
     def test_lines_too_deep_or_too_long_to_read_fail_alone(self, db, tmp_path):
         lines = [json.dumps(ninjs(1)), "[" * 100_000 + "]" * 100_000,
                  '{"uri": "x", "n": ' + "9" * 5_000 + "}", json.dumps(ninjs(2))]

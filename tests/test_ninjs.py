@@ -454,6 +454,22 @@ class TestForeignDocuments:
     def test_a_time_without_offset_at_a_clock_change_is_the_later_moment(self, text, expected):
         assert from_ninjs({"uri": "x:1", "embargoed": text})["embargo_until"] == expected
 
+    def test_ninjs_1_altids_keyed_by_role_are_read(self):
+        item = {"uri": "x:1", "altids": {"itemid": "ap-123", "number": "42/2021"}}
+        check_ninjs(item)
+        assert from_ninjs(item)["number_label"] == "42/2021"
+
+    @pytest.mark.parametrize("contenttype", [
+        "text/html; charset=utf-8", "TEXT/HTML", "application/xhtml+xml"])
+    def test_an_html_body_is_read_whatever_its_media_type_says_beside(self, contenttype):
+        values = from_ninjs({"uri": "x:1", "bodies": [
+            {"role": "main", "contenttype": contenttype, "value": "<p>Ein <b>Satz</b>.</p>"}]})
+        assert values["body"] == "<p>Ein <b>Satz</b>.</p>"
+
+    def test_a_ninjs_1_xhtml_body_is_read(self):
+        values = from_ninjs({"uri": "x:1", "body_xhtml": "<p>Ein Satz.</p>"})
+        assert values["body"] == "<p>Ein Satz.</p>"
+
     @pytest.mark.parametrize("value", ["morgen", "2021-13-01T00:00:00Z", 20211008])
     def test_unreadable_embargo_is_refused_not_dropped(self, value):
         with pytest.raises(ValueError):

@@ -360,9 +360,12 @@ class _Writer:
         topics = []
         for data in self.values["topics"]:
             topic = self.lookups.find(Topic, data["name"], slug=data["slug"])
+            if topic is None and not data["name"]:
+                # A code of another vocabulary (medtop:20000002), or a topic since deleted.
+                self.notes.append(_("Subject “%(code)s” skipped: it has no name, and no topic "
+                                    "here is known by it.") % {"code": data["slug"]})
+                continue
             if topic is None:
-                if not data["name"]:
-                    raise DocumentError(_("Unknown topic “%(slug)s”.") % {"slug": data["slug"]})
                 topic = Topic.objects.create(
                     name=data["name"],
                     slug=_free_slug(Topic, data["slug"] or german_slug(data["name"], 90)))

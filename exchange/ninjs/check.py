@@ -24,6 +24,9 @@ def _list_of(item, key):
     if key in NAMED_OBJECTS:  # a list, or (ninjs 1.x) an object of items keyed by name
         return {"type": ["array", "object", "null"], "items": item,
                 "additionalProperties": item}
+    if key == "altids":  # a list, or (ninjs 1.x) an object of values keyed by role
+        return {"type": ["array", "object", "null"], "items": item,
+                "additionalProperties": {"type": ["string", "null"]}}
     return {"type": ["array", "null"], "items": item}
 
 

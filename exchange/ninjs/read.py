@@ -70,8 +70,9 @@ def from_ninjs(data):
                    or _text(data.get("description_text"))
                    or html_to_text(clean_html(
                        _text(data.get("description_html")))).strip()),
-        "body": _body(_items(data, "bodies") + [
+        "body": _body(_items(data, "bodies") + [  # and as ninjs 1.x gives it
             {"contenttype": "text/html", "value": data.get("body_html")},
+            {"contenttype": "application/xhtml+xml", "value": data.get("body_xhtml")},
             {"contenttype": "text/plain", "value": data.get("body_text")}]),
         "number_label": _by_role(_items(data, "altids"), ("number",)),
         "language": _text(data.get("language")),
@@ -123,6 +124,8 @@ def _items(data, key):
     value = data.get(key)
     if key in NAMED_OBJECTS and isinstance(value, dict):
         value = [{"name": name, **item} for name, item in value.items() if isinstance(item, dict)]
+    elif key == "altids" and isinstance(value, dict):  # ninjs 1.x: {role: value}
+        value = [{"role": role, "value": item} for role, item in value.items()]
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
@@ -157,16 +160,26 @@ def _kind(data):
     return ""
 
 
+def _media_type(body):
+    """The body's media type without parameters, in lower case ("text/html; charset=utf-8"
+    is "text/html"); None if it has none."""
+    value = body.get("contenttype")
+    return value.split(";")[0].strip().lower() if isinstance(value, str) else None
+
+
 def _body(bodies):
-    html_bodies = [b for b in bodies if b.get("contenttype") == "text/html"]
+    html_bodies = [b for b in bodies if _media_type(b) in _HTML_TYPES]
     for body in sorted(html_bodies, key=lambda b: b.get("role") != "main"):
         if _text(body.get("value")):
             return clean_html(body["value"])
     for body in bodies:
-        if body.get("contenttype") in (None, "text/plain") and _text(body.get("value")):
+        if _media_type(body) in (None, "text/plain") and _text(body.get("value")):
             paragraphs = re.split(r"\n\s*\n", body["value"].strip())
             return clean_html("".join(f"<p>{escape(p.strip())}</p>" for p in paragraphs))
     return ""
+
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def _info(entity, kind):
