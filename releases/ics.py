@@ -105,7 +105,29 @@ def calendar(events, name=None, sequence=None, cancelled=False):
     stamp = timezone.now()
     for event in events:
         cal.add_component(event_component(event, sequence, cancelled, stamp))
+    if not cal.subcomponents:
+        # A calendar holds at least one component (RFC 5545 3.6); strict clients refuse
+        # one without. The zone its name announces says nothing of any appointment.
+        cal.add_component(berlin_zone())
     return cal.to_ical()
+
+
+def berlin_zone():
+    """VTIMEZONE Europe/Berlin by its rules since 1996: summer time from the last Sunday
+    of March, 02:00, to the last Sunday of October, 03:00."""
+    zone = icalendar.Timezone(tzid="Europe/Berlin")
+    hours = datetime.timedelta(hours=1)
+    for kind, name, start, before, after in (
+            (icalendar.TimezoneDaylight, "CEST", datetime.datetime(1996, 3, 31, 2), 1, 2),
+            (icalendar.TimezoneStandard, "CET", datetime.datetime(1996, 10, 27, 3), 2, 1)):
+        part = kind()
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("tzoffsetfrom", before * hours)
+        part.add("tzoffsetto", after * hours)
+        part.add("rrule", {"freq": "yearly", "bymonth": start.month, "byday": "-1su"})
+        zone.add_component(part)
+    return zone
 
 
 def event_ics(event, sequence=None, cancelled=False):

@@ -77,6 +77,17 @@ def test_scoped_calendars(client, event, past_event, minister, topic):
                       ).status_code == 404
 
 
+def test_a_calendar_without_appointments_still_holds_a_component(client, minister):
+    """RFC 5545 wants at least one component: strict clients refuse an empty calendar."""
+    cal = parse(client.get(reverse("releases:person-calendar", kwargs={"slug": minister.slug})))
+    assert not cal.walk("VEVENT")
+    [zone] = cal.walk("VTIMEZONE")
+    berlin = zone.to_tz()
+    assert datetime.datetime(2027, 3, 28, 1, 59, tzinfo=berlin).utcoffset().seconds == 3600
+    assert datetime.datetime(2027, 3, 28, 3, 0, tzinfo=berlin).utcoffset().seconds == 7200
+    assert datetime.datetime(2027, 10, 31, 3, 0, tzinfo=berlin).utcoffset().seconds == 3600
+
+
 def test_single_appointment_download(client, event):
     response = client.get(reverse("releases:event-ics", kwargs={"pk": event.pk}))
     cal = parse(response)
