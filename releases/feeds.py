@@ -58,7 +58,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from .caching import public_value
-from .html import html_to_text
+from .html import absolute_links, html_to_text
 from .links import absolute_url
 from .models import (
     Correction,
@@ -220,7 +220,8 @@ class ReleaseItems:
 
     def item_extra_kwargs(self, item):
         notice = self.item_notice(item)
-        body = f"<p><strong>{escape(notice)}.</strong></p>{item.body}" if notice else item.body
+        body = absolute_links(item.body, self.item_link(item))
+        body = f"<p><strong>{escape(notice)}.</strong></p>{body}" if notice else body
         return {"content": xml_text(body)}
 
     def item_link(self, item):

@@ -7,6 +7,7 @@ value as it is and mark nothing else safe.
 
 import html
 import re
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 from django.utils.html import strip_tags
@@ -57,6 +58,24 @@ def clean_html(value):
         strip_comments=True,
     )
     return _EMPTY_PARAGRAPH.sub("", cleaned).strip()
+
+
+# The address of a link in cleaned rich text, whose attribute values are double-quoted
+# (a ">" may stand inside one).
+_LINK = re.compile(r'(<a\s(?:[^>"]|"[^"]*")*?\bhref=")([^"]*)(")')
+
+
+def absolute_links(value, base):
+    """Cleaned rich text with each relative link made absolute against ``base``: for
+    text read away from its page (a feed reader resolves against the feed)."""
+
+    def absolute(match):
+        address = html.unescape(match[2])
+        if urlsplit(address).scheme:
+            return match[0]
+        return f"{match[1]}{html.escape(urljoin(base, address))}{match[3]}"
+
+    return _LINK.sub(absolute, value) if value and "href=" in value else value
 
 
 def html_to_text(value):

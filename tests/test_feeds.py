@@ -175,6 +175,20 @@ def test_full_content_categories_enclosure(client, full_release, topic, minister
         assert enclosure.type in {"image/jpeg", "image/png", "image/webp"}
 
 
+def test_relative_links_in_the_text_lead_where_they_do_on_the_page(client, make_release):
+    release = make_release(title="Links", body=(
+        '<p><a href="/medieninformationen/">Alle</a>, <a title="a>b" href="../andere/">'
+        'eine andere</a>, <a href="#teil">Teil</a>, <a href="https://example.org/">x</a></p>'))
+    page = "http://127.0.0.1:8000" + release.get_absolute_url()
+    for atom in (False, True):
+        response = client.get(reverse("releases:feed-atom" if atom else "releases:feed"))
+        [entry] = feedparser.parse(response.content).entries
+        links = etree.HTML(entry.content[0].value).xpath("//a/@href")
+        assert links == ["http://127.0.0.1:8000/medieninformationen/",
+                         page.rsplit("/", 2)[0] + "/andere/", page + "#teil",
+                         "https://example.org/"]
+
+
 def test_guid_survives_slug_change(client, make_release):
     release = make_release()
     url = reverse("releases:feed")

@@ -124,6 +124,13 @@ class TestFiltersAlone:
 
 
 class TestFilteredFeed:
+    def test_the_feed_of_no_filter_names_its_own_address(self, client, make_release):
+        make_release(title="Öffentlich")
+        response = client.get(reverse("releases:search-feed-atom"))
+        assert f'href="http://127.0.0.1:8000{reverse("releases:search-feed-atom")}"' in (
+            response.content.decode())
+        assert '?"' not in response.content.decode()
+
     @pytest.mark.parametrize("name", ["releases:search-feed", "releases:search-feed-atom"])
     def test_only_public_releases_in_scope(self, client, make_release, topic, ago, name):
         make_release(title="Öffentlich", published_at=ago(1)).topics.add(topic)

@@ -256,6 +256,11 @@ class SearchView(TemplateView):
         return context
 
 
+def with_query(address, query):
+    """``address`` with ``query`` after a "?", if there is one."""
+    return f"{address}?{query}" if query else address
+
+
 class SearchFeed(ReleaseFeed):
     """The public releases the search page's filters select, newest first.
 
@@ -291,10 +296,10 @@ class SearchFeed(ReleaseFeed):
         return obj.describe_filters() or None
 
     def link(self, obj):
-        return absolute_url(f"{reverse('releases:search')}?{obj.filter_query_string()}")
+        return absolute_url(with_query(reverse("releases:search"), obj.filter_query_string()))
 
     def feed_url(self, obj):
-        return f"{super().feed_url(obj)}?{obj.filter_query_string()}"
+        return with_query(super().feed_url(obj), obj.filter_query_string())
 
 
 SearchAtomFeed = atom(SearchFeed)
