@@ -1,11 +1,12 @@
 """Model fields that carry their rules with them."""
 
 from ckeditor.fields import RichTextField
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .html import clean_html
+from .html import clean_html, html_to_text
 from .images import stored_logo
 from .uploads import LOGO_FOLDER, generated_name, validate_logo
 
@@ -33,6 +34,15 @@ class SanitisedRichTextField(RichTextField):
         value = clean_html(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+    def validate(self, value, model_instance):
+        """A required text must keep some text once cleaned: a script, an empty
+        paragraph or a pasted image alone would be saved as nothing."""
+        super().validate(value, model_instance)
+        if not self.blank and not html_to_text(clean_html(value)).strip():
+            # As an empty form field says it.
+            raise ValidationError(forms.Field.default_error_messages["required"],
+                                  code="required")
 
 
 def logo_upload_to(instance, filename):

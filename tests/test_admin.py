@@ -463,6 +463,17 @@ class TestBadInput:
         assert f'<option value="{topic.pk}" selected>Digitalisierung</option>' in content
         assert not Release.objects.exists()
 
+    @pytest.mark.parametrize("body", ["<script>alert(1)</script>", "<p>&nbsp;</p><p> </p>",
+                                      '<p><img src="data:image/png;base64,iVBORw0K"></p>'])
+    def test_text_that_cleaning_leaves_empty_is_refused_at_the_field(
+            self, editor_client, organisation, body):
+        response = editor_client.post(admin_url(Release, "add"),
+                                      release_data(organisation, body=body))
+        assert response.status_code == 200
+        assert form_errors(response)["body"] == ["Dieses Feld ist zwingend erforderlich."]
+        assert "Große Resonanz bei simul+Werkstatt in Kattowitz" in response.content.decode()
+        assert not Release.objects.exists()
+
     def test_image_without_alt_text_saves_neither_release_nor_file(self, editor_client,
                                                                    organisation, settings):
         response = editor_client.post(admin_url(Release, "add"), release_data(
