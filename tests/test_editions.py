@@ -543,6 +543,32 @@ class TestEmbargoOfAnEdition:
         change_live(release, editor, spokesperson, embargo_until=later)
         assert fresh(release).embargo_until == later
 
+    @pytest.mark.parametrize("moment", list(MOMENTS.values()), ids=list(MOMENTS))
+    def test_a_sperrfrist_brought_forward_makes_it_public_at_the_new_time(
+            self, client, make_release, editor, spokesperson, moment):
+        with time_machine.travel(moment - datetime.timedelta(days=3), tick=False):
+            release = services.publish(make_release(
+                status=Status.APPROVED, published_at=None,
+                embargo_until=moment + datetime.timedelta(days=10)), None)
+            change_live(release, editor, spokesperson, embargo_until=moment)
+            assert fresh(release).published_at == moment
+        with time_machine.travel(moment - SECOND, tick=False):
+            assert client.get(fresh(release).get_absolute_url()).status_code == 404
+        with time_machine.travel(moment, tick=False):
+            assert client.get(fresh(release).get_absolute_url()).status_code == 200
+            assert [r.pk for r in services.complete_due_publications()] == [release.pk]
+            assert fresh(release).number is not None
+
+    def test_a_sperrfrist_lifted_makes_it_public_and_numbered_at_once(
+            self, client, make_release, editor, spokesperson):
+        release = services.publish(make_release(
+            status=Status.APPROVED, published_at=None,
+            embargo_until=timezone.now() + datetime.timedelta(days=10)), None)
+        assert client.get(release.get_absolute_url()).status_code == 404
+        release = change_live(release, editor, spokesperson, embargo_until=None)
+        assert client.get(release.get_absolute_url()).status_code == 200
+        assert release.number is not None and release.published_at <= timezone.now()
+
     def test_a_public_release_gets_no_embargo_from_an_edition(self, client, live, editor,
                                                               spokesperson):
         change_live(live, editor, spokesperson,

@@ -13,7 +13,7 @@ from ..models import Release
 from .completion import _announce, _complete_if_public
 from .review import _approve
 from .rules import Action, Status, WorkflowError, _check, _check_four_eyes, approves_in_passing
-from .steps import _copy_state, _local, _lock, _log, _save, berlin_time
+from .steps import _copy_state, _local, _lock, _log, _save, berlin_time, date_by_embargo
 from .working_editions import _publish_edition
 
 
@@ -39,13 +39,13 @@ def publish(release, user=None, *, at=None, version=None, override_reason=""):
     override = _check_four_eyes(current, user, override_reason)
     if current.is_working_edition:
         live = Release.objects.select_for_update().get(pk=current.edition_of_id)
-        return _publish_edition(current, live, user, now, override)
+        live = _publish_edition(current, live, user, now, override)
+        _complete_if_public(live, now)  # an embargo it ended at once, say
+        return live
     if override:
         _log(Action.OVERRIDE, user, current, override)
     current.status = Status.PUBLISHED
-    # Published under its embargo, a release is dated by the moment the public sees it:
-    # its page, lists, feeds and number take that time, not the moment of the click.
-    current.published_at = max(now, current.embargo_until or now)
+    date_by_embargo(current, now)
     current.has_publication_time = True
     current.effects_done_at = None
     _save(current, user, _("Published"))

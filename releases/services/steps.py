@@ -68,6 +68,12 @@ def _log(action, user, release, detail="", *, mark_edition=True):
                        detail=detail, now=timezone.now())
 
 
+def date_by_embargo(release, now):
+    """Published under its embargo, a release is dated by the moment the public sees it:
+    its page, lists, feeds and number take that time, not the moment of the click."""
+    release.published_at = max(now, release.embargo_until or now)
+
+
 def _local(moment):
     return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
 

@@ -15,8 +15,8 @@ from .. import editions
 from ..models import Correction, Release
 from ..search import count_public_words, counted_releases, update_search_vector
 from ..signals import release_corrected
-from .rules import Action, _check, _has_perm, is_public
-from .steps import _lock, _log, _save
+from .rules import Action, Status, _check, _has_perm, is_public
+from .steps import _lock, _log, _save, date_by_embargo
 
 
 @transaction.atomic
@@ -74,6 +74,8 @@ def _publish_edition(edition, live, user, now, override=""):
     comment = _("Correction published") if note else _("Change published")
 
     editions.apply_fields(edition, live, embargo_too=embargo_too)
+    if embargo_too and live.status == Status.PUBLISHED:
+        date_by_embargo(live, now)  # a Sperrfrist brought forward or lifted: sooner public
     live.public_changed_at = now
     _save(live, user, comment, also=lambda: editions.apply_relations(edition, live))
     correction = None
