@@ -463,6 +463,18 @@ class TestBadInput:
         assert f'<option value="{topic.pk}" selected>Digitalisierung</option>' in content
         assert not Release.objects.exists()
 
+    @pytest.mark.parametrize("address", [
+        "releases/release/add/?embargo_until=9999-12-31", "releases/event/add/?starts_at=abc",
+        "releases/event/add/?starts_at=2027-03-28T02:30",
+        "releases/delegation/add/?embargo_until=x",
+        "releases/event/add/?starts_at=2027-06-01T10:00&title=Pressekonferenz"])
+    def test_an_add_form_reads_what_it_can_of_its_address(self, spokesperson_client, address):
+        response = spokesperson_client.get(f"/admin/{address}")
+        assert response.status_code == 200
+        if "title=" in address:
+            content = response.content.decode()
+            assert 'value="Pressekonferenz"' in content and 'value="01.06.2027"' in content
+
     @pytest.mark.parametrize("body", ["<script>alert(1)</script>", "<p>&nbsp;</p><p> </p>",
                                       '<p><img src="data:image/png;base64,iVBORw0K"></p>'])
     def test_text_that_cleaning_leaves_empty_is_refused_at_the_field(

@@ -25,6 +25,7 @@ from ..models import (
     Release,
 )
 from .autocomplete import CheckedAutocomplete
+from .initial import ReadableInitialData
 
 
 class ListOnlyInline(admin.TabularInline):
@@ -73,7 +74,7 @@ class EventReleaseInline(ListOnlyInline):
         return link.release.get_status_display()
 
 
-class AnnouncementAdminMixin:
+class AnnouncementAdminMixin(ReadableInitialData):
     """Status, publication time and embargo of an appointment or trip: read-only for
     those who may not announce; each change of them is in the audit log."""
 

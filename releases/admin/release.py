@@ -37,6 +37,7 @@ from .. import conflicts, editing, revisions, search, services
 from ..forms import ReleaseForm
 from ..models import Organisation, Release, ReleaseAttachment, ReleaseImage, ReleasePerson
 from .autocomplete import CheckedAutocomplete
+from .initial import ReadableInitialData
 from .release_filters import AuthorFilter, EditionFilter, PublicFilter
 from .release_locks import ReleaseLocksMixin
 from .release_preview import LivePreviewMixin
@@ -89,8 +90,8 @@ def _rendered(html):
 
 
 @admin.register(Release)
-class ReleaseAdmin(CheckedAutocomplete, ReleaseWorkflowMixin, ReleaseLocksMixin,
-                   LivePreviewMixin, ReleaseVersionsMixin, VersionAdmin):
+class ReleaseAdmin(ReadableInitialData, CheckedAutocomplete, ReleaseWorkflowMixin,
+                   ReleaseLocksMixin, LivePreviewMixin, ReleaseVersionsMixin, VersionAdmin):
     form = ReleaseForm
     # Work in progress first (get_ordering); no column cut off at 1280 pixels.
     list_display = ["title_label", "status_badge", "published_label", "organisation_label",
