@@ -125,7 +125,7 @@ class TestReproductionSilentRewrite:
             self, spokesperson_client, published, spokesperson, client):
         response = spokesperson_client.post(change_url(published), form_data(
             fresh(published), body="<p>Heimlich umgeschrieben.</p>"))
-        assert response.status_code == 403
+        assert response.status_code == 409  # and the text is shown, not saved
         assert "Heimlich" not in page(client, published)
         with pytest.raises(services.WorkflowError):
             release = fresh(published)
@@ -159,7 +159,7 @@ class TestReproductionEditAfterScheduledPublication:
             assert title in page(client, approved)
             response = editor_client.post(change_url(approved), form_data(
                 fresh(approved), title="Nachträglich geändert"))
-            assert response.status_code == 403
+            assert response.status_code == 409
             response = post_operation(editor_client, approved, "start_edition")
             edition = fresh(approved).get_working_edition()
             assert response.redirect_chain[-1][0] == change_url(edition)
@@ -173,6 +173,35 @@ class TestReproductionEditAfterScheduledPublication:
             assert [r.pk for r in services.complete_due_publications()] == [approved.pk]
             assert fresh(approved).status == Status.PUBLISHED
             assert fresh(edition).title == "Nachträglich geändert"
+
+
+class TestReproductionTextLostWhenPublishedMeanwhile:
+    """An editor's typed text was lost when someone else published the release (403) or
+    its working edition (the form's release no longer existed) before the save."""
+
+    def test_the_release_published_meanwhile_shows_the_text_typed(
+            self, editor_client, in_review, spokesperson, client):
+        typed = form_data(fresh(in_review), title="Neuer Titel",
+                          body="<p>Mein neuer Absatz.</p><script>x()</script>")
+        services.publish(services.approve(fresh(in_review), spokesperson), spokesperson)
+        response = editor_client.post(change_url(in_review), typed)
+        content = response.content.decode()
+        assert response.status_code == 409
+        assert "nicht gespeichert" in content
+        assert "Neuer Titel" in content and "<p>Mein neuer Absatz.</p>" in content
+        assert "<script>x()" not in content
+        assert f'href="{change_url(in_review)}"' in content
+        assert "Neuer Titel" not in page(client, in_review)
+
+    def test_the_working_edition_published_meanwhile_shows_the_text_typed(
+            self, editor_client, live, editor, spokesperson, client):
+        edition = services.start_edition(live, editor)
+        typed = form_data(fresh(edition), body="<p>Noch ein Satz dazu.</p>")
+        services.submit(fresh(edition), editor)
+        services.publish(services.approve(fresh(edition), spokesperson), spokesperson)
+        response = editor_client.post(change_url(edition), typed)
+        assert response.status_code == 409
+        assert "<p>Noch ein Satz dazu.</p>" in response.content.decode()
 
 
 class TestReproductionRestoringBeforeACorrection:

@@ -39,6 +39,7 @@ from ..models import Organisation, Release, ReleaseAttachment, ReleaseImage, Rel
 from .autocomplete import CheckedAutocomplete
 from .initial import ReadableInitialData
 from .release_filters import AuthorFilter, EditionFilter, PublicFilter
+from .release_kept import KeptTextMixin
 from .release_locks import ReleaseLocksMixin
 from .release_preview import LivePreviewMixin
 from .release_versions import ReleaseVersionsMixin
@@ -91,7 +92,8 @@ def _rendered(html):
 
 @admin.register(Release)
 class ReleaseAdmin(ReadableInitialData, CheckedAutocomplete, ReleaseWorkflowMixin,
-                   ReleaseLocksMixin, LivePreviewMixin, ReleaseVersionsMixin, VersionAdmin):
+                   ReleaseLocksMixin, LivePreviewMixin, KeptTextMixin, ReleaseVersionsMixin,
+                   VersionAdmin):
     form = ReleaseForm
     # Work in progress first (get_ordering); no column cut off at 1280 pixels.
     list_display = ["title_label", "status_badge", "published_label", "organisation_label",
