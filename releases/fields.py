@@ -5,10 +5,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from .html import clean_html, html_to_text
 from .images import stored_logo
-from .uploads import LOGO_FOLDER, generated_name, validate_logo
+from .uploads import (
+    LOGO_FOLDER,
+    generated_name,
+    too_many_pixels,
+    validate_image_suffix,
+    validate_logo,
+)
 
 # The years a date of the press office's work can lie in: an archive reaches back, plans
 # forward; beyond them a date is a typing error (31.12.9999), and before 1900 Berlin's
@@ -43,6 +50,29 @@ class SanitisedRichTextField(RichTextField):
             # As an empty form field says it.
             raise ValidationError(forms.Field.default_error_messages["required"],
                                   code="required")
+
+
+class CheckedImageField(models.ImageField):
+    """An uploaded image checked as this site takes images (uploads.validate_image, with
+    validators=[validate_image]): its messages say what is wrong, where Django's name
+    every format Pillow reads, or call an image of too many pixels no image."""
+
+    default_validators = [validate_image_suffix]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": _ImageFormField, **kwargs})
+
+
+class _ImageFormField(forms.ImageField):
+    default_validators = []  # the model field's
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError as error:
+            if isinstance(error.__cause__, Image.DecompressionBombError):
+                raise too_many_pixels() from error
+            raise
 
 
 def logo_upload_to(instance, filename):

@@ -89,8 +89,10 @@ def _invalid_image():
           "GIF file."), code="invalid_image")
 
 
-def _too_many_pixels():
-    return ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+def too_many_pixels():
+    return ValidationError(
+        _("The image has too many pixels: at most %(limit)d megapixels are allowed.")
+        % {"limit": settings.MAX_IMAGE_PIXELS // 1_000_000}, code="too_many_pixels")
 
 
 @contextmanager
@@ -114,7 +116,7 @@ def open_image(upload):
             image.load()
             yield image
     except Image.DecompressionBombError as error:
-        raise _too_many_pixels() from error
+        raise too_many_pixels() from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
             struct.error) as error:
         raise _invalid_image() from error
@@ -126,7 +128,7 @@ def _check_header(image):
             _("Images must be JPEG, PNG, WebP or GIF files."), code="image_format")
     width, height = image.size
     if width * height > settings.MAX_IMAGE_PIXELS:
-        raise _too_many_pixels()
+        raise too_many_pixels()
     # Only the first frame is kept (releases.images), but counting thousands of
     # frames is work too: an animation is refused beyond the limit.
     frames = getattr(image, "n_frames", 1)
@@ -134,6 +136,14 @@ def _check_header(image):
         raise ValidationError(
             _("The image has too many frames (%(count)d). At most %(limit)d are allowed.")
             % {"count": frames, "limit": settings.MAX_IMAGE_FRAMES}, code="too_many_frames")
+
+
+def validate_image_suffix(upload):
+    """The name of an image ends as one of the formats this site takes: its suffix
+    decides the type it is served as."""
+    if Path(upload.name or "").suffix.lower() not in IMAGE_TYPES:
+        raise ValidationError(_("Images must be JPEG, PNG, WebP or GIF files."),
+                              code="image_format")
 
 
 def validate_image(upload):

@@ -94,9 +94,10 @@ def truncated(content, keep=0.5):
 
 # name, content, code(s) the image field reports (None: any error on the field)
 HOSTILE_IMAGES = {
-    "png-bomb-10-billion-pixels": ("bombe.png", png_claiming(100_000, 100_000), None),
+    "png-bomb-10-billion-pixels": ("bombe.png", png_claiming(100_000, 100_000),
+                                   "too_many_pixels"),
     "png-over-the-pixel-limit": ("gross.png", png_claiming(8_000, 8_000), "too_many_pixels"),
-    "gif-bomb": ("bombe.gif", gif_claiming(65_535, 65_535), None),
+    "gif-bomb": ("bombe.gif", gif_claiming(65_535, 65_535), "too_many_pixels"),
     # 49 megapixels: 147 MB once decoded, under Pillow's own limit but over the newsroom's.
     "jpeg-claiming-147-mb": ("foto.jpg", jpeg_claiming(7_000, 7_000), "too_many_pixels"),
     "svg-with-script": ("grafik.svg", SVG_SCRIPT, None),
@@ -116,7 +117,8 @@ HOSTILE_IMAGES = {
     "300-character-name": ("a" * 296 + ".jpg", HTML, "max_length"),
     "animated-gif-with-2000-frames": ("animation.gif", animated_gif(2000), "too_many_frames"),
     "tiff-named-png": ("foto.png", image_bytes("TIFF"), "image_format"),
-    "bmp": ("foto.bmp", image_bytes("BMP"), None),
+    "bmp": ("foto.bmp", image_bytes("BMP"), "image_format"),
+    "jpeg-named-exe": ("foto.exe", image_bytes("JPEG"), "image_format"),
 }
 
 HOSTILE_ATTACHMENTS = {
@@ -185,6 +187,14 @@ class TestHostileImages:
         # What the editor typed is still there.
         assert "Staatsminister Schmidt am Rednerpult" in response.content.decode()
         assert_nothing_stored(settings)
+
+
+    def test_an_image_of_too_many_pixels_is_called_that_with_the_limit(
+            self, editor_client, organisation):
+        response = post_release(editor_client, organisation, **image_inline(
+            SimpleUploadedFile("gross.png", png_claiming(20_000, 20_000))))
+        assert ("Das Bild hat zu viele Pixel: höchstens 40 Megapixel sind erlaubt."
+                in response.content.decode())
 
 
 class TestHostileAttachments:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import CheckedImageField
 from ..images import reencode
 from ..uploads import (
     VIDEO_TYPES,
@@ -42,7 +43,7 @@ class SignLanguageVideo(models.Model):
     captions = models.FileField(
         _("captions"), upload_to=video_upload_to, validators=[validate_captions],
         help_text=_("German captions of the video as a WebVTT file (.vtt)."))
-    poster = models.ImageField(
+    poster = CheckedImageField(
         _("poster image"), upload_to=video_upload_to, blank=True, validators=[validate_image],
         help_text=_("Shown before the video is played (JPEG, PNG, WebP or GIF)."))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import German
-from ..fields import validate_year
+from ..fields import CheckedImageField, validate_year
 from ..images import reencode
 from ..uploads import generated_name, validate_image
 from .organisations import Organisation
@@ -64,7 +64,7 @@ class Person(models.Model):
         _("usual role"), max_length=300, blank=True,
         help_text=_("For people without an office, e.g. "
                     "„Geschäftsführer der Wirtschaftsförderung Sachsen GmbH“."))
-    portrait = models.ImageField(_("portrait"), upload_to=portrait_upload_to, blank=True,
+    portrait = CheckedImageField(_("portrait"), upload_to=portrait_upload_to, blank=True,
                                  validators=[validate_image])
     portrait_credit = models.CharField(_("portrait credit"), max_length=200, blank=True)
     biography = models.TextField(_("short biography"), blank=True)

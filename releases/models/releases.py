@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import SanitisedRichTextField, validate_year
+from ..fields import CheckedImageField, SanitisedRichTextField, validate_year
 from ..images import make_renditions, reencode
 from ..links import page_url
 from ..uploads import generated_name, validate_attachment, validate_image
@@ -427,7 +427,7 @@ class ReleaseImage(models.Model):
 
     release = models.ForeignKey(Release, models.CASCADE, related_name="images",
                                 verbose_name=_("press release"))
-    image = models.ImageField(_("image"), upload_to=image_upload_to,
+    image = CheckedImageField(_("image"), upload_to=image_upload_to,
                               width_field="width", height_field="height",
                               validators=[validate_image])
     width = models.PositiveIntegerField(_("width"), null=True, editable=False)
