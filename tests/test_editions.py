@@ -224,6 +224,27 @@ class TestReproductionRestoringBeforeACorrection:
             services.publish(fresh(edition), spokesperson)  # not without a second person
 
 
+class TestReproductionEditionOfARestoredDraft:
+    """A scheduled release with a working edition, withdrawn and restored, is a draft
+    again, edited directly; publishing the old working edition put its stale text back."""
+
+    def test_the_old_working_edition_cannot_be_published(self, approved, editor,
+                                                         spokesperson):
+        services.schedule(approved, spokesperson,
+                          timezone.now() + datetime.timedelta(days=1))
+        edition = services.start_edition(fresh(approved), editor)
+        write(edition, editor, body="<p>Alter Stand.</p>")
+        services.submit(fresh(edition), editor)
+        services.approve(fresh(edition), spokesperson)
+        services.withdraw(fresh(approved), spokesperson, "Termin verschoben")
+        services.restore(fresh(approved), spokesperson)
+        assert fresh(approved).status == Status.DRAFT
+        with pytest.raises(services.WorkflowError, match="nicht mehr veröffentlicht"):
+            services.publish(fresh(edition), spokesperson)
+        assert "Alter Stand" not in fresh(approved).body
+        assert "publish" not in services.allowed_transitions(fresh(edition), spokesperson)
+
+
 class TestReproductionPreviewAfterWithdrawal:
     """A preview link made while a release was scheduled still showed it once withdrawn."""
 

@@ -117,6 +117,10 @@ def _refusal(name, release, user, now):
         if name in {"publish", "schedule"} and release.edition_of.status == Status.WITHDRAWN:
             reason = _("The release is withdrawn: undo the withdrawal before publishing a "
                        "change to it.")
+        elif name in {"publish", "schedule"} and release.edition_of.status not in LIVE:
+            # Its withdrawal undone before it was ever public: a draft, edited directly.
+            reason = _("The release is not published any more: its text is edited "
+                       "directly. Discard this working edition.")
     elif name in {"publish", "unschedule"} and release.status == Status.SCHEDULED and (
             is_public(release, now)):
         reason = _("This release is already public.")
