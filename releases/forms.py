@@ -186,14 +186,21 @@ class DayOrMomentField(forms.SplitDateTimeField):
 
 class EventForm(AnnouncementFormMixin, ConstraintErrorsOnFieldsMixin, forms.ModelForm):
     """An appointment: with "time known" off, its day alone (the time, if typed, is
-    dropped: the start is stored as the beginning of the day); with it on, a time."""
+    dropped: the start is stored as the beginning of the day); with it on, a time.
+
+    ``loaded_version`` carries the time of the save the editor loaded: saving on top of a
+    later one is refused, the form coming back with the editor's text in it; the field
+    then holds the later save, so saving again replaces it knowingly."""
 
     constraint_fields = {"event_ends_after_start": "ends_at",
                          "event_announced_needs_time": "published_at"}
     moments = ("starts_at", "ends_at")
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
         for name in self.moments:
             if name in self.fields:
                 field = self.fields[name]
@@ -203,6 +210,15 @@ class EventForm(AnnouncementFormMixin, ConstraintErrorsOnFieldsMixin, forms.Mode
 
     def clean(self):
         data = super().clean()
+        stored = self.instance.pk and self.instance.updated_at.isoformat()
+        if stored and data.get("loaded_version") not in ("", stored):
+            values = self.data.copy()
+            values[self.add_prefix("loaded_version")] = stored
+            self.data = values
+            raise ValidationError(
+                _("Someone else saved this appointment while you were editing it. Your "
+                  "changes have not been saved; they are still in the form. Saving again "
+                  "replaces the other version."), code="conflict")
         for name in self.moments:
             moment = data.get(name)
             if moment is None or "has_time" not in self.fields:

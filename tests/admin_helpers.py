@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from releases.models import Release
+from releases.models import Event, Release
 
 BLUE = (0, 84, 159)
 
@@ -121,6 +121,7 @@ def event_data(client, event, **fields):
         "ministers": [str(pk) for pk in event.ministers.values_list("pk", flat=True)],
         "topics": [str(pk) for pk in event.topics.values_list("pk", flat=True)],
         "delegation": "", **publication(event.status, event.published_at, event.embargo_until),
+        "loaded_version": Event.objects.get(pk=event.pk).updated_at.isoformat(),
         **management_form(inline.prefix, total=len(links), initial=len(links)),
         "_save": "Sichern",
     }

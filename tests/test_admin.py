@@ -39,6 +39,7 @@ from releases.models import (
 )
 from tests.admin_helpers import (
     admin_url,
+    event_data,
     image_bytes,
     image_inline,
     inline_errors,
@@ -633,6 +634,31 @@ class TestBadInput:
             "Geben Sie die Uhrzeit an oder schalten Sie „Uhrzeit bekannt“ ab."]
         assert 'value="10.03.2027"' in response.content.decode()
         assert not Event.objects.exists()
+
+    def test_a_stale_appointment_form_does_not_overwrite_another_save(
+            self, spokesperson_client, organisation):
+        event = Event.objects.create(
+            title="Pressekonferenz", slug="pressekonferenz", organisation=organisation,
+            starts_at=timezone.now() + datetime.timedelta(days=3), city="Dresden")
+        url = admin_url(Event, "change", event.pk)
+        stale, _prefix = event_data(spokesperson_client, event,
+                                    press_information="Anmeldung bis Mittwoch.")
+        other, _prefix = event_data(spokesperson_client, event,
+                                    title="Pressekonferenz verlegt", venue="Landtag")
+        assert spokesperson_client.post(url, other).status_code == 302
+        response = spokesperson_client.post(url, stale)
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Jemand anderes hat diesen Termin gespeichert" in content
+        assert "Anmeldung bis Mittwoch." in content
+        stored = Event.objects.get(pk=event.pk)
+        assert (stored.title, stored.venue, stored.press_information) == (
+            "Pressekonferenz verlegt", "Landtag", "")
+        # The form now holds the other save: sending it again replaces it knowingly.
+        again = {**stale, "loaded_version": response.context["adminform"].form[
+            "loaded_version"].value()}
+        assert spokesperson_client.post(url, again).status_code == 302
+        assert Event.objects.get(pk=event.pk).press_information == "Anmeldung bis Mittwoch."
 
     def test_event_ending_before_it_starts_is_refused_at_the_end(self, editor_client,
                                                                  organisation):

@@ -115,7 +115,7 @@ class EventAdmin(CheckedAutocomplete, AnnouncementAdminMixin, admin.ModelAdmin):
     readonly_fields = ["trip"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "organisation", "theme", "description",
-                           "expected_participants"]}),
+                           "expected_participants", "loaded_version"]}),
         (_("Time and place"), {"fields": ["starts_at", "ends_at", "has_time", "venue", "address",
                                           "city", "country"]}),
         (_("For the press"), {"fields": ["is_press_open", "requires_accreditation",
