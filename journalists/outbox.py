@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from releases.models import Correction, Release
+from releases.services import complete_due_publications
 
 from . import editors, emails
 from .embargo import embargo_notice, log_embargo_access, under_embargo
@@ -210,6 +211,9 @@ def enqueue_due(now=None):
     lately and has not been queued yet. Running it twice changes nothing; returns the
     number of rows added."""
     now = now or timezone.now()
+    # A release public by the clock alone gets its number first, whichever job comes
+    # first: an alert carries it (queued here, or on completion, by on_release_published).
+    complete_due_publications(now)
     since = now - datetime.timedelta(days=settings.ALERTS_SWEEP_DAYS)
     queued = 0
     recent = (

@@ -316,6 +316,9 @@ class TestWhoGetsWhat:
             run()
         assert len(mailoutbox) == 1
         assert "25.10.2026, 02:30 Uhr (MEZ)" in mailoutbox[0].body
+        # Numbered by this job, though the job completing publications has not run.
+        release.refresh_from_db()
+        assert release.number_label and release.number_label in mailoutbox[0].body
 
     def test_release_withdrawn_before_sending_is_not_sent(
             self, make_release, make_subscription, topic, mailoutbox):
