@@ -388,6 +388,19 @@ def send(rows, message, connection):
     return Status.SENT
 
 
+def send_built(rows, connection, build, *args):
+    """``send`` the message ``build(*args)`` makes for ``rows``. One that cannot be made (a
+    release changed under it, say) fails alone, to be tried again, and the run goes on
+    with the other mails."""
+    try:
+        message = build(*args)
+    except Exception as error:
+        logger.exception("Composing %s failed", rows[0].key)
+        finish(rows, Status.FAILED, error=f"{type(error).__name__}: {error}")
+        return Status.FAILED
+    return send(rows, message, connection)
+
+
 def send_digest(rows, connection, now):
     subscription = rows[0].subscription
     if subscription is not None and subscription.is_paused(now):
@@ -404,9 +417,8 @@ def send_digest(rows, connection, now):
         counts[Status.SKIPPED] += len(gone)
     if included:
         ordered = sorted(releases.values(), key=lambda r: (r.public_from, r.pk), reverse=True)
-        message = emails.digest(subscription, ordered,
-                                f"digest:s{subscription.pk}:m{included[0].pk}")
-        counts[send(included, message, connection)] += len(included)
+        counts[send_built(included, connection, emails.digest, subscription, ordered,
+                          f"digest:s{subscription.pk}:m{included[0].pk}")] += len(included)
     return counts
 
 
@@ -424,7 +436,7 @@ def send_due(connection=None):
                     hold([row], row.subscription)
                     counts[HELD] += 1
                 else:
-                    counts[send([row], compose(row, now), connection)] += 1
+                    counts[send_built([row], connection, compose, row, now)] += 1
         digest_rows = OutboxMessage.objects.filter(is_digest=True, subscription__isnull=False)
         subscription_ids = (digest_rows.due(timezone.now(), lease())
                             .values_list("subscription_id", flat=True).distinct().order_by())
@@ -437,9 +449,8 @@ def send_due(connection=None):
                     .values_list("recipient_id", flat=True).distinct().order_by())
         for user_id in list(user_ids):
             if rows := claim_summary(user_id):
-                message = editors.summary_mail(rows[0].recipient, rows,
-                                               f"summary:u{user_id}:m{rows[0].pk}")
-                counts[send(rows, message, connection)] += len(rows)
+                counts[send_built(rows, connection, editors.summary_mail, rows[0].recipient,
+                                  rows, f"summary:u{user_id}:m{rows[0].pk}")] += len(rows)
     return counts
 
 

@@ -139,6 +139,28 @@ class TestFailures:
         assert len(mailoutbox) == 1
 
 
+    def test_a_mail_that_cannot_be_built_fails_alone_and_the_others_go(
+            self, make_release, make_subscription, topic, mailoutbox, monkeypatch):
+        make_subscription(topics=[topic])
+        broken, fine = make_release(title="Kaputt"), make_release(title="In Ordnung")
+        for release in (broken, fine):
+            release.topics.add(topic)
+        outbox.enqueue_due()
+        compose = outbox.compose
+
+        def failing(row, now):
+            if row.release_id == broken.pk:
+                raise ValueError("no address for this release")
+            return compose(row, now)
+
+        monkeypatch.setattr(outbox, "compose", failing)
+        outbox.send_due()
+        assert [m.subject for m in mailoutbox if "In Ordnung" in m.subject]
+        assert not [m for m in mailoutbox if "Kaputt" in m.subject]
+        row = OutboxMessage.objects.get(release=broken)
+        assert "ValueError" in row.last_error and row.status == Status.PENDING
+
+
 def in_threads(target, count=2):
     """Run ``target`` in ``count`` threads started together, each with its own connection."""
     barrier = threading.Barrier(count)
