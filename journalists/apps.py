@@ -11,6 +11,8 @@ class JournalistsConfig(AppConfig):
     verbose_name = _("Journalist services")
 
     def ready(self):
+        from django.core import checks
+
         from releases.caching import shown_on_public_pages
         from releases.signals import (
             release_corrected,
@@ -20,7 +22,10 @@ class JournalistsConfig(AppConfig):
         )
 
         from . import accreditation, outbox
+        from .checks import check_mail
         from .models import AccreditationSettings
+
+        checks.register(check_mail, "mail", deploy=True)
 
         # An appointment's page offers accreditation until its deadline.
         shown_on_public_pages(AccreditationSettings, changes=accreditation.next_closing)

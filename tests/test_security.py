@@ -117,7 +117,9 @@ SECRET_KEY = "p7Xq-3v!kL9#mZ2@wR8$tY6^uI4&oP1*aS5(dF0)gH" * 2
 REQUIRED = {"DEBUG": "0", "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "presse.example.de",
             "SITE_URL": "https://presse.example.de",
             "DATABASE_URL": "postgres://newsroom@db.internal/newsroom"}
-PRODUCTION = {**REQUIRED, "CACHE_URL": "redis://127.0.0.1:6379/0"}
+PRODUCTION = {**REQUIRED, "CACHE_URL": "redis://127.0.0.1:6379/0",
+              "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+              "DEFAULT_FROM_EMAIL": "Pressestelle <presse@example.de>"}
 
 
 def manage(*arguments, **environment):
@@ -132,6 +134,14 @@ class TestProductionSettings:
     def test_deploy_check_passes_at_warning_level(self):
         result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
         assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_mail_that_never_leaves_the_machine_is_reported(self):
+        # The defaults: the console backend, a sender at localhost.
+        defaults = {key: value for key, value in PRODUCTION.items()
+                    if key not in {"EMAIL_BACKEND", "DEFAULT_FROM_EMAIL"}}
+        result = manage("check", "--deploy", "--fail-level", "WARNING", **defaults)
+        assert result.returncode != 0
+        assert "newsroom.W002" in result.stderr and "newsroom.W003" in result.stderr
 
     def test_the_required_variables_alone_give_https(self):
         result = manage("check", "--deploy", "--fail-level", "WARNING", **REQUIRED)
