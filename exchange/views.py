@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from releases.caching import counted_paginator
+from releases.cached_values import counted_paginator
 from releases.models import Release
 from releases.models.releases import changed_publicly_since
 

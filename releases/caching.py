@@ -36,7 +36,10 @@ The cache is an accelerator, never a dependency: while it cannot be reached
 as if it were not cached, with the same Cache-Control. A public change made
 meanwhile cannot move the generation on, so each process that found the cache
 away moves it on at its first contact with the cache afterwards, before it
-answers anything from it.
+answers anything from it; and the change is counted in the database
+(``MissedContentChange``), so that ``publish_due``, every minute, moves it on also
+where the change came from a process that never reaches the cache again (an
+import, a command) and no worker met the outage.
 
 With several worker processes the cache must be shared (CACHE_URL=redis://...):
 the local-memory cache of one process does not hear of changes made in another.
@@ -48,14 +51,13 @@ import math
 import os
 import re
 import time
-from functools import cached_property, wraps
+from functools import wraps
 
 from django.conf import settings
 from django.core import checks
 from django.core.cache import cache, caches
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import QueryDict
 from django.utils import timezone
@@ -69,8 +71,9 @@ from django.utils.http import parse_http_date_safe, quote_etag, urlencode
 from django.utils.translation import get_language
 
 GENERATION_KEY = "newsroom:content-generation"
+SETTLED_KEY = "newsroom:missed-changes-settled"  # the MissedContentChange count last settled
 # Workflow bookkeeping that no public page shows.
-PRIVATE_MODELS = {"auditentry", "previewlink"}
+PRIVATE_MODELS = {"auditentry", "previewlink", "missedcontentchange"}
 PUBLIC_APPS = {"releases", "flatpages", "sites"}
 # What an app built on releases adds to its public pages (journalists: whether an
 # appointment takes accreditation requests), registered from its AppConfig.ready with
@@ -115,7 +118,32 @@ def _next_generation():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        generation()
+        if generation() is None:
+            _missed_change()
+
+
+def _missed_change():
+    """The cache cannot be told: leave word in the database (MissedContentChange)."""
+    from .models import MissedContentChange
+
+    rows = MissedContentChange.objects.filter(pk=1)
+    if not rows.update(count=F("count") + 1):  # update(): no signal, no change to tell
+        rows.bulk_create([MissedContentChange(pk=1, count=1)], ignore_conflicts=True)
+
+
+def settle_missed_changes():
+    """Drop the pages kept from before public changes that the cache could not be told
+    of (made by a process that never reached it again, a command, say): once for each
+    count of them not yet settled. Run by ``publish_due`` every minute; returns whether
+    the generation moved on."""
+    from .models import MissedContentChange
+
+    missed = MissedContentChange.objects.filter(pk=1).values_list("count", flat=True).first()
+    if not missed or generation() is None or cache.get(SETTLED_KEY) == missed:
+        return False
+    _next_generation()
+    cache.set(SETTLED_KEY, missed, None)
+    return True
 
 
 def content_changed():
@@ -373,69 +401,6 @@ def cache_patterns(patterns, query=None, uncached=()):
         if pattern.name not in uncached:
             pattern.callback = cache_public(pattern.callback, query=query.get(pattern.name, ()))
     return patterns
-
-
-class CachedCountPaginator(Paginator):
-    """A paginator whose count is kept for as long as the page cache's pages are."""
-
-    def __init__(self, *args, count_key, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        count = cache.get(self.count_key)
-        if count is None:
-            count = super().count
-            cache.set(self.count_key, count, settings.PAGE_CACHE_SECONDS)
-        return count
-
-
-class CachedCountMixin:
-    """For a ListView under ``cache_public``: its count is made once, not for every page.
-
-    Paging through the thirty thousand releases of a topic would otherwise count them
-    again for each page, each cached on its own. The count is filed under the path,
-    the content generation and the time window, so it is never stale either.
-    """
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return counted_paginator(self.request, queryset, per_page, **kwargs)
-
-
-def counted_paginator(request, queryset, per_page, scope="", **kwargs):
-    """A paginator of ``queryset`` for ``request`` whose count is kept like the page
-    cache's pages (see ``CachedCountMixin``); ``scope`` names what else than the path
-    selects the rows (the filters of a query string, not the page's number)."""
-    state = getattr(request, "page_cache_state", None)
-    if state is None:  # not served through the page cache: count as always
-        return Paginator(queryset, per_page, **kwargs)
-    key = f"newsroom:count:{state[0]}:{state[1]}:{request.path}"
-    if scope:
-        key += ":" + hashlib.sha256(scope.encode()).hexdigest()
-    return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
-
-
-def public_value(name, compute, *, timed=True):
-    """``compute()``, kept while what the public sees stays the same.
-
-    Filed, as pages are, under the content generation and the time window: never
-    stale, never early. Without a cache (or with the page cache off) it is computed
-    each time. For values that cost a query over the whole archive on every page,
-    such as the public topics a search form offers. ``timed=False``: for a value
-    the clock cannot change (no publication time or embargo decides it), filed
-    under the generation alone.
-    """
-    generation_ = generation() if settings.PAGE_CACHE_SECONDS > 0 else None
-    if generation_ is None:
-        return compute()
-    until = window(generation_, time.time()) if timed else "untimed"
-    key = f"newsroom:value:{name}:{generation_}:{until}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
-    return value
 
 
 def is_public_change(instance):

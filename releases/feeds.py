@@ -57,7 +57,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
-from .caching import public_value
+from .cached_values import public_value
 from .html import absolute_links, html_to_text
 from .links import absolute_url
 from .models import (

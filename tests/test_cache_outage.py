@@ -306,3 +306,23 @@ class TestBackFromAnOutage:
         assert not any(published.title in client.get(url).content.decode() for url in pages)
         # and the cache is used again
         assert cache.get(caching.GENERATION_KEY) is not None
+
+    def test_a_change_made_by_another_process_in_the_outage_is_settled_by_publish_due(
+            self, client, redis_cache, published, spokesperson, topic, monkeypatch,
+            django_capture_on_commit_callbacks):
+        """A command withdraws a release while the cache is away and ends; no worker
+        served a page meanwhile. The next publish_due drops the pages kept from before."""
+        published.topics.add(topic)
+        pages = ["/", topic.get_absolute_url(), reverse("releases:feed")]
+        assert all(published.title in client.get(url).content.decode() for url in pages)
+        redis_cache["away"] = True
+        with django_capture_on_commit_callbacks(execute=True):
+            services.withdraw(fresh(published), spokesperson, "Falsche Zahlen")
+        monkeypatch.setattr(caching, "_cache_was_away", False)  # the web worker's view
+        redis_cache["away"] = False
+        call_command("publish_due")
+        assert not any(published.title in client.get(url).content.decode() for url in pages)
+        # Settled once: the pages kept from now on stay kept.
+        generation = cache.get(caching.GENERATION_KEY)
+        call_command("publish_due")
+        assert cache.get(caching.GENERATION_KEY) == generation

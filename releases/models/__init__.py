@@ -1,6 +1,7 @@
 """The newsroom's content model, split by concept."""
 
 from .accessibility import SignLanguageVideo
+from .caching import MissedContentChange
 from .editing import EditLock, EditorPresence
 from .events import Counterpart, Delegation, DelegationMember, DelegationStop, Event, ProgrammeItem
 from .identity import SiteIdentity
@@ -12,7 +13,8 @@ from .workflow import AuditEntry, Correction, PreviewLink
 
 __all__ = [
     "Appointment", "AuditEntry", "Contact", "Correction", "Counterpart", "Delegation",
-    "DelegationMember", "DelegationStop", "EditLock", "EditorPresence", "Event", "Organisation",
+    "DelegationMember", "DelegationStop", "EditLock", "EditorPresence", "Event",
+    "MissedContentChange", "Organisation",
     "Person", "PlaceGroup", "PlaceName", "PreviewLink", "ProgrammeItem", "Release",
     "ReleaseAttachment", "ReleaseImage", "ReleasePerson", "SignLanguageVideo", "SiteIdentity",
     "Topic", "public_condition",

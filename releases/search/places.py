@@ -1,7 +1,7 @@
 """Place names in several languages (releases.models.PlaceName): "Kattowitz" also
 finds "Katowice", and the other way round."""
 
-from ..caching import public_value
+from ..cached_values import public_value
 from ..models import PlaceGroup, PlaceName
 from .text import _DIGRAPHS, _WORD, Query, Term, _clean, _fold_word, fold, normalise
 

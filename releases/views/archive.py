@@ -5,7 +5,7 @@ from django.db.models.functions import TruncMonth, TruncYear
 from django.http import Http404
 from django.views.generic import ArchiveIndexView, MonthArchiveView, YearArchiveView
 
-from ..caching import CachedCountMixin
+from ..cached_values import CachedCountMixin
 from .pages import PAGE_SIZE, public_releases
 
 

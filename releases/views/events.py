@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
-from ..caching import CachedCountMixin
+from ..cached_values import CachedCountMixin
 from ..models import Appointment, Counterpart, Delegation, Event
 from ..shortcuts import get_public_or_404
 from .pages import PAGE_SIZE, public_releases

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ..caching import CachedCountMixin, public_value
+from ..cached_values import CachedCountMixin, public_value
 from ..links import absolute_url
 from ..models import (
     Appointment,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from ..caching import public_value
+from ..cached_values import public_value
 from ..feeds import ReleaseFeed, atom
 from ..links import absolute_url
 from ..models import Organisation, Release, Topic

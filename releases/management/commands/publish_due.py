@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ... import services
+from ...caching import settle_missed_changes
 from ..base import Command as BaseCommand
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, check, verbosity, **options):
         if check:
             return self.check_overdue(verbosity)
+        settle_missed_changes()  # a change the cache missed: its pages go now
         for release in services.complete_due_publications():
             self.stdout.write(_("Published: %(number)s „%(title)s“ (%(time)s)") % {
                 "number": release.number_label, "title": release.title,
