@@ -1,11 +1,13 @@
 """Set up a local demo (database, seed, two editorial logins) and serve it on 127.0.0.1."""
 
 import secrets
+import socket
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         base_url = f"http://{HOST}:{port}"
         if not no_serve:
+            refuse_taken_port(port)  # before the accounts get new passwords
             # The site served below links to itself (pages, feeds, sitemap, mails, the
             # admin's "view on site"), not to wherever SITE_URL pointed. Set before
             # migrate, which gives the sites framework the same address.
@@ -65,6 +68,18 @@ class Command(BaseCommand):
         # The login must be readable before the server blocks, also when piped to a log.
         self.stdout.flush()
         call_command("runserver", f"{HOST}:{port}", use_reloader=False)
+
+
+def refuse_taken_port(port):
+    """CommandError if something serves on ``port`` of HOST already."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as error:
+            raise CommandError(_("Port %(port)d is taken (%(error)s): stop what serves "
+                                 "there, or choose another with --port.")
+                               % {"port": port, "error": error.strerror}) from error
 
 
 @transaction.atomic

@@ -33,8 +33,12 @@ class Command(BaseCommand):
         if output:
             target = Path(output)
             # Written beside the target and renamed at the end: never half a file.
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.",
-                                                 dir=target.parent if str(target.parent) else ".")
+            try:
+                handle, temporary = tempfile.mkstemp(
+                    prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+            except OSError as error:  # no such folder, no right to write there
+                raise CommandError(_("Cannot write %(file)s: %(error)s")
+                                   % {"file": output, "error": error.strerror}) from error
             try:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                     count = self.export(stream, progress_every, verbosity)

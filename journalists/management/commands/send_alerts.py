@@ -3,14 +3,17 @@
 Idempotent and safe to run concurrently: see journalists/outbox.py.
 """
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy
 
 from journalists.outbox import run_alerts
+from releases.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = ("Queue alerts for releases that became public, embargoed releases and "
-            "corrections; send due alerts and daily digests.")
+    help = gettext_lazy(
+        "Complete due publications, queue alerts for releases that became public, embargoed "
+        "releases, corrections and withdrawals; send due alerts and daily digests. Run it "
+        "every minute.")
 
     def handle(self, *args, **options):
         result = run_alerts()
