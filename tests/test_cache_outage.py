@@ -292,15 +292,24 @@ class TestBackFromAnOutage:
         for key in client.scan_iter(match=f"{cache.key_prefix}:*"):
             client.delete(key)
 
-    def test_a_page_kept_before_is_not_shown_after_a_change_made_meanwhile(
-            self, client, redis_cache, published, spokesperson, topic,
-            django_capture_on_commit_callbacks):
+    @staticmethod
+    def withdrawn_in_an_outage(client, redis_cache, published, spokesperson, topic,
+                               capture_on_commit):
+        """Pages showing ``published`` are kept; the cache goes away and the release is
+        withdrawn. Returns the pages' addresses (the cache still away)."""
         published.topics.add(topic)
         pages = ["/", topic.get_absolute_url(), reverse("releases:feed")]
         assert all(published.title in client.get(url).content.decode() for url in pages)
         redis_cache["away"] = True
-        with django_capture_on_commit_callbacks(execute=True):
+        with capture_on_commit(execute=True):
             services.withdraw(fresh(published), spokesperson, "Falsche Zahlen")
+        return pages
+
+    def test_a_page_kept_before_is_not_shown_after_a_change_made_meanwhile(
+            self, client, redis_cache, published, spokesperson, topic,
+            django_capture_on_commit_callbacks):
+        pages = self.withdrawn_in_an_outage(client, redis_cache, published, spokesperson,
+                                            topic, django_capture_on_commit_callbacks)
         assert not any(published.title in client.get(url).content.decode() for url in pages)
         redis_cache["away"] = False
         assert not any(published.title in client.get(url).content.decode() for url in pages)
@@ -312,12 +321,8 @@ class TestBackFromAnOutage:
             django_capture_on_commit_callbacks):
         """A command withdraws a release while the cache is away and ends; no worker
         served a page meanwhile. The next publish_due drops the pages kept from before."""
-        published.topics.add(topic)
-        pages = ["/", topic.get_absolute_url(), reverse("releases:feed")]
-        assert all(published.title in client.get(url).content.decode() for url in pages)
-        redis_cache["away"] = True
-        with django_capture_on_commit_callbacks(execute=True):
-            services.withdraw(fresh(published), spokesperson, "Falsche Zahlen")
+        pages = self.withdrawn_in_an_outage(client, redis_cache, published, spokesperson,
+                                            topic, django_capture_on_commit_callbacks)
         monkeypatch.setattr(caching, "_cache_was_away", False)  # the web worker's view
         redis_cache["away"] = False
         call_command("publish_due")
