@@ -31,8 +31,12 @@ def openapi_document(page_size, max_page_size):
             "version": "1.0.0",
             "description": gettext_noop(
                 "Read-only access to the public press releases as IPTC ninjs 2.2 documents. "
-                "Releases under embargo, scheduled for later, unpublished or withdrawn are "
-                "not part of the API: asking for one answers 404."
+                "Releases under embargo, scheduled for later or unpublished are not part of "
+                "the API: asking for one answers 404. A release withdrawn after it was "
+                "public answers a short document with pubstatus \"canceled\", as of its "
+                "withdrawal and without its text (nor its title, if it was removed for "
+                "legal reasons); the list asked for changes since a moment gives such "
+                "documents for the withdrawals since then."
             ),
         },
         "servers": [{"url": settings.SITE_URL}],

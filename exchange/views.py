@@ -1,7 +1,10 @@
 """The read-only JSON API: public releases as ninjs 2.2 documents.
 
 Everything starts from ``Release.objects.public()``: a release that is not
-public answers 404 like one that does not exist. Errors are JSON too.
+public answers 404 like one that does not exist, but for one withdrawn after it
+was public, which answers a short document that says so (``withdrawal_notice``);
+the list asked for changes ``since`` a moment gives those of withdrawals since then
+too. Errors are JSON too.
 """
 
 import datetime
@@ -11,6 +14,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.core.validators import validate_slug
+from django.db.models import Q
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -23,7 +27,7 @@ from releases.models import Release
 from releases.models.releases import changed_publicly_since
 
 from .importers.values import identity, plain_line
-from .ninjs.write import releases_for_ninjs, to_ninjs
+from .ninjs.write import releases_for_ninjs, to_ninjs, withdrawal_notice
 from .openapi import openapi_document
 
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -55,7 +59,10 @@ def release_list(request):
         page_size = _positive_int(request.GET.get("page_size"), "page_size", default=PAGE_SIZE)
         if page_size > MAX_PAGE_SIZE:
             raise BadRequest(_("page_size must be at most %(max)d.") % {"max": MAX_PAGE_SIZE})
-        queryset = _filtered(Release.objects.public(), request.GET)
+        releases = Release.objects.public()
+        if request.GET.get("since"):  # a partner's poll: withdrawals are news to it
+            releases |= Release.objects.withdrawn_after_public()
+        queryset = _filtered(releases, request.GET)
     except BadRequest as error:
         return error_response(400, str(error))
 
@@ -79,7 +86,8 @@ def release_page(queryset, page_number, page_size, page_url, paginate=Paginator)
         "count": paginator.count,
         "next": page_url(page.next_page_number()) if page.has_next() else None,
         "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-        "results": [to_ninjs(release) for release in page.object_list],
+        "results": [withdrawal_notice(release) if release.status == Release.Status.WITHDRAWN
+                    else to_ninjs(release) for release in page.object_list],
     }
 
 
@@ -89,9 +97,13 @@ def release_detail(request, release_id):
     which = _identified_by(release_id)
     release = (releases_for_ninjs(Release.objects.public()).filter(**which).first()
                if which else None)
-    if release is None:
-        return error_response(404, _("There is no public release with this identifier."))
-    return json_response(to_ninjs(release))
+    if release is not None:
+        return json_response(to_ninjs(release))
+    withdrawn = (Release.objects.withdrawn_after_public().filter(**which).first()
+                 if which else None)
+    if withdrawn is not None:
+        return json_response(withdrawal_notice(withdrawn))
+    return error_response(404, _("There is no public release with this identifier."))
 
 
 @require_safe
@@ -138,8 +150,11 @@ def _filtered(queryset, params):
                              % {"kinds": ", ".join(Release.Kind.values)})
         queryset = queryset.filter(kind=params["kind"])
     if params.get("since"):
-        # Whatever became public or changed publicly since: its ninjs versioncreated.
-        queryset = queryset.filter(changed_publicly_since(_since(params["since"])))
+        # Whatever became public, changed publicly or was withdrawn since: its ninjs
+        # versioncreated.
+        since = _since(params["since"])
+        queryset = queryset.filter(changed_publicly_since(since) | Q(
+            status=Release.Status.WITHDRAWN, withdrawn_at__gte=since))
     return queryset
 
 

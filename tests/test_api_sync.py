@@ -115,3 +115,48 @@ class TestSinceAndEmbargo:
             make_release(title="Gesperrt", published_at=self.NOW - 2 * HOUR,
                          embargo_until=self.NOW + HOUR)
             assert titles(client, "2000-01-01") == []
+
+
+@pytest.mark.django_db
+class TestWithdrawals:
+    """A partner that took a release must hear that it was withdrawn: pubstatus canceled."""
+
+    NOW = datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC)  # 02:30 the 2nd time
+
+    @pytest.fixture
+    def withdrawn(self, make_release):
+        return make_release(title="Falsche Zahlen", published_at=self.NOW - 3 * HOUR,
+                            status="withdrawn", withdrawn_at=self.NOW - HOUR,
+                            withdrawal_reason="Die Zahlen waren falsch.")
+
+    def test_its_address_answers_canceled_without_the_text(self, client, withdrawn):
+        document = get(client, f"/api/releases/{withdrawn.uuid}/")
+        assert_valid(document)
+        assert document["pubstatus"] == "canceled"
+        assert document["title"] == "Falsche Zahlen"
+        assert document["ednote"] == "Die Zahlen waren falsch."
+        assert datetime.datetime.fromisoformat(document["versioncreated"]) == self.NOW - HOUR
+        assert "bodies" not in document and "body_html" not in document
+
+    def test_removed_for_legal_reasons_it_gives_not_even_its_title(self, client, withdrawn):
+        withdrawn.is_removed_for_legal_reasons = True
+        withdrawn.save()
+        document = get(client, f"/api/releases/{withdrawn.uuid}/")
+        assert_valid(document)
+        assert document["pubstatus"] == "canceled"
+        assert "title" not in document and "ednote" not in document
+
+    def test_a_poll_since_before_the_withdrawal_gets_it_a_later_one_not(self, client,
+                                                                         withdrawn):
+        with time_machine.travel(self.NOW, tick=False):
+            body = get(client, LIST_URL, since=(self.NOW - 2 * HOUR).isoformat())
+            assert [(d["title"], d["pubstatus"]) for d in body["results"]] == [
+                ("Falsche Zahlen", "canceled")]
+            assert get(client, LIST_URL, since=self.NOW.isoformat())["results"] == []
+            assert get(client, LIST_URL)["results"] == []  # the list itself: public ones
+
+    def test_one_never_public_stays_unknown(self, client, make_release):
+        never = make_release(title="Nie öffentlich", status="withdrawn", published_at=None,
+                             withdrawn_at=self.NOW - HOUR, withdrawal_reason="Entwurf")
+        get(client, f"/api/releases/{never.uuid}/", status=404)
+        assert get(client, LIST_URL, since="2000-01-01")["results"] == []

@@ -247,6 +247,24 @@ class _Export:
         ]
 
 
+def withdrawal_notice(release):
+    """The ninjs document telling a partner that a release it may hold is withdrawn:
+    pubstatus "canceled" as of the withdrawal, with the reason as the editors' note and
+    without the text; of a release removed for legal reasons, not even its title."""
+    doc = {
+        "uri": release.source_uri or release_uri(release),
+        "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA_URL},
+        "type": "text",
+        "representationtype": "partial",
+        "pubstatus": "canceled",
+        "versioncreated": _datetime(release.withdrawn_at),
+    }
+    if not release.is_removed_for_legal_reasons:
+        doc.update(_compact_dict({"title": release.title,
+                                  "ednote": release.withdrawal_reason}))
+    return doc
+
+
 def release_uri(release):
     """The release's ninjs identifier: independent of domain, slug and database."""
     return release.uuid.urn
