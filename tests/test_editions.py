@@ -256,6 +256,9 @@ class TestReproductionPreviewAfterWithdrawal:
         response = client.get(preview_path(link))
         assert response.status_code == 410
         assert fresh(approved).title not in response.content.decode()
+        # Nor does undoing the withdrawal bring it back (a new link can be made).
+        services.restore(fresh(approved), spokesperson)
+        assert client.get(preview_path(link)).status_code == 410
 
 
 class TestReproductionFeedsOfANeverPublicRelease:

@@ -1,10 +1,11 @@
 """Withdrawing a published or scheduled release, and undoing the withdrawal."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Release
+from ..models import PreviewLink, Release
 from ..search import count_public_words, counted_releases
 from ..signals import release_withdrawn
 from .completion import _complete_if_public
@@ -35,6 +36,10 @@ def withdraw(release, user, reason="", *, is_legal=False, version=None):
     current.withdrawal_reason = reason
     current.is_removed_for_legal_reasons = bool(is_legal)
     _save(current, user, _("Withdrawn"))
+    # Links to it or a working edition of it end for good: undoing the withdrawal does
+    # not give them back.
+    PreviewLink.objects.active().filter(
+        Q(release=current) | Q(release__edition_of=current)).update(revoked_at=current.withdrawn_at)
     _log(Action.WITHDRAW, user, current,
          reason + (" [" + _("removed for legal reasons") + "]" if is_legal else ""))
     # In this transaction: the notices to whoever got it by e-mail commit with it.
