@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
@@ -424,6 +425,16 @@ class TestPublishing:
         release = Release.objects.get()
         assert (release.status, release.embargo_until) == ("published", embargo)
         assert not Release.objects.public().exists()
+
+    def test_an_embargoed_item_is_dated_by_the_end_of_its_embargo(self, db, tmp_path, client):
+        embargo = (timezone.now() + datetime.timedelta(hours=2)).replace(microsecond=0)
+        self.import_items(tmp_path, ninjs(
+            1, contentcreated=(embargo - datetime.timedelta(hours=3)).isoformat(),
+            embargoed=embargo.isoformat()), publish=True)
+        release = Release.objects.get()
+        assert (release.status, release.published_at) == ("published", embargo)
+        with time_machine.travel(embargo, tick=False):
+            assert client.get(release.get_absolute_url()).status_code == 200
 
     def test_document_without_date_stays_a_draft_with_a_note(self, db, tmp_path):
         (tmp_path / "pm.md").write_text(LETTER.replace("08.10.2021", ""), encoding="utf-8")

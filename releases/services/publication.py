@@ -62,7 +62,11 @@ def _publish_as_system(release, at, version, now):
     current = _lock(release, version)
     current.published_at = at or current.published_at or now
     current.withdrawn_at = None
-    if current.published_at > now:
+    scheduled = current.published_at > now
+    if current.embargo_until and current.embargo_until > current.published_at:
+        # Dated, as publish() dates it, by the moment the public sees it.
+        current.published_at = current.embargo_until
+    if scheduled:
         current.status = Status.SCHEDULED
         current.effects_done_at = None
         action, comment = Action.SCHEDULE, _("Scheduled")
