@@ -525,7 +525,9 @@ class TestWithdrawnReleaseLeavesEveryOutput:
             assert self.TITLE not in content, name
             assert release.get_absolute_url() not in content, name
         assert list(search("Schlesien")) == []
-        assert client.get(f"/api/releases/{release.uuid}/").status_code == 404
+        # Its ninjs document says it is withdrawn, without its text (tests/test_api_sync.py).
+        document = client.get(f"/api/releases/{release.uuid}/").json()
+        assert document["pubstatus"] == "canceled" and "bodies" not in document
 
     def test_archive_count_drops(self, client, release, make_release, spokesperson):
         make_release(published_at=release.published_at)
@@ -685,6 +687,16 @@ class TestChangeFormButtons:
                 "version": str(approved.version), "at_0": "26.10.2026", "at_1": "10:00"})
         assert response.status_code == 302
         assert fresh(approved).published_at == berlin(2026, 10, 26, 10, 0)
+
+    def test_a_time_in_the_past_is_refused_at_the_time(self, spokesperson_client, approved):
+        past = timezone.localtime(timezone.now() - datetime.timedelta(hours=2))
+        response = spokesperson_client.post(workflow_url(approved, "schedule"), {
+            "version": str(approved.version), "at_0": past.strftime("%d.%m.%Y"),
+            "at_1": past.strftime("%H:%M")})
+        assert response.status_code == 200
+        assert response.context["form"].errors["at"] == [
+            "Der Veröffentlichungszeitpunkt muss in der Zukunft liegen."]
+        assert fresh(approved).status == Status.APPROVED
 
     def test_schedule_form_without_a_time_is_refused_at_the_time(self, spokesperson_client,
                                                                  approved):

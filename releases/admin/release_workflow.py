@@ -19,6 +19,8 @@ from ..forms import WorkflowForm
 from ..links import preview_path
 from ..models import AuditEntry, PreviewLink
 
+# The field of an operation's form that a refusal of the service concerns, by its code.
+REFUSED_FIELDS = {"past_time": "at", "four_eyes": "override_reason"}
 
 class ReleaseWorkflowMixin:
     """ReleaseAdmin's workflow: buttons, their views, preview links and bulk actions."""
@@ -98,7 +100,9 @@ class ReleaseWorkflowMixin:
                     if spec.form is None:
                         self.message_user(request, str(error), messages.ERROR)
                         return self._back(release)
-                    form.add_error(None, error)
+                    # At the field it concerns, where the form has it.
+                    field = REFUSED_FIELDS.get(error.code)
+                    form.add_error(field if field in form.fields else None, error)
                 else:
                     self.message_user(request, spec.done, messages.SUCCESS)
                     if isinstance(result, PreviewLink):
