@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from . import conflicts, editing, revisions
 from .fields import validate_year
 from .models.events import Announcement, Delegation
-from .uploads import validate_image
 
 
 class ConstraintErrorsOnFieldsMixin:
@@ -268,15 +267,6 @@ class DelegationStopForm(ConstraintErrorsOnFieldsMixin, forms.ModelForm):
         if "country" in self.fields:
             self.fields["country"].help_text = _(
                 "Empty: the trip's country, when it goes to one country only.")
-
-
-class PersonForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Portraits pass the same checks as release images (the model field
-        # does not carry the validator itself).
-        if "portrait" in self.fields:
-            self.fields["portrait"].validators.append(validate_image)
 
 
 # The workflow's buttons: what an operation asks for besides the version.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import German
-from ..forms import AppointmentForm, PersonForm
+from ..forms import AppointmentForm
 from ..models import Appointment, Person
 from .autocomplete import CheckedAutocomplete
 
@@ -22,7 +22,6 @@ class AppointmentInline(CheckedAutocomplete, admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    form = PersonForm
     list_display = ["full_name", "description"]
     search_fields = ["family_name", "given_name", "description"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}

@@ -63,9 +63,7 @@ def _publish_as_system(release, at, version, now):
     current.published_at = at or current.published_at or now
     current.withdrawn_at = None
     scheduled = current.published_at > now
-    if current.embargo_until and current.embargo_until > current.published_at:
-        # Dated, as publish() dates it, by the moment the public sees it.
-        current.published_at = current.embargo_until
+    date_by_embargo(current, current.published_at)
     if scheduled:
         current.status = Status.SCHEDULED
         current.effects_done_at = None

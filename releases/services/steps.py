@@ -68,10 +68,11 @@ def _log(action, user, release, detail="", *, mark_edition=True):
                        detail=detail, now=timezone.now())
 
 
-def date_by_embargo(release, now):
+def date_by_embargo(release, earliest):
     """Published under its embargo, a release is dated by the moment the public sees it:
-    its page, lists, feeds and number take that time, not the moment of the click."""
-    release.published_at = max(now, release.embargo_until or now)
+    its page, lists, feeds and number take that time (the end of the embargo), not the
+    moment of the click or the time an imported item was written (``earliest``)."""
+    release.published_at = max(earliest, release.embargo_until or earliest)
 
 
 def _local(moment):
